@@ -1,0 +1,10 @@
+"""sklearn_w2v: word2vec for scikit-learn, with gensim KeyedVectors export.
+
+>>> from sklearn_w2v import W2V
+"""
+
+from .estimator import W2V
+
+__version__ = "0.1.0"
+
+__all__ = ["W2V", "__version__"]

@@ -1,0 +1,182 @@
+"""The numba backend: nogil kernels driven by Python threads.
+
+Each worker thread owns a contiguous span of sentences (balanced by tokens)
+and its own random state, and walks its span once per epoch in jobs of about
+``JOB_TOKENS`` tokens. Between jobs it checks a stop flag, so an interrupt
+ends training within one job, and the main thread reports progress.
+
+The learning rate of a job follows the worker's own progress through its
+span over all epochs; with balanced spans all workers advance together, so
+this matches a global linear decay without any shared counter (and so
+without a write race on one).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import numpy as np
+
+from ..corpus import EncodedCorpus
+from ..sampling import alias_table, keep_thresholds, noise_distribution
+from ..training import TrainConfig, TrainResult, TrainStats, check_training_arrays
+from .numba_kernels import train_sentences
+
+# Tokens per kernel call: large enough that the call overhead vanishes,
+# small enough that a stop request or a progress report is never far off.
+JOB_TOKENS = 65_536
+
+
+def _spans(offsets: np.ndarray, n_parts: int) -> list[tuple[int, int]]:
+    """Cut sentences into ``n_parts`` contiguous spans of about equal token counts."""
+    n_tokens = offsets[-1]
+    targets = np.linspace(0, n_tokens, n_parts + 1)
+    bounds = np.searchsorted(offsets, targets, side="left")
+    bounds[0], bounds[-1] = 0, len(offsets) - 1
+    bounds = np.maximum.accumulate(bounds)
+    return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def _jobs(offsets: np.ndarray, first: int, last: int) -> np.ndarray:
+    """Sentence boundaries inside ``[first, last]`` about ``JOB_TOKENS`` apart."""
+    start, stop = offsets[first], offsets[last]
+    marks = np.arange(start, stop, JOB_TOKENS)
+    cuts = np.searchsorted(offsets[first : last + 1], marks, side="left") + first
+    return np.unique(np.concatenate((cuts, [first, last])))
+
+
+def _seed_states(seed: int, n: int) -> list[np.ndarray]:
+    """A non-zero xorshift64 state per worker, derived from one seed."""
+    raw = np.random.SeedSequence(seed).generate_state(n, dtype=np.uint64)
+    return [np.array([s if s else 0x9E3779B97F4A7C15], dtype=np.uint64) for s in raw]
+
+
+class _Worker:
+    """Runs one span for all epochs; records its progress for the reporter."""
+
+    def __init__(self, trainer_args, offsets, span, config, state, stop):
+        self.args = trainer_args
+        self.offsets = offsets
+        self.first, self.last = span
+        self.config = config
+        self.state = state
+        self.stop = stop
+        self.jobs = _jobs(offsets, self.first, self.last)
+        self.span_tokens = int(offsets[self.last] - offsets[self.first])
+        self.tokens_done = 0  # over all epochs; read by the reporting thread
+        self.effective_words = 0
+        self.error: BaseException | None = None
+        lengths = np.diff(offsets[self.first : self.last + 1])
+        self.buffer = np.empty(max(int(lengths.max(initial=0)), 1), dtype=np.int32)
+
+    def _alpha_at(self, tokens_done: int) -> float:
+        c = self.config
+        total = max(self.span_tokens * c.epochs, 1)
+        return c.alpha - (c.alpha - c.min_alpha) * (tokens_done / total)
+
+    def run(self) -> None:
+        try:
+            c = self.config
+            for _ in range(c.epochs):
+                for a, b in zip(self.jobs[:-1], self.jobs[1:]):
+                    if self.stop.is_set():
+                        return
+                    job_tokens = int(self.offsets[b] - self.offsets[a])
+                    self.effective_words += train_sentences(
+                        *self.args[:2], a, b, *self.args[2:],
+                        c.sg, c.cbow_mean, c.window, c.negative,
+                        c.shrink_windows, c.sample > 0,
+                        self._alpha_at(self.tokens_done),
+                        self._alpha_at(self.tokens_done + job_tokens),
+                        self.state, self.buffer,
+                    )
+                    self.tokens_done += job_tokens
+        except BaseException as exc:  # surfaced in the calling thread
+            self.error = exc
+            self.stop.set()
+
+
+class NumbaTrainer:
+    """Multi-threaded CPU trainer (see module docstring).
+
+    With ``n_threads=1`` and a fixed seed the result is bit-for-bit
+    reproducible. With more threads the workers update shared rows without
+    locks, like the C tool and gensim, so results vary slightly between runs.
+    """
+
+    name = "numba"
+    report_every = 5.0  # seconds between progress lines when verbose
+
+    def train(
+        self,
+        corpus: EncodedCorpus,
+        counts: np.ndarray,
+        config: TrainConfig,
+        input_vectors: np.ndarray,
+        output_vectors: np.ndarray,
+    ) -> TrainResult:
+        check_training_arrays(corpus, counts, config, input_vectors, output_vectors)
+        start = time.perf_counter()
+        noise_keep, noise_alias = alias_table(noise_distribution(counts, config.ns_exponent))
+        args = (
+            corpus.ids, corpus.offsets, input_vectors, output_vectors,
+            keep_thresholds(counts, config.sample), noise_keep, noise_alias,
+        )
+        spans = _spans(corpus.offsets, config.n_threads)
+        stop = threading.Event()
+        workers = [
+            _Worker(args, corpus.offsets, span, config, state, stop)
+            for span, state in zip(spans, _seed_states(config.seed, len(spans)))
+        ]
+        total_tokens = corpus.n_tokens * config.epochs
+        self._run(workers, stop, total_tokens, config.verbose, start)
+        for w in workers:
+            if w.error is not None:
+                raise w.error
+        seconds = time.perf_counter() - start
+        if config.verbose:
+            _report(total_tokens, total_tokens, seconds, workers[0])
+        stats = TrainStats(
+            seconds=seconds,
+            words=corpus.n_tokens * config.epochs,
+            effective_words=sum(w.effective_words for w in workers),
+            extra={"n_threads": len(workers)},
+        )
+        return TrainResult(input_vectors, output_vectors, stats)
+
+    def _run(self, workers, stop, total_tokens, verbose, start) -> None:
+        if len(workers) == 1 and not verbose:
+            workers[0].run()  # no thread needed; an interrupt lands between jobs
+            return
+        threads = [threading.Thread(target=w.run, daemon=True) for w in workers]
+        try:
+            for t in threads:
+                t.start()
+            last_report = start
+            while any(t.is_alive() for t in threads):
+                for t in threads:
+                    t.join(timeout=0.2)
+                now = time.perf_counter()
+                if verbose and now - last_report >= self.report_every:
+                    last_report = now
+                    done = sum(w.tokens_done for w in workers)
+                    _report(done, total_tokens, now - start, workers[0])
+        except BaseException:
+            stop.set()  # KeyboardInterrupt and friends: workers end after their job
+            for t in threads:
+                t.join()
+            raise
+
+
+def _report(done: int, total: int, elapsed: float, worker: _Worker) -> None:
+    rate = done / elapsed if elapsed > 0 else 0.0
+    left = (total - done) / rate if rate > 0 else float("inf")
+    print(
+        f"[W2V numba] {100.0 * done / max(total, 1):5.1f}% "
+        f"alpha {worker._alpha_at(worker.tokens_done):.5f} "
+        f"{rate:,.0f} words/s, about {left:.0f}s left",
+        file=sys.stderr,
+        flush=True,
+    )

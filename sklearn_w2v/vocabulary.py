@@ -1,0 +1,214 @@
+"""Vocabulary building in named steps: scan (count), prepare (filter and sort).
+
+The semantics follow gensim 4's ``Word2Vec.build_vocab`` so that the same
+corpus and parameters give the same words with the same counts:
+
+* scan: words are counted in first-seen order; when ``max_vocab_size`` is set
+  and the number of distinct words exceeds it after a document, every word
+  with a count below ``min_reduce`` is forgotten and ``min_reduce`` grows by
+  one (a forgotten word that comes back starts counting from zero again);
+* prepare: ``max_final_vocab`` raises the effective ``min_count`` to the count
+  of the first word past the limit plus one; words below the effective
+  ``min_count`` are dropped; the rest are sorted by descending count, ties
+  broken the way gensim 4.4 breaks them (the later first-seen word first).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class RawVocabulary:
+    """Result of the scan step: every id the scan handed out, and the survivors.
+
+    Attributes
+    ----------
+    id_words : list of str
+        The word behind each scan id; a word forgotten by pruning and seen
+        again has two ids.
+    counts : ndarray of int64
+        Count of each scan id since it was handed out.
+    alive : ndarray of bool
+        Ids still in the raw vocabulary (not forgotten by pruning).
+    n_words : int
+        Number of tokens scanned.
+    n_documents : int
+        Number of documents scanned.
+    """
+
+    id_words: list[str]
+    counts: np.ndarray
+    alive: np.ndarray
+    n_words: int
+    n_documents: int
+
+    def items(self) -> list[tuple[str, int]]:
+        """The surviving ``(word, count)`` pairs in first-seen order."""
+        idx = np.flatnonzero(self.alive)
+        return [(self.id_words[i], int(self.counts[i])) for i in idx]
+
+
+class VocabularyScanner:
+    """Counts words document by document and hands out a scan id per word.
+
+    The ids let the caller encode the corpus during the same pass (see
+    :func:`sklearn_w2v.corpus.scan_and_encode`), so a one-shot iterator is
+    read once; counts are derived from the ids with ``bincount`` instead of a
+    per-token Python increment.
+    """
+
+    def __init__(self, max_vocab_size: int | None = None):
+        self.max_vocab_size = max_vocab_size
+        self._index: dict[str, int] = {}
+        self._id_words: list[str] = []
+        self._counts = np.zeros(0, dtype=np.int64)
+        self._alive = np.zeros(0, dtype=bool)
+        self._counted_upto = 0
+        self._min_reduce = 1
+        self.n_documents = 0
+
+    def add(self, tokens: Sequence[str], ids_out: array) -> None:
+        """Append the scan ids of ``tokens`` to ``ids_out`` (an ``array('i')``)."""
+        index = self._index
+        ids = list(map(index.get, tokens))
+        if None in ids:  # only documents that bring new words take the slow path
+            words = self._id_words
+            for k, i in enumerate(ids):
+                if i is None:
+                    word = tokens[k]
+                    i = index.get(word)
+                    if i is None:
+                        i = index[word] = len(words)
+                        words.append(word)
+                    ids[k] = i
+        ids_out.extend(ids)
+        self.n_documents += 1
+        if self.max_vocab_size is not None and len(index) > self.max_vocab_size:
+            self._prune(ids_out)
+
+    def _update_counts(self, ids_out: array) -> None:
+        n_ids = len(self._id_words)
+        fresh = np.frombuffer(ids_out, dtype=np.int32)[self._counted_upto :]
+        counts = np.bincount(fresh, minlength=n_ids).astype(np.int64)
+        del fresh  # release the buffer export so ids_out can grow again
+        counts[: len(self._counts)] += self._counts
+        alive = np.ones(n_ids, dtype=bool)
+        alive[: len(self._alive)] = self._alive
+        self._counts, self._alive = counts, alive
+        self._counted_upto = len(ids_out)
+
+    def _prune(self, ids_out: array) -> None:
+        self._update_counts(ids_out)
+        doomed = np.flatnonzero(self._alive & (self._counts < self._min_reduce))
+        for i in doomed:
+            del self._index[self._id_words[i]]
+        self._alive[doomed] = False
+        self._min_reduce += 1
+
+    def finish(self, ids_out: array) -> RawVocabulary:
+        """Close the scan of the ids written to ``ids_out``."""
+        self._update_counts(ids_out)
+        return RawVocabulary(
+            id_words=self._id_words,
+            counts=self._counts,
+            alive=self._alive,
+            n_words=len(ids_out),
+            n_documents=self.n_documents,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """The final vocabulary: words sorted by descending count.
+
+    Attributes
+    ----------
+    words : list of str
+        Word of each index.
+    counts : ndarray of int64
+        Corpus count of each word.
+    effective_min_count : int
+        The ``min_count`` actually applied (raised by ``max_final_vocab``).
+    """
+
+    words: list[str]
+    counts: np.ndarray
+    effective_min_count: int
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def index(self) -> dict[str, int]:
+        """A new ``word -> index`` mapping."""
+        return {w: i for i, w in enumerate(self.words)}
+
+
+def effective_min_count(
+    counts: np.ndarray, min_count: int, max_final_vocab: int | None
+) -> int:
+    """The ``min_count`` that also keeps at most ``max_final_vocab`` words (gensim's rule)."""
+    if max_final_vocab is None or max_final_vocab >= len(counts):
+        return min_count
+    # The count of the first word past the limit, plus one, so that no word
+    # tied with it sneaks in (the result may hold fewer than max_final_vocab).
+    kth = np.sort(counts)[::-1][max_final_vocab]
+    return max(int(kth) + 1, min_count)
+
+
+def prepare_vocabulary(
+    raw: RawVocabulary, min_count: int = 5, max_final_vocab: int | None = None
+) -> tuple[Vocabulary, np.ndarray]:
+    """Filter and sort the scanned words.
+
+    Returns
+    -------
+    vocabulary : Vocabulary
+    id_map : ndarray of int32
+        For each scan id, the word's final index, or -1 if it was dropped.
+    """
+    alive_ids = np.flatnonzero(raw.alive)
+    alive_counts = raw.counts[alive_ids]
+    min_kept = effective_min_count(alive_counts, min_count, max_final_vocab)
+    kept = alive_ids[alive_counts >= min_kept]
+    kept_counts = raw.counts[kept]
+    # Descending count; among equal counts the later first-seen word first,
+    # exactly as gensim 4.4's sort_by_descending_frequency orders them.
+    order = np.lexsort((-np.arange(len(kept)), -kept_counts))
+    kept, kept_counts = kept[order], kept_counts[order]
+    words = [raw.id_words[i] for i in kept]
+
+    final_index = {w: i for i, w in enumerate(words)}
+    # Every scan id of a kept word maps to it, including ids the word had
+    # before pruning forgot it, so all its occurrences are trained on.
+    id_map = np.fromiter(
+        (final_index.get(w, -1) for w in raw.id_words),
+        dtype=np.int32,
+        count=len(raw.id_words),
+    )
+    return Vocabulary(words, kept_counts.astype(np.int64), min_kept), id_map
+
+
+def build_vocabulary(
+    token_lists: Iterable[Sequence[str]],
+    min_count: int = 5,
+    max_vocab_size: int | None = None,
+    max_final_vocab: int | None = None,
+) -> Vocabulary:
+    """Scan and prepare a vocabulary from tokenized documents.
+
+    Examples
+    --------
+    >>> vocab = build_vocabulary([["a", "b", "a"], ["c", "a", "b"]], min_count=2)
+    >>> vocab.words, vocab.counts.tolist()
+    (['a', 'b'], [3, 2])
+    """
+    scanner = VocabularyScanner(max_vocab_size)
+    ids = array("i")
+    for tokens in token_lists:
+        scanner.add(tokens, ids)
+    return prepare_vocabulary(scanner.finish(ids), min_count, max_final_vocab)[0]

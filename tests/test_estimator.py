@@ -139,6 +139,15 @@ def test_grid_search_over_two_parameters():
     assert search.best_score_ > 0.8
 
 
+def test_grid_search_with_threading_backend():
+    docs, y = labelled_docs()
+    pipe = Pipeline([("w2v", W2V(**{**FAST, "sample": 0, "n_jobs": 2})), ("clf", LogisticRegression())])
+    search = GridSearchCV(pipe, {"w2v__window": [1, 2, 3]}, cv=2, n_jobs=3)
+    with joblib.parallel_backend("threading"):
+        search.fit(docs, y)
+    assert search.best_score_ > 0.8
+
+
 def test_concurrent_fits_in_threads(docs):
     results = {}
 

@@ -9,20 +9,15 @@ from sklearn_w2v.sampling import alias_table, keep_thresholds, noise_distributio
 MASK64 = (1 << 64) - 1
 
 
-def sigmoid(x):
-    if x >= nk.MAX_EXP:
-        return 1.0
-    if x <= -nk.MAX_EXP:
-        return 0.0
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def ref_ns(hidden, out, targets, alpha):
     """Reference negative-sampling step (float64): returns the hidden gradient."""
     grad = np.zeros_like(hidden)
     for k, t in enumerate(targets):
+        score = hidden @ out[t]
+        if abs(score) >= nk.MAX_EXP:
+            continue  # saturated pairs are skipped
         label = 1.0 if k == 0 else 0.0
-        g = (label - sigmoid(hidden @ out[t])) * alpha
+        g = (label - 1.0 / (1.0 + np.exp(-score))) * alpha
         grad += g * out[t]
         out[t] += g * hidden
     return grad
@@ -70,14 +65,16 @@ def test_cbow_update_matches_reference(weights, cbow_mean):
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
 
 
-def test_saturated_sigmoid_gives_clean_gradient():
-    inp = np.full((2, 4), 10.0, dtype=np.float32)
-    out = np.full((2, 4), 10.0, dtype=np.float32)
+def test_saturated_pairs_are_skipped():
+    inp = np.full((3, 4), 2.0, dtype=np.float32)
+    out = np.full((3, 4), 2.0, dtype=np.float32)  # score 16: saturated
+    out[2] = 0.5  # score 4: trained
     grad = np.empty(4, dtype=np.float32)
-    nk.sg_update(inp, out, 0, np.array([1, 1], dtype=np.int64), 2, np.float32(0.5), grad)
-    # Positive saturated: no change from it; negative: full gradient -alpha.
-    assert np.isfinite(inp).all() and np.isfinite(out).all()
-    np.testing.assert_allclose(out[1], 10.0 - 0.5 * 10.0)
+    nk.sg_update(inp, out, 0, np.array([1, 1, 2], dtype=np.int64), 3, np.float32(0.5), grad)
+    np.testing.assert_array_equal(out[1], 2.0)
+    g = -0.5 / (1.0 + np.exp(-4.0))
+    np.testing.assert_allclose(out[2], 0.5 + g * 2.0, rtol=1e-6)
+    np.testing.assert_allclose(inp[0], 2.0 + g * 0.5, rtol=1e-6)
 
 
 class XorShift:

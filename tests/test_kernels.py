@@ -91,8 +91,12 @@ class XorShift:
         self.s = s
         return s
 
+    @property
+    def bits(self):
+        return (self.s * 0x2545F4914F6CDD1D) & MASK64
+
     def below(self, n):
-        return ((self.s >> 32) * n) >> 32
+        return ((self.bits >> 32) * n) >> 32
 
 
 def ref_train_sentences(ids, offsets, first, last, inp, out, keep, noise_keep, noise_alias,
@@ -106,8 +110,8 @@ def ref_train_sentences(ids, offsets, first, last, inp, out, keep, noise_keep, n
         sent = []
         for w in ids[offsets[s]:offsets[s + 1]]:
             if subsample:
-                r = rng.next()
-                if (r & 0xFFFFFFFF) > keep[w]:
+                rng.next()
+                if (rng.bits & 0xFFFFFFFF) > keep[w]:
                     continue
             sent.append(int(w))
         trained += len(sent)
@@ -123,7 +127,7 @@ def ref_train_sentences(ids, offsets, first, last, inp, out, keep, noise_keep, n
                 for _ in range(negative):
                     rng.next()
                     t = rng.below(len(noise_alias))
-                    if (rng.s & 0xFFFFFFFF) >= noise_keep[t]:
+                    if (rng.bits & 0xFFFFFFFF) >= noise_keep[t]:
                         t = int(noise_alias[t])
                     if t != word:
                         targets.append(t)
@@ -195,7 +199,7 @@ def test_noise_draws_follow_distribution():
     for _ in range(n):
         rng.next()
         t = rng.below(len(p))
-        if (rng.s & 0xFFFFFFFF) >= noise_keep[t]:
+        if (rng.bits & 0xFFFFFFFF) >= noise_keep[t]:
             t = noise_alias[t]
         draws[t] += 1
     np.testing.assert_allclose(draws / n, p, atol=0.01)

@@ -6,8 +6,10 @@ while sharing the weight matrices (lock-free "Hogwild" updates, as in the C
 tool and gensim), and ``cache=True`` so a new process loads the machine code
 instead of compiling it again.
 
-Randomness comes from a xorshift64 generator whose state each worker thread
-owns, so draws are reproducible for a given seed and thread layout.
+Randomness comes from a xorshift64* generator (xorshift64 state, output
+scrambled by a multiplication so that low and high bits are both usable)
+whose state each worker thread owns, so draws are reproducible for a given
+seed and thread layout.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ MAX_EXP = 6.0
 
 _U13, _U7, _U17, _U32 = np.uint64(13), np.uint64(7), np.uint64(17), np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
+_SCRAMBLE = np.uint64(0x2545F4914F6CDD1D)
 
 
 @njit(inline="always", **_JIT)
@@ -40,17 +43,24 @@ def _rand_next(state):
 
 
 @njit(inline="always", **_JIT)
-def _rand_below(state, n):
-    """Map the high 32 bits of ``state`` to ``range(n)`` (multiply-shift, no modulo)."""
-    return np.int64(((state >> _U32) * np.uint64(n)) >> _U32)
+def _rand_value(state):
+    """The 64 random bits handed out for ``state`` (xorshift64*)."""
+    return state * _SCRAMBLE
+
+
+@njit(inline="always", **_JIT)
+def _rand_below(bits, n):
+    """Map the high 32 of 64 random ``bits`` to ``range(n)`` (multiply-shift, no modulo)."""
+    return np.int64(((bits >> _U32) * np.uint64(n)) >> _U32)
 
 
 @njit(inline="always", **_JIT)
 def _draw_noise(state, noise_keep, noise_alias):
     """One draw from the alias table; returns (new_state, word)."""
     state = _rand_next(state)
-    i = _rand_below(state, noise_alias.shape[0])
-    if (state & _LOW32) >= noise_keep[i]:
+    bits = _rand_value(state)
+    i = _rand_below(bits, noise_alias.shape[0])
+    if (bits & _LOW32) >= noise_keep[i]:
         i = noise_alias[i]
     return state, i
 
@@ -176,7 +186,7 @@ def train_sentences(
             w = ids[k]
             if subsample:
                 state = _rand_next(state)
-                if (state & _LOW32) > keep_threshold[w]:
+                if (_rand_value(state) & _LOW32) > keep_threshold[w]:
                     continue
             sentence_buffer[n] = w
             n += 1
@@ -186,7 +196,7 @@ def train_sentences(
             reach = window
             if shrink_windows:
                 state = _rand_next(state)
-                reach = window - _rand_below(state, window)
+                reach = window - _rand_below(_rand_value(state), window)
             j_lo = max(0, i - reach)
             j_hi = min(n, i + reach + 1)
             word = sentence_buffer[i]

@@ -266,7 +266,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "n_corpus_words": corpus.n_tokens,
             "effective_min_count": vocabulary.effective_min_count,
             "backend": trainer.name,
-            "n_threads": config.n_threads,
+            "n_threads": stats.extra.get("n_threads", config.n_threads),
             "seconds": stats.seconds,
             "trained_words": stats.words,
             "effective_words": stats.effective_words,

@@ -150,6 +150,8 @@ def check_training_arrays(
             )
     if n_words == 0:
         raise ValueError("cannot train with an empty vocabulary")
+    if corpus.n_tokens == 0:
+        raise ValueError("cannot train on an empty corpus")
     if np.any(np.asarray(counts) <= 0):
         raise ValueError("every word count must be positive")
     if corpus.n_tokens and (corpus.ids.min() < 0 or corpus.ids.max() >= n_words):

@@ -221,3 +221,14 @@ def test_untrained_vectors_fail_the_planted_check(planted):
     m = W2V(vector_size=24, min_count=1, epochs=1, alpha=1e-9, min_alpha=1e-9,
             n_jobs=1, random_state=0).fit(docs)
     assert group_purity(m.wv_, groups) < 0.4
+
+
+def test_pandas_series_in_pandas_frame_out(docs):
+    pd = pytest.importorskip("pandas")
+    texts = pd.Series([" ".join(d) for d in docs[:20]], index=[f"doc{i}" for i in range(20)])
+    m = W2V(**FAST).set_output(transform="pandas")
+    out = m.fit(docs).transform(texts)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == [f"w2v{i}" for i in range(16)]
+    assert list(out.index) == list(texts.index)
+    np.testing.assert_allclose(out.to_numpy(), W2V(**FAST).fit(docs).transform(docs[:20]), rtol=1e-6)

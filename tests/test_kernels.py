@@ -203,3 +203,26 @@ def test_noise_draws_follow_distribution():
             t = noise_alias[t]
         draws[t] += 1
     np.testing.assert_allclose(draws / n, p, atol=0.01)
+
+
+def test_trainer_rejects_inconsistent_arrays():
+    from sklearn_w2v.backends import get_trainer
+    from sklearn_w2v.corpus import EncodedCorpus
+    from sklearn_w2v.training import TrainConfig, initial_vectors
+
+    trainer = get_trainer("numba")
+    config = TrainConfig(vector_size=4)
+    corpus = EncodedCorpus(np.array([0, 1, 2], dtype=np.int32), np.array([0, 3], dtype=np.int64))
+    counts = np.array([3, 2, 1])
+    inp, out = initial_vectors(3, 4, seed=0)
+    with pytest.raises(ValueError, match="range"):
+        trainer.train(corpus, counts[:2], config, inp[:2], out[:2])
+    with pytest.raises(ValueError, match="float32"):
+        trainer.train(corpus, counts, config, inp.astype(np.float64), out)
+    empty = EncodedCorpus(np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64))
+    with pytest.raises(ValueError, match="empty corpus"):
+        trainer.train(empty, counts, config, inp, out)
+    with pytest.raises(ValueError, match="min_alpha"):
+        TrainConfig(alpha=0.01, min_alpha=0.02)
+    with pytest.raises(ValueError, match="Unknown backend"):
+        get_trainer("fortran")

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-SHARED_DATA = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def planted_corpus(n_groups=5, group_size=8, n_docs=1500, doc_len=12, seed=0):

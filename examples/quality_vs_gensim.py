@@ -11,7 +11,6 @@ WordSim353 and SimLex-999.
 """
 
 import argparse
-import gzip
 import os
 import tempfile
 import time
@@ -19,15 +18,10 @@ import time
 from gensim.models import Word2Vec
 
 from sklearn_w2v import W2V
+from sklearn_w2v.demo import read_documents
 from sklearn_w2v.evaluation import evaluate
 
 DEFAULT_CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "en-mix.txt.gz")
-
-
-def read_corpus(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        return [line.split() for line in f]
 
 
 def main():
@@ -41,7 +35,7 @@ def main():
     if not os.path.isfile(args.corpus):
         raise SystemExit(f"corpus not found: {args.corpus} (pass --corpus PATH)")
 
-    docs = read_corpus(args.corpus)
+    docs = [line.split() for line in read_documents(args.corpus)]
     params = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5,
                   sg=args.sg, epochs=args.epochs)
     print(f"corpus: {sum(map(len, docs)):,} tokens in {len(docs):,} documents; {params}")

@@ -154,5 +154,5 @@ def check_training_arrays(
         raise ValueError("cannot train on an empty corpus")
     if np.any(np.asarray(counts) <= 0):
         raise ValueError("every word count must be positive")
-    if corpus.n_tokens and (corpus.ids.min() < 0 or corpus.ids.max() >= n_words):
+    if corpus.ids.min() < 0 or corpus.ids.max() >= n_words:
         raise ValueError("corpus ids must lie in range(len(counts))")

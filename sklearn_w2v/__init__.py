@@ -4,7 +4,8 @@
 """
 
 from .estimator import W2V
+from .line_corpus import LineCorpus
 
 __version__ = "0.1.0"
 
-__all__ = ["W2V", "__version__"]
+__all__ = ["LineCorpus", "W2V", "__version__"]

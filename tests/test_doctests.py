@@ -7,7 +7,7 @@ import pytest
 
 MODULES = [
     "sklearn_w2v.estimator", "sklearn_w2v.text", "sklearn_w2v.vocabulary",
-    "sklearn_w2v.sampling", "sklearn_w2v.export",
+    "sklearn_w2v.sampling", "sklearn_w2v.export", "sklearn_w2v.line_corpus",
 ]
 
 

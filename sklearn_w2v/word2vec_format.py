@@ -85,6 +85,7 @@ _ASCII_WHITESPACE = re.compile(r"[ \t\n\r\v\f]")
 _ASCII_WHITESPACE_BYTES = re.compile(rb"[ \t\n\r\v\f]")
 _UNSIGNED = re.compile(rb"[0-9]+")
 _CHUNK = 1 << 20
+_BATCH_ROWS = 4096  # rows formatted per write call
 # Storage for rows of compressed files (size unknown) grows from this many bytes.
 _GROW_FROM_BYTES = 1 << 26
 
@@ -115,6 +116,10 @@ class Word2VecFormatError(ValueError):
         if offset is not None:
             where += f", byte {offset}"
         super().__init__(f"{where}: {message}")
+
+
+class _TooLong(Word2VecFormatError):
+    """No delimiter within the length limit (a line or word too long)."""
 
 
 # ---------------------------------------------------------------- writing
@@ -224,15 +229,17 @@ def write_vectors(path: PathLike, words: Sequence[str], vectors, *, binary: bool
         f.write(f"{n} {dim}\n".encode("ascii"))
         batch: list[bytes] = []
         for i, word in enumerate(encoded):
-            if binary:
-                batch.append(word + b" " + vectors[i].tobytes() + b"\n")
-            else:
-                values = " ".join(map("{:.9g}".format, vectors[i].tolist()))
-                batch.append(word + b" " + values.encode("ascii") + b"\n")
-            if len(batch) >= 4096:
+            batch.append(_format_row(word, vectors[i], binary))
+            if len(batch) >= _BATCH_ROWS:
                 f.write(b"".join(batch))
                 batch.clear()
         f.write(b"".join(batch))
+
+
+def _format_row(word: bytes, row: np.ndarray, binary: bool) -> bytes:
+    if binary:
+        return word + b" " + row.tobytes() + b"\n"
+    return word + b" " + " ".join(map("{:.9g}".format, row.tolist())).encode("ascii") + b"\n"
 
 
 def write_keyed_vectors(path: PathLike, kv: KeyedVectors, *, binary: bool = False) -> None:
@@ -353,7 +360,7 @@ class _Stream:
                 self.pos = j + 1
                 return data, True
             if len(self.buf) - self.pos > limit:
-                raise self.error(f"no {delim!r} within {limit} bytes")
+                raise _TooLong(self.path, f"no {delim!r} within {limit} bytes", offset=self.offset)
             if not self._fill(len(self.buf) - self.pos + 1):
                 data = self.buf[self.pos :]
                 self.pos = len(self.buf)
@@ -367,12 +374,16 @@ class _Stream:
         self.line += 1
         return data
 
-    def rest_is_blank(self) -> bool:
+    def skip_blank(self) -> bool:
+        """Skip spaces and newlines; True if they run to the end of the file."""
         while self._fill(1):
             chunk = self.buf[self.pos :]
-            if chunk.strip(b" \n\r"):
+            rest = chunk.lstrip(b" \n\r")
+            skipped = len(chunk) - len(rest)
+            self.line += chunk.count(b"\n", 0, skipped)
+            self.pos += skipped
+            if rest:
                 return False
-            self.pos = len(self.buf)
         return True
 
 
@@ -401,7 +412,7 @@ def _parse_header(stream: _Stream) -> tuple[int, int, int]:
     """``(n_words, dim, header_bytes)``; checks only the header's own form."""
     try:
         header, found = stream.read_until(b"\n", MAX_HEADER_BYTES)
-    except Word2VecFormatError:
+    except _TooLong:
         raise Word2VecFormatError(
             stream.path, f"no header line 'V D' (no newline in the first {MAX_HEADER_BYTES} bytes)", line=1
         ) from None
@@ -457,29 +468,29 @@ class _Rows:
 
 def _read_binary_rows(stream, rows, n_words, dim, unicode_errors):
     words: list[str] = []
-    starts = np.empty(n_words, dtype=np.int64)
+    starts: list[int] = []  # grows with the rows read: the header may lie
     row_bytes = 4 * dim
     for i in range(n_words):
         if i and stream._fill(1) and stream.buf[stream.pos] == 0x0A:  # the C tool's row newline
             stream.pos += 1
-        starts[i] = stream.offset
+        starts.append(stream.offset)
         raw, found = stream.read_until(b" ", MAX_WORD_BYTES)
         if not found:
             raise stream.error(
-                f"file ends in row {i + 1} of {n_words} (truncated?)", offset=int(starts[i])
+                f"file ends in row {i + 1} of {n_words} (truncated?)", offset=starts[i]
             )
-        words.append(_decode_word(stream, raw, unicode_errors, line=False, offset=int(starts[i])))
+        words.append(_decode_word(stream, raw, unicode_errors, line=False, offset=starts[i]))
         data = stream.read_exact(row_bytes)
         if data is None:
             raise stream.error(
                 f"file ends inside the vector of {words[-1]!r}, row {i + 1} of {n_words} "
                 f"(truncated?)",
-                offset=int(starts[i]),
+                offset=starts[i],
             )
         rows.slot(i)[:] = np.frombuffer(data, dtype="<f4")
-    if not stream.rest_is_blank():
+    if not stream.skip_blank():
         raise stream.error(f"unexpected data after the last of the {n_words} rows the header declares")
-    return words, lambda i: {"offset": int(starts[i])}
+    return words, lambda i: {"offset": starts[i]}
 
 
 def _read_text_rows(stream, rows, n_words, dim, unicode_errors):
@@ -503,8 +514,8 @@ def _read_text_rows(stream, rows, n_words, dim, unicode_errors):
         word = _decode_word(stream, fields[0], unicode_errors, line=True)
         stream.line = lineno + 1
         try:
-            if b"_" in line:
-                raise ValueError("underscore")
+            if any(b"_" in f for f in fields[1:]):
+                raise ValueError("underscore")  # float() reads "1_0"; no writer does
             with np.errstate(all="ignore"):  # out of float32 range: inf, refused below
                 rows.slot(i)[:] = np.array(fields[1:]).astype(np.float32)
         except ValueError:
@@ -513,7 +524,7 @@ def _read_text_rows(stream, rows, n_words, dim, unicode_errors):
                 stream.path, f"value {bad[:40]!r} of {word!r} is not a number", line=lineno
             ) from None
         words.append(word)
-    if not stream.rest_is_blank():
+    if not stream.skip_blank():
         raise Word2VecFormatError(
             stream.path, f"unexpected data after the last of the {n_words} rows the header declares", line=stream.line
         )

@@ -133,6 +133,18 @@ def _binary_choice(text: str) -> bool | None:
     return bool(_flag01(text))
 
 
+class _Parser(argparse.ArgumentParser):
+    """No abbreviated flags: ``-siz`` must not pass for ``-size``.
+
+    ``allow_abbrev=False`` does not cover one-dash long flags on every Python
+    version, so only the split of a one-letter flag from its glued value
+    (``-n3``) is kept from argparse's prefix matching.
+    """
+
+    def _get_option_tuples(self, option_string):
+        return [t for t in super()._get_option_tuples(option_string) if len(t[1]) == 2]
+
+
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Lists each C-tool flag once, in its one-dash spelling."""
 
@@ -164,7 +176,7 @@ def _spellings(name: str) -> list[str]:
 def train_parser() -> argparse.ArgumentParser:
     """The parser of training command lines (C-tool flags and extras)."""
     cpus = available_cpus()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         usage=USAGE,
         description=_wrap(
@@ -439,7 +451,7 @@ def _add_vectors_args(parser: argparse.ArgumentParser) -> None:
 
 
 def evaluate_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=f"{PROG} evaluate",
         description="Analogy accuracy and word-pair similarity correlations of a vectors file "
         "(defaults: the test sets shipped with gensim).",
@@ -499,7 +511,9 @@ def run_evaluate(argv: Sequence[str]) -> int:
     wv = read_vectors(args.vectors, binary=args.binary)
     results = evaluate_vectors(wv, analogies, pairs, args.restrict_vocab)
     if args.json:
-        print(json.dumps({"vectors": args.vectors, "words": len(wv), "results": results}, indent=2))
+        # NaN (no pair in the vocabulary) is not JSON: null instead.
+        clean = {k: {m: (None if v != v else v) for m, v in r.items()} for k, r in results.items()}
+        print(json.dumps({"vectors": args.vectors, "words": len(wv), "results": clean}, indent=2))
         return 0
     print(f"{args.vectors}: {len(wv)} words, {wv.vector_size} dimensions")
     for name, r in results.items():
@@ -514,7 +528,7 @@ def run_evaluate(argv: Sequence[str]) -> int:
 
 
 def neighbours_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=f"{PROG} neighbours",
         description="Nearest neighbours by cosine similarity. Words come from the command line, "
         "or else from standard input, one query per line (several words on a line: the "

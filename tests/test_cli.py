@@ -293,3 +293,10 @@ def test_bench_missing_or_forwarded(monkeypatch, capsys):
     monkeypatch.setattr(cli.importlib, "import_module", lambda name, *a: fake)
     assert main(["bench", "--quick", "-x"]) == 3
     assert seen == [["--quick", "-x"]]
+
+
+def test_progress_by_default_on_a_terminal(monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    args = parse_train_args(["-train", "f"])
+    assert args.debug == 2 and estimator_from_args(args).verbose == 1
+    assert parse_train_args(["-train", "f", "-debug", "0"]).debug == 0

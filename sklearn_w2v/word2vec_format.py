@@ -1,0 +1,697 @@
+"""Reading and writing the word2vec C tool's file formats, strictly and safely.
+
+Vectors files start with a header line ``V D`` (number of words, dimensions),
+followed by ``V`` rows in one of two layouts:
+
+* text: ``word v1 v2 ... vD`` and a newline. Values are written with nine
+  significant digits (``%.9g``), enough to give back every float32 exactly;
+  the C tool's ``%lf`` keeps only six decimals. The reader also accepts the
+  C tool's trailing space before the newline.
+* binary: ``word``, one space, ``D`` little-endian float32 (``4 * D`` raw
+  bytes) and a newline, exactly as the C tool writes them. The reader also
+  accepts rows without the newline, as gensim writes them.
+
+Vocabulary files hold one ``word count`` line per word, as the C tool's
+``-save-vocab`` writes them. Classes files (``-classes``) hold one
+``word class`` line per word and no header.
+
+Reading is strict: anything that is not a well-formed file raises
+:class:`Word2VecFormatError`, which names the file and the line number
+(text) or byte offset (binary). In particular:
+
+* the header must be two positive integers, and a plain file must be large
+  enough for what the header declares *before* anything is allocated, so a
+  lying header cannot exhaust memory (``.gz`` files, whose size is unknown,
+  are read into storage that grows with the rows actually read);
+* every row must have exactly ``D`` values; values are decimal numbers as
+  Python's ``float`` reads them (no underscores);
+* NaN and infinite values are refused: such vectors break every similarity
+  computation, and a file holding them is almost surely corrupt;
+* a word may appear only once, must be non-empty and at most
+  :data:`MAX_WORD_BYTES` bytes long;
+* words must be valid UTF-8 unless ``unicode_errors`` says otherwise
+  (``"replace"`` or ``"ignore"``, as in :meth:`bytes.decode`);
+* data after the last declared row (other than newlines and spaces) is an
+  error, as is an empty file.
+
+Writing is atomic: every writer writes a temporary file in the target's
+folder and renames it over the target with :func:`os.replace` only once the
+data is complete and flushed to disk, so an error or interrupt mid-save never
+leaves a half-written file and an existing file survives intact. Words that
+contain ASCII whitespace cannot be represented in these formats (whitespace
+separates the fields) and are refused with :class:`ValueError`, as are empty
+words and non-finite values. Paths ending in ``.gz`` are compressed or
+decompressed on the fly.
+
+Examples
+--------
+>>> import os, tempfile
+>>> import numpy as np
+>>> folder = tempfile.mkdtemp()
+>>> path = os.path.join(folder, "vectors.bin")
+>>> write_vectors(path, ["the", "cat"], np.eye(2, dtype=np.float32), binary=True)
+>>> kv = read_vectors(path)
+>>> kv.index_to_key, kv["cat"].tolist()
+(['the', 'cat'], [0.0, 1.0])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import os
+import re
+import secrets
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
+from gensim.models import KeyedVectors
+
+from .export import to_keyed_vectors
+
+PathLike = str | os.PathLike
+
+#: Longest word (in UTF-8 bytes) the readers accept; the C tool stops at 100.
+MAX_WORD_BYTES = 10_000
+#: Largest number of dimensions a header may declare.
+MAX_DIMENSIONS = 1_000_000
+#: Longest header line, in bytes.
+MAX_HEADER_BYTES = 64
+#: The C tool's end-of-line token, the first entry of its vocabulary files.
+EOS = "</s>"
+
+_ASCII_WHITESPACE = re.compile(r"[ \t\n\r\v\f]")
+_ASCII_WHITESPACE_BYTES = re.compile(rb"[ \t\n\r\v\f]")
+_UNSIGNED = re.compile(rb"[0-9]+")
+_CHUNK = 1 << 20
+_BATCH_ROWS = 4096  # rows formatted per write call
+# Storage for rows of compressed files (size unknown) grows from this many bytes.
+_GROW_FROM_BYTES = 1 << 26
+
+
+class Word2VecFormatError(ValueError):
+    """A word2vec vectors or vocabulary file is malformed.
+
+    The message names the file and where the problem is: a line number for
+    text files, a byte offset for binary ones.
+
+    Attributes
+    ----------
+    path : str
+        The file.
+    line : int or None
+        1-based line number, for text layouts.
+    offset : int or None
+        Byte offset from the start of the (decompressed) file, for binary rows.
+    """
+
+    def __init__(self, path, message: str, *, line: int | None = None, offset: int | None = None):
+        self.path = os.fspath(path)
+        self.line = line
+        self.offset = offset
+        where = self.path
+        if line is not None:
+            where += f", line {line}"
+        if offset is not None:
+            where += f", byte {offset}"
+        super().__init__(f"{where}: {message}")
+
+
+class _TooLong(Word2VecFormatError):
+    """No delimiter within the length limit (a line or word too long)."""
+
+
+# ---------------------------------------------------------------- writing
+
+
+@contextlib.contextmanager
+def atomic_write(path: PathLike) -> Iterator:
+    """Open a binary file that replaces ``path`` only once the block completes.
+
+    The data goes to a hidden temporary file in the same folder (so the final
+    :func:`os.replace` is an atomic rename on the same file system), which is
+    flushed to disk before the rename and removed if the block raises. Files
+    whose name ends in ``.gz`` are gzip-compressed. The new file gets the
+    usual permissions (``0o666`` less the umask).
+    """
+    path = os.fspath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with open(fd, "wb") as raw:
+            if path.endswith(".gz"):
+                with gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=raw, mtime=0) as gz:
+                    yield gz
+            else:
+                yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _check_word(word, what: str = "word") -> bytes:
+    if not isinstance(word, str):
+        raise TypeError(f"{what}s must be str, got {type(word).__name__}: {word!r}")
+    if not word:
+        raise ValueError(f"Empty {what} cannot be written in word2vec format.")
+    if _ASCII_WHITESPACE.search(word):
+        raise ValueError(
+            f"{what.capitalize()} {word!r} contains whitespace, which separates fields "
+            "in word2vec files; replace it (e.g. with '_') before saving."
+        )
+    encoded = word.encode("utf-8")
+    if len(encoded) > MAX_WORD_BYTES:
+        raise ValueError(f"{what.capitalize()} longer than {MAX_WORD_BYTES} bytes: {word[:40]!r}...")
+    return encoded
+
+
+def _check_vectors(words: Sequence[str], vectors) -> np.ndarray:
+    vectors = np.asarray(vectors)
+    if vectors.ndim != 2 or vectors.shape[0] != len(words) or vectors.shape[1] < 1:
+        raise ValueError(
+            f"{len(words)} words need vectors of shape ({len(words)}, D) with D >= 1; "
+            f"got shape {vectors.shape}"
+        )
+    if len(words) == 0:
+        raise ValueError("No words to write.")
+    if not np.issubdtype(vectors.dtype, np.number) or np.iscomplexobj(vectors):
+        raise TypeError(f"vectors must be real numbers, got dtype {vectors.dtype}")
+    vectors = np.ascontiguousarray(vectors, dtype="<f4")
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        raise ValueError(f"Vector of {words[row]!r} (row {row}) has non-finite values.")
+    return vectors
+
+
+def _check_unique(words: Sequence[str]) -> list[bytes]:
+    encoded = [_check_word(w) for w in words]
+    if len(set(encoded)) != len(encoded):
+        seen: set[bytes] = set()
+        for w in words:
+            if w.encode("utf-8") in seen:
+                raise ValueError(f"Word {w!r} appears more than once.")
+            seen.add(w.encode("utf-8"))
+    return encoded
+
+
+def write_vectors(path: PathLike, words: Sequence[str], vectors, *, binary: bool = False) -> None:
+    """Write word vectors in the word2vec text or binary format.
+
+    Parameters
+    ----------
+    path : path
+        Target file; replaced atomically. ``.gz``: gzip-compressed.
+    words : sequence of str
+        One word per row, no ASCII whitespace, no duplicates.
+    vectors : array-like of shape (len(words), D)
+        Finite values; stored as float32.
+    binary : bool, default=False
+        Binary layout (raw little-endian float32) instead of text.
+
+    Raises
+    ------
+    ValueError
+        A word that is empty, contains whitespace or repeats; non-finite
+        values; shapes that do not match.
+    """
+    words = list(words)
+    encoded = _check_unique(words)
+    vectors = _check_vectors(words, vectors)
+    n, dim = vectors.shape
+    with atomic_write(path) as f:
+        f.write(f"{n} {dim}\n".encode("ascii"))
+        batch: list[bytes] = []
+        for i, word in enumerate(encoded):
+            batch.append(_format_row(word, vectors[i], binary))
+            if len(batch) >= _BATCH_ROWS:
+                f.write(b"".join(batch))
+                batch.clear()
+        f.write(b"".join(batch))
+
+
+def _format_row(word: bytes, row: np.ndarray, binary: bool) -> bytes:
+    if binary:
+        return word + b" " + row.tobytes() + b"\n"
+    return word + b" " + " ".join(map("{:.9g}".format, row.tolist())).encode("ascii") + b"\n"
+
+
+def write_keyed_vectors(path: PathLike, kv: KeyedVectors, *, binary: bool = False) -> None:
+    """Write a gensim :class:`~gensim.models.KeyedVectors` with :func:`write_vectors`."""
+    write_vectors(path, kv.index_to_key, kv.vectors, binary=binary)
+
+
+def _pairs(vocabulary) -> list[tuple[str, object]]:
+    items = vocabulary.items() if isinstance(vocabulary, Mapping) else vocabulary
+    return [tuple(pair) for pair in items]
+
+
+def write_vocabulary(
+    path: PathLike, vocabulary: Mapping[str, int] | Iterable[tuple[str, int]]
+) -> None:
+    """Write ``word count`` lines, in the given order (the C tool's ``-save-vocab``).
+
+    Parameters
+    ----------
+    path : path
+        Target file; replaced atomically.
+    vocabulary : mapping word -> count, or iterable of (word, count) pairs
+        Counts must be positive integers; words as for :func:`write_vectors`.
+    """
+    pairs = _pairs(vocabulary)
+    if not pairs:
+        raise ValueError("No words to write.")
+    _check_unique([w for w, _ in pairs])
+    lines = []
+    for word, count in pairs:
+        if isinstance(count, (bool, np.bool_)) or not isinstance(count, (int, np.integer)):
+            raise TypeError(f"Count of {word!r} must be an integer, got {count!r}")
+        if count < 1:
+            raise ValueError(f"Count of {word!r} must be positive, got {count}")
+        lines.append(f"{word} {int(count)}\n")
+    with atomic_write(path) as f:
+        f.write("".join(lines).encode("utf-8"))
+
+
+def write_classes(path: PathLike, words: Sequence[str], classes) -> None:
+    """Write ``word class`` lines (the C tool's ``-classes`` output, no header)."""
+    words = list(words)
+    classes = np.asarray(classes)
+    if classes.shape != (len(words),) or not np.issubdtype(classes.dtype, np.integer):
+        raise ValueError(f"Need one integer class per word; got {classes.dtype} of shape {classes.shape}")
+    _check_unique(words)
+    text = "".join(f"{w} {int(c)}\n" for w, c in zip(words, classes))
+    with atomic_write(path) as f:
+        f.write(text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _open_read(path: str):
+    if path.endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+class _Stream:
+    """Buffered reads that know their byte offset and line number."""
+
+    def __init__(self, f, path: str):
+        self.f = f
+        self.path = path
+        self.buf = b""
+        self.pos = 0
+        self.base = 0  # offset of buf[0] in the file
+        self.line = 1  # maintained by read_line only
+
+    @property
+    def offset(self) -> int:
+        return self.base + self.pos
+
+    def error(self, message: str, *, line: bool = False, offset: int | None = None):
+        if line:
+            return Word2VecFormatError(self.path, message, line=self.line)
+        return Word2VecFormatError(self.path, message, offset=self.offset if offset is None else offset)
+
+    def _fill(self, need: int) -> bool:
+        """Make ``need`` bytes available after ``pos``; False at end of file."""
+        have = len(self.buf) - self.pos
+        if have >= need:
+            return True
+        parts = [self.buf[self.pos :]]
+        self.base += self.pos
+        self.pos = 0
+        try:
+            while have < need:
+                chunk = self.f.read(max(_CHUNK, need - have))
+                if not chunk:
+                    break
+                parts.append(chunk)
+                have += len(chunk)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise Word2VecFormatError(self.path, f"cannot read: {exc}", offset=self.base + have) from exc
+        self.buf = b"".join(parts)
+        return have >= need
+
+    def read_exact(self, n: int) -> memoryview | None:
+        if not self._fill(n):
+            return None
+        view = memoryview(self.buf)[self.pos : self.pos + n]
+        self.pos += n
+        return view
+
+    def read_until(self, delim: bytes, limit: int) -> tuple[bytes, bool]:
+        """Bytes up to ``delim`` (consumed, not returned), at most ``limit`` of them.
+
+        Returns the bytes and whether ``delim`` was found (False: end of file).
+        """
+        while True:
+            end = min(len(self.buf), self.pos + limit + 1)
+            j = self.buf.find(delim, self.pos, end)
+            if j >= 0:
+                data = self.buf[self.pos : j]
+                self.pos = j + 1
+                return data, True
+            if len(self.buf) - self.pos > limit:
+                raise _TooLong(self.path, f"no {delim!r} within {limit} bytes", offset=self.offset)
+            if not self._fill(len(self.buf) - self.pos + 1):
+                data = self.buf[self.pos :]
+                self.pos = len(self.buf)
+                return data, False
+
+    def read_line(self, limit: int) -> bytes | None:
+        """The next line without its newline, or None at end of file."""
+        if not self._fill(1):
+            return None
+        data, _ = self.read_until(b"\n", limit)
+        self.line += 1
+        return data
+
+    def skip_blank(self) -> bool:
+        """Skip spaces and newlines; True if they run to the end of the file."""
+        while self._fill(1):
+            chunk = self.buf[self.pos :]
+            rest = chunk.lstrip(b" \n\r")
+            skipped = len(chunk) - len(rest)
+            self.line += chunk.count(b"\n", 0, skipped)
+            self.pos += skipped
+            if rest:
+                return False
+        return True
+
+
+def _decode_word(stream: _Stream, raw: bytes, unicode_errors: str, *, line: bool, offset: int | None = None) -> str:
+    if not raw:
+        raise stream.error("empty word", line=line, offset=offset)
+    if _ASCII_WHITESPACE_BYTES.search(raw):
+        raise stream.error(f"word {raw[:40]!r} contains whitespace", line=line, offset=offset)
+    try:
+        return raw.decode("utf-8", unicode_errors)
+    except UnicodeDecodeError as exc:
+        raise stream.error(
+            f"word {raw[:40]!r} is not valid UTF-8 ({exc.reason}); "
+            "pass unicode_errors='replace' to read it anyway",
+            line=line,
+            offset=offset,
+        ) from None
+
+
+def _check_unicode_errors(unicode_errors: str) -> None:
+    if unicode_errors not in ("strict", "replace", "ignore"):
+        raise ValueError(f"unicode_errors must be 'strict', 'replace' or 'ignore', got {unicode_errors!r}")
+
+
+def _parse_header(stream: _Stream) -> tuple[int, int, int]:
+    """``(n_words, dim, header_bytes)``; checks only the header's own form."""
+    try:
+        header, found = stream.read_until(b"\n", MAX_HEADER_BYTES)
+    except _TooLong:
+        raise Word2VecFormatError(
+            stream.path, f"no header line 'V D' (no newline in the first {MAX_HEADER_BYTES} bytes)", line=1
+        ) from None
+    if not header and not found:
+        raise Word2VecFormatError(stream.path, "empty file", line=1)
+    fields = header.split()
+    if len(fields) != 2 or not all(_UNSIGNED.fullmatch(x) for x in fields):
+        raise Word2VecFormatError(
+            stream.path,
+            f"header must be two positive integers 'V D' (words, dimensions), got {header[:MAX_HEADER_BYTES]!r}",
+            line=1,
+        )
+    n_words, dim = int(fields[0]), int(fields[1])
+    if n_words < 1 or dim < 1:
+        raise Word2VecFormatError(stream.path, f"header declares {n_words} words of {dim} dimensions", line=1)
+    if dim > MAX_DIMENSIONS:
+        raise Word2VecFormatError(stream.path, f"header declares {dim} > {MAX_DIMENSIONS} dimensions", line=1)
+    stream.line = 2
+    return n_words, dim, stream.offset
+
+
+def _sniff_binary(stream: _Stream, dim: int) -> bool:
+    """Guess the layout: text when the first row parses as ``word`` and ``dim`` numbers."""
+    stream._fill(MAX_WORD_BYTES + 64 * (dim + 1))  # or less, at the end of a short file
+    window = stream.buf[stream.pos : stream.pos + MAX_WORD_BYTES + 64 * dim]
+    line = window.split(b"\n", 1)[0]
+    fields = line.split()
+    if len(fields) != dim + 1:
+        return True
+    try:
+        with np.errstate(all="ignore"):
+            np.array(fields[1:]).astype(np.float32)
+    except (ValueError, UnicodeDecodeError):
+        return True
+    return False
+
+
+class _Rows:
+    """Row storage that never allocates more than the file can fill."""
+
+    def __init__(self, n_words: int, dim: int, known_size: bool):
+        self.n_words, self.dim = n_words, dim
+        cap = n_words if known_size else min(n_words, max(1, _GROW_FROM_BYTES // (4 * dim)))
+        self.array = np.empty((cap, dim), dtype=np.float32)
+
+    def slot(self, i: int) -> np.ndarray:
+        if i >= len(self.array):
+            grown = np.empty((min(self.n_words, 2 * len(self.array)), self.dim), dtype=np.float32)
+            grown[: len(self.array)] = self.array
+            self.array = grown
+        return self.array[i]
+
+
+def _read_binary_rows(stream, rows, n_words, dim, unicode_errors):
+    words: list[str] = []
+    starts: list[int] = []  # grows with the rows read: the header may lie
+    row_bytes = 4 * dim
+    for i in range(n_words):
+        if i and stream._fill(1) and stream.buf[stream.pos] == 0x0A:  # the C tool's row newline
+            stream.pos += 1
+        starts.append(stream.offset)
+        raw, found = stream.read_until(b" ", MAX_WORD_BYTES)
+        if not found:
+            raise stream.error(
+                f"file ends in row {i + 1} of {n_words} (truncated?)", offset=starts[i]
+            )
+        words.append(_decode_word(stream, raw, unicode_errors, line=False, offset=starts[i]))
+        data = stream.read_exact(row_bytes)
+        if data is None:
+            raise stream.error(
+                f"file ends inside the vector of {words[-1]!r}, row {i + 1} of {n_words} "
+                f"(truncated?)",
+                offset=starts[i],
+            )
+        rows.slot(i)[:] = np.frombuffer(data, dtype="<f4")
+    if not stream.skip_blank():
+        raise stream.error(f"unexpected data after the last of the {n_words} rows the header declares")
+    return words, lambda i: {"offset": starts[i]}
+
+
+def _read_text_rows(stream, rows, n_words, dim, unicode_errors):
+    words: list[str] = []
+    limit = MAX_WORD_BYTES + 64 * (dim + 1)
+    for i in range(n_words):
+        line = stream.read_line(limit)
+        if line is None:
+            raise Word2VecFormatError(
+                stream.path, f"file ends after {i} of {n_words} rows (truncated?)", line=stream.line
+            )
+        lineno = stream.line - 1
+        fields = line.split()
+        if len(fields) != dim + 1:
+            raise Word2VecFormatError(
+                stream.path,
+                f"expected a word and {dim} values, got {len(fields)} fields",
+                line=lineno,
+            )
+        stream.line = lineno  # report errors on this row's line
+        word = _decode_word(stream, fields[0], unicode_errors, line=True)
+        stream.line = lineno + 1
+        try:
+            if any(b"_" in f for f in fields[1:]):
+                raise ValueError("underscore")  # float() reads "1_0"; no writer does
+            with np.errstate(all="ignore"):  # out of float32 range: inf, refused below
+                rows.slot(i)[:] = np.array(fields[1:]).astype(np.float32)
+        except ValueError:
+            bad = next((f for f in fields[1:] if not _is_number(f)), fields[1])
+            raise Word2VecFormatError(
+                stream.path, f"value {bad[:40]!r} of {word!r} is not a number", line=lineno
+            ) from None
+        words.append(word)
+    if not stream.skip_blank():
+        raise Word2VecFormatError(
+            stream.path, f"unexpected data after the last of the {n_words} rows the header declares", line=stream.line
+        )
+    return words, lambda i: {"line": i + 2}
+
+
+def _is_number(field: bytes) -> bool:
+    if b"_" in field:
+        return False
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def read_vectors(
+    path: PathLike,
+    *,
+    binary: bool | None = None,
+    vocabulary: PathLike | Mapping[str, int] | None = None,
+    unicode_errors: str = "strict",
+) -> KeyedVectors:
+    """Read a word2vec vectors file into gensim :class:`~gensim.models.KeyedVectors`.
+
+    Parameters
+    ----------
+    path : path
+        The file; ``.gz`` is decompressed on the fly.
+    binary : bool or None, default=None
+        The layout; None guesses it: text when the first row parses as a
+        word and ``D`` numbers, binary otherwise. (A binary file crafted so
+        that its first row's raw bytes read as ``D`` decimal numbers would
+        be taken for text and then fail; pass ``binary=True`` for such files.)
+    vocabulary : path or mapping word -> count, optional
+        Counts for the ``count`` attribute (a vocabulary file as written by
+        :func:`write_vocabulary` or the C tool, whose ``</s>`` is ignored
+        when no vector has it). Every word of the vectors file must have a
+        count. Without it, counts are made up in descending order
+        (``V - index``), as gensim does, so ordering by count keeps the file's order.
+    unicode_errors : {"strict", "replace", "ignore"}, default="strict"
+        What to do with words that are not valid UTF-8.
+
+    Returns
+    -------
+    KeyedVectors
+        Words in file order, float32 vectors, ``count`` attribute set.
+
+    Raises
+    ------
+    Word2VecFormatError
+        The file is malformed (see the module docstring for the rules).
+    FileNotFoundError
+        No such file.
+    """
+    path = os.fspath(path)
+    _check_unicode_errors(unicode_errors)
+    counts_by_word = None
+    if vocabulary is not None:
+        if isinstance(vocabulary, Mapping):
+            counts_by_word = dict(vocabulary)
+        else:
+            counts_by_word = read_vocabulary(vocabulary, unicode_errors=unicode_errors)
+    compressed = path.endswith(".gz")
+    size = None if compressed else os.path.getsize(path)
+    with _open_read(path) as f:
+        stream = _Stream(f, path)
+        n_words, dim, header_bytes = _parse_header(stream)
+        if binary is None:
+            binary = _sniff_binary(stream, dim)
+        if size is not None:
+            # Smallest rows: a 1-byte word, its separator(s), the values.
+            row_min = 4 * dim + 2 if binary else 2 * dim + 2
+            need = header_bytes + n_words * row_min - (0 if binary else 1)
+            if size < need:
+                raise Word2VecFormatError(
+                    path,
+                    f"header declares {n_words} words of {dim} dimensions, which need at "
+                    f"least {need} bytes in {'binary' if binary else 'text'} layout; "
+                    f"the file has {size} (truncated, or a wrong header or layout?)",
+                    line=1,
+                )
+        rows = _Rows(n_words, dim, known_size=size is not None)
+        reader = _read_binary_rows if binary else _read_text_rows
+        words, where = reader(stream, rows, n_words, dim, unicode_errors)
+    vectors = rows.array[:n_words]
+
+    first_row: dict[str, int] = {}
+    for i, w in enumerate(words):
+        j = first_row.setdefault(w, i)
+        if j != i:
+            raise Word2VecFormatError(
+                path, f"duplicate word {w!r} (first in row {j + 1})", **where(i)
+            )
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        i = int(np.flatnonzero(~finite)[0])
+        raise Word2VecFormatError(
+            path, f"vector of {words[i]!r} has non-finite values (NaN or infinity)", **where(i)
+        )
+    if counts_by_word is None:
+        counts = np.arange(n_words, 0, -1, dtype=np.int64)
+    else:
+        missing = [w for w in words if w not in counts_by_word]
+        if missing:
+            raise Word2VecFormatError(
+                path, f"{len(missing)} words have no count in the vocabulary, e.g. {missing[:3]}"
+            )
+        counts = np.array([counts_by_word[w] for w in words], dtype=np.int64)
+    return to_keyed_vectors(words, counts, vectors)
+
+
+def read_vocabulary(
+    path: PathLike, *, skip_eos: bool = False, unicode_errors: str = "strict"
+) -> dict[str, int]:
+    """Read ``word count`` lines into a dict, in file order.
+
+    Parameters
+    ----------
+    path : path
+        The file; ``.gz`` is decompressed on the fly.
+    skip_eos : bool, default=False
+        Leave out the C tool's ``</s>`` entry (its newline token; its count
+        is the number of lines and may be 0). This package's corpora split
+        documents at newlines and never see that token.
+    unicode_errors : {"strict", "replace", "ignore"}, default="strict"
+
+    Raises
+    ------
+    Word2VecFormatError
+        An empty file; a line that is not exactly a word and a count; a count
+        that is not a positive integer; a word listed twice.
+    """
+    path = os.fspath(path)
+    _check_unicode_errors(unicode_errors)
+    vocab: dict[str, int] = {}
+    lines: dict[str, int] = {}
+    with _open_read(path) as f:
+        stream = _Stream(f, path)
+        while True:
+            raw = stream.read_line(MAX_WORD_BYTES + 64)
+            if raw is None:
+                break
+            lineno = stream.line - 1
+            fields = raw.split()
+            if len(fields) != 2:
+                raise Word2VecFormatError(
+                    path, f"expected 'word count', got {raw[:80]!r}", line=lineno
+                )
+            stream.line = lineno
+            word = _decode_word(stream, fields[0], unicode_errors, line=True)
+            stream.line = lineno + 1
+            if not _UNSIGNED.fullmatch(fields[1]):
+                raise Word2VecFormatError(
+                    path, f"count of {word!r} is not a non-negative integer: {fields[1][:40]!r}", line=lineno
+                )
+            count = int(fields[1])
+            if skip_eos and word == EOS:
+                continue
+            if count < 1:
+                raise Word2VecFormatError(path, f"count of {word!r} must be positive, got {count}", line=lineno)
+            if word in vocab:
+                raise Word2VecFormatError(
+                    path, f"duplicate word {word!r} (first on line {lines[word]})", line=lineno
+                )
+            vocab[word] = count
+            lines[word] = lineno
+    if not vocab:
+        raise Word2VecFormatError(path, "no words (empty vocabulary file)")
+    return vocab

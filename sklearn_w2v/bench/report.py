@@ -95,6 +95,12 @@ def _footnotes(result: dict) -> list[str]:
                 f"{_num(diff['analogy_points'], '+.2f')} points, WS353 "
                 f"{_num(diff['wordsim353'], '+.3f')}, SimLex {_num(diff['simlex999'], '+.3f')}"
             )
+    for run in result.get("runs", []):
+        if run.get("ok") and run.get("raw_words_match") is False:
+            lines.append(
+                f"WARNING: {run['trainer']} read {run['raw_words_seen']:,} tokens; the file has "
+                f"{result['corpus']['raw_tokens']:,}, so its words/s is not comparable."
+            )
     for f in result.get("failures", []):
         lines.append(f"FAILED: {f['trainer']} threads={f['threads']} repeat={f['repeat']}: {f['error']}")
     return lines

@@ -225,3 +225,22 @@ def test_command_end_to_end(tmp_path):
     assert row["ratios"]["words_per_second_vs_gensim"] > 0
     assert row["ratios"]["end_to_end_vs_gensim"] > 0
     assert set(row["ratios"]["quality_vs"]) == {"gensim-file", "gensim-iter"}
+
+
+def test_plot_threads_example_writes_png(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("plot_threads", os.path.join(ROOT, "examples", "plot_threads.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    runs = [dict(_fake_run(name, wps * t, 1.0, 0.1), threads=t)
+            for name, wps in (("numba", 200.0), ("gensim-file", 100.0)) for t in (1, 2)]
+    result = {
+        "summary": summarize(runs, ["numba", "gensim-file"], [1, 2]),
+        "params": {"model": {"sg": 1, "epochs": 1}},
+        "corpus": {"raw_tokens": 1000},
+        "machine": {"cpu_model": "test CPU", "available_cpus": 2},
+    }
+    out = tmp_path / "docs" / "threads.png"
+    module.plot(result, str(out))
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

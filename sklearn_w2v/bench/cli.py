@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="give up on one measurement after this long")
+    p.add_argument("--no-quality", action="store_true",
+                   help="skip the analogy/similarity evaluation (it can take longer than the fit)")
     p.add_argument("--json", metavar="OUT", help="write every measurement, medians and ratios here")
     p.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -71,6 +73,7 @@ def params_from_args(args: argparse.Namespace) -> BenchParams:
         repeat=args.repeat,
         seed=args.seed,
         timeout=args.timeout,
+        quality=not args.no_quality,
     ).validated()
 
 

@@ -66,7 +66,8 @@ class BenchParams:
     """Everything one benchmark run depends on (gensim 4's names and defaults).
 
     ``trainers`` empty means every available trainer; ``corpus`` None means
-    gensim's ``lee_background.cor``. Call :meth:`validated` before use.
+    gensim's ``lee_background.cor``; ``quality=False`` skips the evaluation
+    (it can take longer than the fit). Call :meth:`validated` before use.
     """
 
     corpus: str | None = None
@@ -85,6 +86,7 @@ class BenchParams:
     repeat: int = 1
     seed: int = 1
     timeout: float | None = None
+    quality: bool = True
 
     def validated(self) -> "BenchParams":
         """A copy with defaults filled in; ValueError/FileNotFoundError naming the first bad option."""

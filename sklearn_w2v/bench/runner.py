@@ -209,7 +209,7 @@ def run_benchmark(params: BenchParams, log: Callable[[str], None] | None = None)
             spec = {
                 "trainer": name, "threads": threads, "seed": params.seed,
                 "device": params.device if name == "torch" else None,
-                "corpus": corpus["used_path"], "params": model_params,
+                "corpus": corpus["used_path"], "params": model_params, "quality": params.quality,
                 "corpus_info": {k: corpus[k] for k in ("n_sentences", "distinct_tokens", "raw_tokens")},
             }
             log(f"[{i + 1}/{len(plan)}] {name}, {threads} thread(s), repeat {rep + 1} ...")

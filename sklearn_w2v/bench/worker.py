@@ -131,8 +131,6 @@ def memory_bound_bytes(
 
 def measure(spec: dict) -> dict:
     """Fit one trainer as ``spec`` says; figures, memory and quality as a JSON-able dict."""
-    from sklearn_w2v.evaluation import evaluate
-
     probe = RSSProbe(interval=spec.get("interval", 0.005))
     ours = not spec["trainer"].startswith("gensim")
     fit = _fit_ours if ours else _fit_gensim
@@ -150,14 +148,24 @@ def measure(spec: dict) -> dict:
         result["memory"]["bound_mb"] = {k: v / 2**20 for k, v in bound.items()}
         increase = probe.increase_bytes
         result["memory"]["within_bound"] = None if increase is None else increase <= bound["total"]
+    result["quality"] = _quality(wv) if spec.get("quality", True) else _no_quality("skipped")
+    return result
+
+
+def _no_quality(reason: str) -> dict:
+    return {"analogy": None, "wordsim353": None, "simlex999": None, "error": reason}
+
+
+def _quality(wv) -> dict:
+    from sklearn_w2v.evaluation import evaluate
+
     start = time.perf_counter()
     try:
-        result["quality"] = evaluate(wv)
+        quality = evaluate(wv)
     except ValueError as exc:  # e.g. no test pair in a toy vocabulary: keep the other figures
-        result["quality"] = {"analogy": None, "wordsim353": None, "simlex999": None,
-                             "error": f"{type(exc).__name__}: {exc}"}
-    result["eval_seconds"] = time.perf_counter() - start
-    return result
+        quality = _no_quality(f"{type(exc).__name__}: {exc}")
+    quality["seconds"] = time.perf_counter() - start
+    return quality
 
 
 def main(argv: list[str] | None = None) -> int:

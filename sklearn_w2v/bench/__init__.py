@@ -1,0 +1,20 @@
+"""Benchmark: our trainers against gensim on one corpus, with identical parameters.
+
+Run ``python -m sklearn_w2v.bench --help``. Each trainer (``numba``,
+``torch`` where installed, and gensim 4 in its ``corpus_file`` mode,
+``gensim-file``, and its iterable mode over ``LineSentence``,
+``gensim-iter``) is measured in a fresh subprocess: training words per
+second, end-to-end seconds from the file to the finished KeyedVectors, the
+peak resident-memory increase of the fit, and analogy / WordSim353 /
+SimLex-999 quality, each also as a ratio or difference to gensim measured
+in the same run.
+
+:func:`run_benchmark` runs it from Python; :func:`main` is the command line,
+reusable by another CLI.
+"""
+
+from .cli import build_parser, main
+from .params import BenchParams, available_trainers
+from .runner import run_benchmark
+
+__all__ = ["BenchParams", "available_trainers", "build_parser", "main", "run_benchmark"]

@@ -1,0 +1,160 @@
+"""Benchmark parameters, their validation and the trainers that can be benchmarked."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import os
+from dataclasses import dataclass
+
+GENSIM_TRAINERS = ("gensim-file", "gensim-iter")
+
+
+def default_corpus() -> str:
+    """gensim's shipped ``lee_background.cor`` (about 60,000 tokens), so the benchmark runs anywhere."""
+    from gensim.test.utils import datapath
+
+    return datapath("lee_background.cor")
+
+
+def our_trainers() -> list[str]:
+    """Our backends that can run here: registered, with their dependencies importable."""
+    from ..backends import backend_names
+
+    names = []
+    for name in backend_names():
+        if name == "torch" and importlib.util.find_spec("torch") is None:
+            continue
+        names.append(name)
+    return names
+
+
+def available_trainers() -> list[str]:
+    """Every trainer name this machine can benchmark, ours first."""
+    gensim = list(GENSIM_TRAINERS) if importlib.util.find_spec("gensim") else []
+    return our_trainers() + gensim
+
+
+def parse_int_list(text: str, name: str = "threads") -> tuple[int, ...]:
+    """``"1,2"`` -> ``(1, 2)``; each value must be an integer >= 1 (duplicates dropped)."""
+    values = []
+    for part in str(text).split(","):
+        part = part.strip()
+        try:
+            value = int(part)
+        except ValueError:
+            raise ValueError(f"--{name} expects comma-separated integers, got {text!r}") from None
+        if value < 1:
+            raise ValueError(f"--{name} values must be >= 1, got {value}")
+        if value not in values:
+            values.append(value)
+    return tuple(values)
+
+
+def parse_name_list(text: str) -> tuple[str, ...]:
+    """``"numba, gensim-file"`` -> ``("numba", "gensim-file")`` (empty parts and duplicates dropped)."""
+    names = []
+    for part in str(text).split(","):
+        part = part.strip()
+        if part and part not in names:
+            names.append(part)
+    return tuple(names)
+
+
+@dataclass(frozen=True)
+class BenchParams:
+    """Everything one benchmark run depends on (gensim 4's names and defaults).
+
+    ``trainers`` empty means every available trainer; ``corpus`` None means
+    gensim's ``lee_background.cor``; ``quality=False`` skips the evaluation
+    (it can take longer than the fit). Call :meth:`validated` before use.
+    """
+
+    corpus: str | None = None
+    trainers: tuple[str, ...] = ()
+    threads: tuple[int, ...] = ()
+    sg: int = 0
+    epochs: int = 5
+    vector_size: int = 100
+    window: int = 5
+    negative: int = 5
+    min_count: int = 5
+    sample: float = 1e-3
+    alpha: float = 0.025
+    min_alpha: float = 0.0001
+    device: str | None = None
+    repeat: int = 1
+    seed: int = 1
+    timeout: float | None = None
+    quality: bool = True
+
+    def validated(self) -> "BenchParams":
+        """A copy with defaults filled in; ValueError/FileNotFoundError naming the first bad option."""
+        corpus = os.fspath(self.corpus) if self.corpus is not None else default_corpus()
+        if not os.path.isfile(corpus):
+            raise FileNotFoundError(f"Corpus file not found: {corpus!r}")
+        available = available_trainers()
+        trainers = tuple(self.trainers) or tuple(available)
+        known = set(GENSIM_TRAINERS) | set(_registered()) | {"torch"}
+        for name in trainers:
+            if name not in known:
+                raise ValueError(
+                    f"Unknown trainer {name!r}; choose from {sorted(known)}."
+                )
+            if name not in available:
+                raise ValueError(
+                    f"Trainer {name!r} is not available here (missing dependency); "
+                    f"available: {available}."
+                )
+        if not trainers:
+            raise ValueError("No trainer to benchmark.")
+        threads = tuple(self.threads) or (_default_threads(),)
+        for t in threads:
+            if int(t) != t or t < 1:
+                raise ValueError(f"threads must be integers >= 1, got {t!r}")
+        if self.sg not in (0, 1):
+            raise ValueError(f"sg must be 0 or 1, got {self.sg!r}")
+        for name in ("epochs", "vector_size", "window", "negative", "repeat"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
+        if self.min_count < 0:
+            raise ValueError(f"min_count must be >= 0, got {self.min_count!r}")
+        if self.sample < 0:
+            raise ValueError(f"sample must be >= 0, got {self.sample!r}")
+        if not self.alpha > 0:
+            raise ValueError(f"alpha must be > 0, got {self.alpha!r}")
+        if not 0 <= self.min_alpha <= self.alpha:
+            raise ValueError(f"min_alpha must be in [0, alpha], got {self.min_alpha!r}")
+        if self.timeout is not None and not self.timeout > 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {self.timeout!r}")
+        if self.device is not None and "torch" not in trainers:
+            raise ValueError("--device applies to the torch trainer only, which is not selected.")
+        return dataclasses.replace(
+            self, corpus=corpus, trainers=trainers, threads=tuple(int(t) for t in threads)
+        )
+
+    def model_params(self) -> dict:
+        """The word2vec hyper-parameters shared by all trainers."""
+        return {
+            "sg": int(self.sg),
+            "epochs": int(self.epochs),
+            "vector_size": int(self.vector_size),
+            "window": int(self.window),
+            "negative": int(self.negative),
+            "min_count": int(self.min_count),
+            "sample": float(self.sample),
+            "alpha": float(self.alpha),
+            "min_alpha": float(self.min_alpha),
+        }
+
+
+def _registered() -> list[str]:
+    from ..backends import backend_names
+
+    return backend_names()
+
+
+def _default_threads() -> int:
+    from ..estimator import available_cpus
+
+    return available_cpus()

@@ -1,0 +1,122 @@
+"""Human-readable views of a benchmark result: a plain-text table and a Markdown one."""
+
+from __future__ import annotations
+
+import math
+
+
+def _num(x, fmt: str) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    return format(x, fmt)
+
+
+def _med(row: dict, key: str):
+    s = row.get(key)
+    return None if s is None else s["median"]
+
+
+def _range(row: dict, key: str, fmt: str, scale: float = 1.0) -> str:
+    s = row.get(key)
+    if s is None or s["n"] < 2:
+        return ""
+    return f" [{format(s['min'] * scale, fmt)}-{format(s['max'] * scale, fmt)}]"
+
+
+def _memory(row: dict) -> str:
+    text = _num(_med(row, "rss_increase_mb"), ".0f")
+    if "memory_bound_mb" in row:
+        mark = "ok" if row.get("within_bound") else "OVER"
+        text += f" / {row['memory_bound_mb']:.0f} {mark}"
+    return text
+
+
+def _quality(row: dict, key: str, scale: float, fmt: str) -> str:
+    q = row.get("quality") or {}
+    v = q.get(key)
+    return _num(None if v is None else v * scale, fmt)
+
+
+def _columns(row: dict, with_ranges: bool) -> list[str]:
+    r = row.get("ratios", {})
+    wps = _med(row, "words_per_second")
+    return [
+        row["trainer"],
+        str(row["threads"]),
+        _num(None if wps is None else wps / 1e3, ",.0f")
+        + (_range(row, "words_per_second", ",.0f", 1e-3) if with_ranges else ""),
+        _num(r.get("words_per_second_vs_gensim"), ".2f"),
+        _num(_med(row, "end_to_end_seconds"), ".2f")
+        + (_range(row, "end_to_end_seconds", ".2f") if with_ranges else ""),
+        _num(r.get("end_to_end_vs_gensim"), ".2f"),
+        _num(_med(row, "cpu_seconds"), ".2f"),
+        _memory(row),
+        _quality(row, "analogy", 100.0, ".1f"),
+        _quality(row, "wordsim353", 1.0, ".3f"),
+        _quality(row, "simlex999", 1.0, ".3f"),
+    ]
+
+
+HEADERS = [
+    "trainer", "threads", "k words/s", "x gensim", "end-to-end s", "x gensim", "fit CPU s",
+    "RSS +MB / bound", "analogy %", "WS353", "SimLex",
+]
+
+
+def text_table(result: dict) -> str:
+    """The summary as an aligned plain-text table, with failures and ratio notes below it."""
+    rows = [HEADERS] + [_columns(r, True) for r in result["summary"] if r["n_ok"]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+    lines = []
+    for k, row in enumerate(rows):
+        lines.append("  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
+        ))
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    lines.extend(_footnotes(result))
+    return "\n".join(lines)
+
+
+def _footnotes(result: dict) -> list[str]:
+    lines = [
+        "k words/s: raw corpus tokens x epochs / training seconds (median [min-max] over repeats);",
+        "x gensim: ratio of medians to the better gensim mode at the same thread count "
+        "(words/s: higher is faster; end-to-end: lower is faster).",
+        "fit CPU s: process CPU time of the end-to-end fit, all threads (steadier than wall time "
+        "on a shared machine).",
+        "RSS +MB: peak resident increase during the fit; bound: the promised bound for our "
+        "trainers (corpus + 2 weight matrices + O(V) + 32 MB), ok when within it.",
+    ]
+    for row in result["summary"]:
+        for mode, diff in (row.get("ratios", {}).get("quality_vs") or {}).items():
+            if diff is None or row["trainer"].startswith("gensim"):
+                continue
+            lines.append(
+                f"{row['trainer']} ({row['threads']} thr) vs {mode}: analogy "
+                f"{_num(diff['analogy_points'], '+.2f')} points, WS353 "
+                f"{_num(diff['wordsim353'], '+.3f')}, SimLex {_num(diff['simlex999'], '+.3f')}"
+            )
+    for run in result.get("runs", []):
+        if run.get("ok") and run.get("raw_words_match") is False:
+            lines.append(
+                f"WARNING: {run['trainer']} read {run['raw_words_seen']:,} tokens; the file has "
+                f"{result['corpus']['raw_tokens']:,}, so its words/s is not comparable."
+            )
+    for f in result.get("failures", []):
+        lines.append(f"FAILED: {f['trainer']} threads={f['threads']} repeat={f['repeat']}: {f['error']}")
+    return lines
+
+
+def markdown_table(result: dict) -> str:
+    """The summary as a GitHub Markdown table (medians), for the README."""
+    headers = [h.replace("x gensim", "× gensim") for h in HEADERS]
+    align = ["---"] + ["---:"] * (len(headers) - 1)
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(align) + "|"]
+    for row in result["summary"]:
+        if row["n_ok"]:
+            cells = _columns(row, False)
+            cells[0] = f"`{cells[0]}`"
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

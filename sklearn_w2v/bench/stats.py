@@ -1,0 +1,132 @@
+"""Medians, spreads and the ratios to gensim that the benchmark reports."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+
+from .params import GENSIM_TRAINERS
+
+QUALITY_KEYS = ("analogy", "wordsim353", "simlex999")
+
+
+def _finite(values: Iterable) -> list[float]:
+    return [float(v) for v in values if v is not None and math.isfinite(v)]
+
+
+def spread(values: Iterable) -> dict | None:
+    """Median, min, max and count of the finite values; None when there are none.
+
+    >>> spread([3.0, 1.0, None, 2.0, float("nan")])
+    {'median': 2.0, 'min': 1.0, 'max': 3.0, 'n': 3}
+    """
+    values = _finite(values)
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def median(values: Iterable) -> float | None:
+    """Median of the finite values, or None."""
+    s = spread(values)
+    return None if s is None else s["median"]
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    """``a / b``, or None when either is missing or ``b`` is not positive.
+
+    >>> ratio(3.0, 2.0), ratio(1.0, None), ratio(1.0, 0.0)
+    (1.5, None, None)
+    """
+    if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)) or b <= 0:
+        return None
+    return a / b
+
+
+def quality_difference(ours: dict | None, ref: dict | None) -> dict | None:
+    """Analogy difference in percentage points, WS353 and SimLex differences in Spearman units.
+
+    >>> quality_difference({"analogy": 0.5, "wordsim353": 0.6, "simlex999": 0.3},
+    ...                    {"analogy": 0.45, "wordsim353": 0.62, "simlex999": 0.3})
+    {'analogy_points': 5.0, 'wordsim353': -0.02, 'simlex999': 0.0}
+    """
+    if ours is None or ref is None:
+        return None
+
+    def diff(key, scale=1.0):
+        a, b = ours.get(key), ref.get(key)
+        if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)):
+            return None
+        return round(scale * (a - b), 10)
+
+    return {
+        "analogy_points": diff("analogy", 100.0),
+        "wordsim353": diff("wordsim353"),
+        "simlex999": diff("simlex999"),
+    }
+
+
+def summarize(runs: Sequence[dict], trainers: Sequence[str], threads: Sequence[int]) -> list[dict]:
+    """One row per (trainer, threads): spreads of each figure over the successful runs."""
+    rows = []
+    for t in threads:
+        for name in trainers:
+            mine = [r for r in runs if r["trainer"] == name and r["threads"] == t]
+            ok = [r for r in mine if r.get("ok")]
+            row = {
+                "trainer": name,
+                "threads": t,
+                "n_runs": len(mine),
+                "n_ok": len(ok),
+                "words_per_second": spread(r["words_per_second"] for r in ok),
+                "train_seconds": spread(r["train_seconds"] for r in ok),
+                "end_to_end_seconds": spread(r["end_to_end_seconds"] for r in ok),
+                "cpu_seconds": spread(r["cpu_seconds"] for r in ok),
+                "rss_increase_mb": spread(r["memory"]["increase_mb"] for r in ok),
+                "quality": {
+                    k: median(r["quality"].get(k) for r in ok) for k in QUALITY_KEYS
+                } if ok else None,
+            }
+            bounds = [r["memory"]["bound_mb"]["total"] for r in ok if "bound_mb" in r["memory"]]
+            if bounds:
+                row["memory_bound_mb"] = max(bounds)
+                within = [r["memory"].get("within_bound") for r in ok]
+                row["within_bound"] = all(w is True for w in within)
+            rows.append(row)
+    add_ratios(rows)
+    return rows
+
+
+def _med(row: dict, key: str) -> float | None:
+    s = row.get(key)
+    return None if s is None else s["median"]
+
+
+def add_ratios(rows: list[dict]) -> None:
+    """Add each row's ratios to gensim measured at the same thread count (from medians).
+
+    ``words_per_second_vs_gensim``: words/s over the faster gensim mode's;
+    ``end_to_end_vs_gensim``: end-to-end seconds over the faster gensim
+    mode's (below 1 is faster); ``quality_vs``: differences to each gensim
+    mode.
+    """
+    for row in rows:
+        refs = [
+            r for r in rows
+            if r["threads"] == row["threads"] and r["trainer"] in GENSIM_TRAINERS and r["n_ok"]
+        ]
+        fastest = max(refs, key=lambda r: _med(r, "words_per_second"), default=None)
+        quickest = min(refs, key=lambda r: _med(r, "end_to_end_seconds"), default=None)
+        row["ratios"] = {
+            "words_per_second_vs_gensim": None if fastest is None or not row["n_ok"]
+            else ratio(_med(row, "words_per_second"), _med(fastest, "words_per_second")),
+            "words_per_second_gensim_mode": None if fastest is None else fastest["trainer"],
+            "end_to_end_vs_gensim": None if quickest is None or not row["n_ok"]
+            else ratio(_med(row, "end_to_end_seconds"), _med(quickest, "end_to_end_seconds")),
+            "end_to_end_gensim_mode": None if quickest is None else quickest["trainer"],
+            "quality_vs": {
+                r["trainer"]: quality_difference(row["quality"], r["quality"])
+                for r in refs if r is not row
+            } if row["n_ok"] else {},
+        }

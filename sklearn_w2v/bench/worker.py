@@ -1,0 +1,192 @@
+"""One trainer, one measurement, in a fresh process.
+
+Run by the benchmark as ``python -m sklearn_w2v.bench.worker SPEC OUT``:
+``SPEC`` is a JSON file naming the trainer, thread count, corpus and
+parameters; the figures are written as JSON to ``OUT``. A fresh process per
+measurement keeps one trainer's memory and caches from touching the next.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import sys
+import time
+import traceback
+
+from .memory import RSSProbe
+
+# Small but varied enough to reach every kernel branch (windows, negatives,
+# subsampling), so that numba compiles (or loads from its cache) here, not
+# inside the timed fit.
+WARMUP_DOCS = [[f"w{(i * 7 + j * 3) % 40}" for j in range(25)] for i in range(60)]
+
+
+def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
+    from sklearn_w2v import LineCorpus, W2V
+
+    kwargs = dict(
+        spec["params"],
+        backend=spec["trainer"],
+        n_jobs=spec["threads"],
+        random_state=spec["seed"],
+    )
+    if spec.get("device") is not None:
+        kwargs["device"] = spec["device"]
+
+    start = time.perf_counter()
+    W2V(**dict(kwargs, min_count=1, epochs=1)).fit(WARMUP_DOCS)
+    warmup = time.perf_counter() - start
+    gc.collect()
+
+    with probe:
+        start, cpu = time.perf_counter(), time.process_time()
+        model = W2V(**kwargs).fit(LineCorpus(spec["corpus"]))
+        wv = model.wv_
+        end_to_end = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+    stats = model.training_stats_
+    return {
+        "wv": wv,
+        "warmup_seconds": warmup,
+        "train_seconds": float(stats["seconds"]),
+        "end_to_end_seconds": end_to_end,
+        "cpu_seconds": cpu,
+        "raw_words_seen": int(stats["n_raw_words"]),
+        "kept_words": int(stats["n_corpus_words"]),
+        "n_documents": int(stats["n_documents"]),
+        "vocab_size": len(wv),
+        "threads_used": int(stats.get("n_threads", spec["threads"])),
+    }
+
+
+def _fit_gensim(spec: dict, probe: RSSProbe) -> dict:
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+
+    logging.getLogger("gensim").setLevel(logging.WARNING)
+    p = spec["params"]
+    kwargs = dict(p, workers=spec["threads"], seed=spec["seed"], hs=0)
+
+    start = time.perf_counter()
+    Word2Vec(WARMUP_DOCS, **dict(kwargs, min_count=1, epochs=1))
+    warmup = time.perf_counter() - start
+    gc.collect()
+
+    path = spec["corpus"]
+    with probe:
+        start, cpu = time.perf_counter(), time.process_time()
+        model = Word2Vec(**kwargs)
+        if spec["trainer"] == "gensim-file":
+            source = {"corpus_file": path}
+        else:
+            source = {"corpus_iterable": LineSentence(path)}
+        model.build_vocab(**source)
+        train_start = time.perf_counter()
+        model.train(
+            **source,
+            total_examples=model.corpus_count,
+            total_words=model.corpus_total_words,
+            epochs=model.epochs,
+        )
+        train = time.perf_counter() - train_start
+        wv = model.wv
+        end_to_end = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+    return {
+        "wv": wv,
+        "warmup_seconds": warmup,
+        "train_seconds": train,
+        "end_to_end_seconds": end_to_end,
+        "cpu_seconds": cpu,
+        "raw_words_seen": int(model.corpus_total_words),
+        "kept_words": None,
+        "n_documents": int(model.corpus_count),
+        "vocab_size": len(wv),
+        "threads_used": int(spec["threads"]),
+    }
+
+
+def memory_bound_bytes(
+    kept_words: int, n_sentences: int, vocab_size: int, vector_size: int, n_distinct: int
+) -> dict:
+    """The memory our trainers promise, in bytes, term by term.
+
+    Encoded corpus: 4 bytes per kept token plus an 8-byte offset per
+    sentence; two float32 weight matrices; and O(V): 512 bytes per distinct
+    raw word (the counting dictionary with its string keys, the word list,
+    counts and the KeyedVectors index all scale with it) plus a fixed 32 MB
+    (thread stacks, allocator arenas, sampling tables' slack).
+    """
+    terms = {
+        "corpus": 4 * kept_words + 8 * (n_sentences + 1),
+        "weights": 2 * vocab_size * vector_size * 4,
+        "vocabulary": 512 * n_distinct,
+        "fixed": 32 * 1024 * 1024,
+    }
+    terms["total"] = sum(terms.values())
+    return terms
+
+
+def measure(spec: dict) -> dict:
+    """Fit one trainer as ``spec`` says; figures, memory and quality as a JSON-able dict."""
+    probe = RSSProbe(interval=spec.get("interval", 0.005))
+    ours = not spec["trainer"].startswith("gensim")
+    fit = _fit_ours if ours else _fit_gensim
+    result = fit(spec, probe)
+    wv = result.pop("wv")
+    result["memory"] = probe.as_dict()
+    if ours:
+        bound = memory_bound_bytes(
+            result["kept_words"],
+            spec["corpus_info"]["n_sentences"],
+            result["vocab_size"],
+            spec["params"]["vector_size"],
+            spec["corpus_info"]["distinct_tokens"],
+        )
+        result["memory"]["bound_mb"] = {k: v / 2**20 for k, v in bound.items()}
+        increase = probe.increase_bytes
+        result["memory"]["within_bound"] = None if increase is None else increase <= bound["total"]
+    result["quality"] = _quality(wv) if spec.get("quality", True) else _no_quality("skipped")
+    return result
+
+
+def _no_quality(reason: str) -> dict:
+    return {"analogy": None, "wordsim353": None, "simlex999": None, "error": reason}
+
+
+def _quality(wv) -> dict:
+    from sklearn_w2v.evaluation import evaluate
+
+    start = time.perf_counter()
+    try:
+        quality = evaluate(wv)
+    except ValueError as exc:  # e.g. no test pair in a toy vocabulary: keep the other figures
+        quality = _no_quality(f"{type(exc).__name__}: {exc}")
+    quality["seconds"] = time.perf_counter() - start
+    return quality
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    spec_path, out_path = argv
+    with open(spec_path) as f:
+        spec = json.load(f)
+    try:
+        result = {"ok": True, **measure(spec)}
+        code = 0
+    except BaseException as exc:  # reported to the parent, which goes on with the others
+        result = {
+            "ok": False,
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(),
+        }
+        code = 1
+    with open(out_path, "w") as f:
+        json.dump(result, f)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,11 +1,11 @@
 """The fast path from text files to the training corpus: two passes over big blocks.
 
-Pass 1 counts byte tokens with ``bytes.split`` and ``Counter.update`` (both
-loop in C). The vocabulary is then prepared from the counts with exactly the
-rules of the generic path, so the two paths give identical results. Pass 2
-encodes each block with a ``bytes -> final id`` dict straight into an int32
-array whose size pass 1 has told: no growing buffers, no remap copies, and
-no text kept beyond one block.
+Pass 1 counts the byte tokens of each block with a numba hash table (see
+:mod:`sklearn_w2v.byte_tokens`). The vocabulary is then prepared from the
+counts with exactly the rules of the generic path, so the two paths give
+identical results. Pass 2 encodes each block with the same table straight
+into an int32 array whose size pass 1 has told: no growing buffers, no remap
+copies, no Python object per token and no text kept beyond one block.
 
 Tokens are counted as bytes but words are str: two invalid byte tokens may
 decode (``errors="replace"``) to the same word, and their counts are merged
@@ -14,12 +14,12 @@ under it, in the order the generic path would have first seen it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping
-from itertools import chain, repeat
+from itertools import repeat
 
 import numpy as np
 
+from .byte_tokens import ByteTokenCounter
 from .corpus import MAX_SENTENCE_LENGTH, EncodedCorpus
 from .line_corpus import DEFAULT_BLOCK_SIZE, LineCorpus
 from .vocabulary import RawVocabulary, Vocabulary, prepare_vocabulary, vocabulary_from_counts
@@ -38,22 +38,14 @@ def allocate_ids(n_tokens: int) -> np.ndarray:
 
 def count_byte_tokens(
     corpus: LineCorpus, block_size: int = DEFAULT_BLOCK_SIZE
-) -> tuple[Counter, int]:
-    """Pass 1: count every byte token, in first-seen order, and the documents.
-
-    Returns
-    -------
-    counts : Counter of bytes
-        Insertion order is first-seen order.
-    n_documents : int
-        Lines read.
-    """
-    counts: Counter = Counter()
+) -> tuple[ByteTokenCounter, int]:
+    """Pass 1: count every byte token, in first-seen order, and the documents (lines)."""
+    counter = ByteTokenCounter()
     n_documents = 0
     for block in corpus.iter_blocks(block_size):
-        counts.update(block.split())
+        counter.update(block)
         n_documents += block.count(b"\n")
-    return counts, n_documents
+    return counter, n_documents
 
 
 def decode_words(tokens: list[bytes]) -> tuple[list[str], np.ndarray]:
@@ -79,33 +71,22 @@ def decode_words(tokens: list[bytes]) -> tuple[list[str], np.ndarray]:
     return list(index), word_of
 
 
-def _piece_bounds(raw_lengths: np.ndarray, max_length: int | None) -> np.ndarray:
-    """Token positions where the block's sentences start (and the end), in raw tokens."""
-    bounds = np.zeros(len(raw_lengths) + 1, dtype=np.int64)
-    np.cumsum(raw_lengths, out=bounds[1:])
-    if max_length is None:
-        return bounds
-    long_docs = np.flatnonzero(raw_lengths > max_length)
-    if len(long_docs) == 0:
-        return bounds
-    # Cut long documents every max_length raw tokens, as the generic path does.
-    cuts = [bounds[d] + np.arange(max_length, raw_lengths[d], max_length) for d in long_docs]
-    return np.sort(np.concatenate([bounds, *cuts]))
-
-
 def encode_blocks(
     corpus: LineCorpus,
-    token_ids: Mapping[bytes, int],
+    counter: ByteTokenCounter,
+    final_ids: np.ndarray,
     ids_out: np.ndarray,
     max_sentence_length: int | None = MAX_SENTENCE_LENGTH,
     block_size: int = DEFAULT_BLOCK_SIZE,
 ) -> np.ndarray:
-    """Pass 2: write the ids of the known tokens into ``ids_out``; return the offsets.
+    """Pass 2: write the ids of the kept tokens into ``ids_out``; return the offsets.
 
     Parameters
     ----------
-    token_ids : mapping bytes -> int
-        Final id of each kept byte token; other tokens are skipped.
+    counter : ByteTokenCounter
+        Pass 1's table, holding every token of the corpus.
+    final_ids : ndarray of int32
+        Final id of each token of ``counter``, -1 for tokens to skip.
     ids_out : ndarray of int32
         Exactly as long as the number of kept tokens in the corpus.
 
@@ -114,34 +95,14 @@ def encode_blocks(
     offsets : ndarray of int64
         Sentence boundaries in ``ids_out``: documents longer than
         ``max_sentence_length`` raw tokens are cut, sentences left empty are
-        dropped (both as in :func:`sklearn_w2v.corpus.remap`).
+        dropped (both as in :func:`sklearn_w2v.corpus.encode_for_training`).
     """
-    get = token_ids.get
+    encoder = counter.encoder(final_ids, max_sentence_length)
     pos = 0
     offsets = [np.zeros(1, dtype=np.int64)]
     for block in corpus.iter_blocks(block_size):
-        lines = block.split(b"\n")
-        lines.pop()  # the empty piece after the block's final newline
-        docs = list(map(bytes.split, lines))
-        del lines
-        raw_lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        raw = np.fromiter(
-            map(get, chain.from_iterable(docs), repeat(-1)),
-            dtype=np.int32,
-            count=int(raw_lengths.sum()),
-        )
-        del docs
-        keep = raw >= 0
-        kept = raw[keep]
-        if pos + len(kept) > len(ids_out):
-            raise RuntimeError("The corpus files changed between the two passes.")
-        ids_out[pos : pos + len(kept)] = kept
-        kept_before = np.zeros(len(raw) + 1, dtype=np.int64)
-        np.cumsum(keep, out=kept_before[1:])
-        # Sentence ends in kept tokens; np.unique drops the empty sentences.
-        ends = np.unique(kept_before[_piece_bounds(raw_lengths, max_sentence_length)])
-        offsets.append(ends[1:] + pos)  # ends[0] == 0 is the previous block's end
-        pos += len(kept)
+        pos, ends = encoder.encode(block, ids_out, pos)
+        offsets.append(ends.copy())
     if pos != len(ids_out):
         raise RuntimeError("The corpus files changed between the two passes.")
     return np.concatenate(offsets)
@@ -177,12 +138,9 @@ def encode_line_corpus(
     vocabulary, corpus, n_raw_words, n_documents
         As :func:`sklearn_w2v.corpus.encode_for_training`.
     """
-    byte_counts, n_documents = count_byte_tokens(corpus, block_size)
-    tokens = list(byte_counts)
-    token_counts = np.fromiter(byte_counts.values(), dtype=np.int64, count=len(tokens))
-    del byte_counts
-    n_raw_words = int(token_counts.sum())
-    words, word_of = decode_words(tokens)
+    counter, n_documents = count_byte_tokens(corpus, block_size)
+    token_counts = counter.counts
+    words, word_of = decode_words(counter.tokens())
 
     if word_counts is None:
         word_totals = np.zeros(len(words), dtype=np.int64)
@@ -191,7 +149,7 @@ def encode_line_corpus(
             id_words=words,
             counts=word_totals,
             alive=np.ones(len(words), dtype=bool),
-            n_words=n_raw_words,
+            n_words=counter.n_read,
             n_documents=n_documents,
         )
         vocabulary, word_ids = prepare_vocabulary(raw, min_count, max_final_vocab)
@@ -203,12 +161,12 @@ def encode_line_corpus(
         )
     del words
 
-    token_ids = word_ids[word_of]
-    kept = np.flatnonzero(token_ids >= 0)
-    n_kept = int(token_counts[kept].sum())
-    id_of_token = dict(zip([tokens[k] for k in kept], token_ids[kept].tolist()))
-    del tokens, token_ids, word_of, token_counts
-
+    final_ids = word_ids[word_of]
+    n_kept = int(token_counts[final_ids >= 0].sum())
     ids = allocate(n_kept)
-    offsets = encode_blocks(corpus, id_of_token, ids, max_sentence_length, block_size)
-    return vocabulary, EncodedCorpus(ids, offsets), n_raw_words, n_documents
+    if not (isinstance(ids, np.ndarray) and ids.dtype == np.int32 and ids.shape == (n_kept,)):
+        raise TypeError(f"allocate({n_kept}) must return a 1-D int32 array of that length.")
+    offsets = encode_blocks(
+        corpus, counter, final_ids, np.asarray(ids), max_sentence_length, block_size
+    )
+    return vocabulary, EncodedCorpus(ids, offsets), counter.n_read, n_documents

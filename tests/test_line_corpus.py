@@ -1,5 +1,6 @@
 """LineCorpus and its fast path: identical to the generic path on awkward files."""
 
+import doctest
 import gzip
 from collections import Counter
 
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sklearn_w2v import LineCorpus
+from sklearn_w2v import byte_tokens
 from sklearn_w2v.byte_tokens import ByteTokenCounter
 from sklearn_w2v.corpus import encode_documents, encode_for_training, encode_with_vocabulary
 from sklearn_w2v.corpus_file import encode_line_corpus
@@ -208,3 +210,8 @@ def test_byte_token_counter_grows_and_counts_like_counter():
     assert counter.tokens() == list(expected)
     assert counter.counts.tolist() == list(expected.values())
     assert counter.n_read == sum(expected.values())
+
+
+def test_byte_tokens_docstring_examples():
+    result = doctest.testmod(byte_tokens)
+    assert result.attempted > 0 and result.failed == 0

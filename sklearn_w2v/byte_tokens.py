@@ -102,6 +102,13 @@ def _count(buf, pos, ws, slots, spans, counts, arena, n, used):
 
 
 @njit(**_JIT)
+def _lookup(buf, slots, spans, arena):
+    if len(buf) == 0:
+        return -1
+    return _find(buf, 0, len(buf), _hash(buf, 0, len(buf)), slots, spans, arena)[1]
+
+
+@njit(**_JIT)
 def _rehash(slots, size):
     """The table ``slots`` moved into a new one of ``size`` slots."""
     new = np.zeros((size, 2), dtype=np.uint64)
@@ -181,6 +188,8 @@ class ByteTokenCounter:
     >>> counter.update(b"to be or\\nnot to  be\\n")
     >>> counter.tokens(), counter.counts.tolist(), counter.n_read
     ([b'to', b'be', b'or', b'not'], [2, 2, 1, 1], 6)
+    >>> counter.find(b"or"), counter.find("ton")
+    (2, -1)
     """
 
     def __init__(self, capacity: int = 1 << 12):
@@ -200,10 +209,25 @@ class ByteTokenCounter:
         """Count of each token, in first-seen order (a view)."""
         return self._counts[: self._n]
 
-    def tokens(self) -> list[bytes]:
-        """The distinct tokens, in first-seen order."""
-        arena = self._arena[: self._used].tobytes()
-        return [arena[s : s + n] for s, n in self._spans[: self._n].tolist()]
+    def tokens(self, which: np.ndarray | None = None) -> list[bytes]:
+        """The distinct tokens in first-seen order, or those of the indices ``which``."""
+        spans = self._spans[: self._n] if which is None else self._spans[: self._n][which]
+        arena = self._arena
+        return [arena[s : s + n].tobytes() for s, n in spans.tolist()]
+
+    def find(self, token: bytes | str) -> int:
+        """The index of ``token`` (a str is UTF-8 encoded), -1 if never seen."""
+        if isinstance(token, str):
+            token = token.encode("utf-8")
+        buf = np.frombuffer(token, dtype=np.uint8)
+        return int(_lookup(buf, self._slots, self._spans, self._arena))
+
+    def non_ascii(self) -> np.ndarray:
+        """Whether each token holds a byte above 127 (bool array, first-seen order)."""
+        high = np.zeros(self._used + 1, dtype=np.int64)
+        np.cumsum(self._arena[: self._used] >= 0x80, out=high[1:])
+        starts = self._spans[: self._n, 0]
+        return high[starts + self._spans[: self._n, 1]] > high[starts]
 
     def update(self, block: bytes) -> None:
         """Count the tokens of ``block``."""
@@ -260,10 +284,19 @@ class BlockEncoder:
         ends : ndarray of int64
             End of each non-empty sentence in ``ids_out`` (a view, valid
             until the next call).
+
+        Raises
+        ------
+        RuntimeError
+            If ``block`` holds a token the table has not counted, or more
+            kept tokens than ``ids_out`` has room for.
         """
         buf = np.frombuffer(block, dtype=np.uint8)
-        if len(self._ends) < len(buf) // 2 + 1:  # a sentence holds at least one token
-            self._ends = np.zeros(len(buf) // 2 + 1, dtype=np.int64)
+        # At most one sentence per line, plus one per cut; a token takes 2 bytes or more.
+        n_cuts = (len(buf) + 1) // 2 // self._max_length if self._max_length > 0 else 0
+        n_max = block.count(b"\n") + 1 + n_cuts
+        if len(self._ends) < n_max:
+            self._ends = np.zeros(n_max, dtype=np.int64)
         t = self._table
         status, pos, n_ends = _encode(
             buf, WHITESPACE, t._slots, t._spans, t._arena,

@@ -15,14 +15,12 @@ under it, in the order the generic path would have first seen it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from itertools import repeat
-
 import numpy as np
 
 from .byte_tokens import ByteTokenCounter
 from .corpus import MAX_SENTENCE_LENGTH, EncodedCorpus
 from .line_corpus import DEFAULT_BLOCK_SIZE, LineCorpus
-from .vocabulary import RawVocabulary, Vocabulary, prepare_vocabulary, vocabulary_from_counts
+from .vocabulary import Vocabulary, rank_words, vocabulary_from_counts
 
 IdAllocator = Callable[[int], np.ndarray]
 
@@ -48,27 +46,28 @@ def count_byte_tokens(
     return counter, n_documents
 
 
-def decode_words(tokens: list[bytes]) -> tuple[list[str], np.ndarray]:
-    """Decode byte tokens (first-seen order) into distinct words.
+def merge_decoded(counter: ByteTokenCounter) -> tuple[np.ndarray, dict[str, int]]:
+    """Group the tokens that decode to the same word.
+
+    Only tokens with a byte above 127 can decode alike (an ASCII token
+    decodes to itself, a non-ASCII one to a non-ASCII word), so only those
+    become Python objects here.
 
     Returns
     -------
-    words : list of str
-        Distinct decoded words in first-seen order.
     word_of : ndarray of int64
-        Index in ``words`` of each token.
+        For each token, the first-seen token decoding to the same word: the
+        word's representative, whose position is the word's first-seen
+        position in the generic path.
+    non_ascii_words : dict str -> int
+        The representative of each non-ASCII word.
     """
-    decoded = [t.decode("utf-8", "replace") for t in tokens]
-    index = dict(zip(decoded, range(len(decoded))))
-    if len(index) == len(decoded):  # the usual case: no two tokens decode alike
-        return decoded, np.arange(len(decoded), dtype=np.int64)
-    # A word's first-seen position is that of its earliest token, so keeping
-    # the first occurrence of each decoded word keeps the generic path's order.
-    index = {}
-    word_of = np.fromiter(
-        (index.setdefault(w, len(index)) for w in decoded), dtype=np.int64, count=len(decoded)
-    )
-    return list(index), word_of
+    word_of = np.arange(len(counter), dtype=np.int64)
+    which = np.flatnonzero(counter.non_ascii())
+    first: dict[str, int] = {}
+    for k, token in zip(which.tolist(), counter.tokens(which)):
+        word_of[k] = first.setdefault(token.decode("utf-8", "replace"), k)
+    return word_of, first
 
 
 def encode_blocks(
@@ -139,30 +138,8 @@ def encode_line_corpus(
         As :func:`sklearn_w2v.corpus.encode_for_training`.
     """
     counter, n_documents = count_byte_tokens(corpus, block_size)
-    token_counts = counter.counts
-    words, word_of = decode_words(counter.tokens())
-
-    if word_counts is None:
-        word_totals = np.zeros(len(words), dtype=np.int64)
-        np.add.at(word_totals, word_of, token_counts)  # merges tokens decoded alike
-        raw = RawVocabulary(
-            id_words=words,
-            counts=word_totals,
-            alive=np.ones(len(words), dtype=bool),
-            n_words=counter.n_read,
-            n_documents=n_documents,
-        )
-        vocabulary, word_ids = prepare_vocabulary(raw, min_count, max_final_vocab)
-    else:
-        vocabulary = vocabulary_from_counts(word_counts, min_count, max_final_vocab)
-        index = vocabulary.index()
-        word_ids = np.fromiter(
-            map(index.get, words, repeat(-1)), dtype=np.int32, count=len(words)
-        )
-    del words
-
-    final_ids = word_ids[word_of]
-    n_kept = int(token_counts[final_ids >= 0].sum())
+    vocabulary, final_ids = _vocabulary_of(counter, min_count, max_final_vocab, word_counts)
+    n_kept = int(counter.counts[final_ids >= 0].sum())
     ids = allocate(n_kept)
     if not (isinstance(ids, np.ndarray) and ids.dtype == np.int32 and ids.shape == (n_kept,)):
         raise TypeError(f"allocate({n_kept}) must return a 1-D int32 array of that length.")
@@ -170,3 +147,30 @@ def encode_line_corpus(
         corpus, counter, final_ids, np.asarray(ids), max_sentence_length, block_size
     )
     return vocabulary, EncodedCorpus(ids, offsets), counter.n_read, n_documents
+
+
+def _vocabulary_of(
+    counter: ByteTokenCounter,
+    min_count: int,
+    max_final_vocab: int | None,
+    word_counts: Mapping[str, int] | None,
+) -> tuple[Vocabulary, np.ndarray]:
+    """The vocabulary, and the final id of each token of ``counter`` (-1: skipped)."""
+    word_of, non_ascii_words = merge_decoded(counter)
+    reps = np.flatnonzero(word_of == np.arange(len(word_of)))  # words, first-seen order
+    rep_ids = np.full(len(word_of), -1, dtype=np.int32)
+    if word_counts is None:
+        totals = np.zeros(len(word_of), dtype=np.int64)
+        np.add.at(totals, word_of, counter.counts)  # merges tokens decoded alike
+        ranked, min_kept = rank_words(totals[reps], min_count, max_final_vocab)
+        kept = reps[ranked]
+        words = [t.decode("utf-8", "replace") for t in counter.tokens(kept)]
+        vocabulary = Vocabulary(words, totals[kept], min_kept)
+        rep_ids[kept] = np.arange(len(kept), dtype=np.int32)
+    else:
+        vocabulary = vocabulary_from_counts(word_counts, min_count, max_final_vocab)
+        for i, word in enumerate(vocabulary.words):
+            rep = non_ascii_words.get(word) if not word.isascii() else counter.find(word)
+            if rep is not None and rep >= 0:
+                rep_ids[rep] = i
+    return vocabulary, rep_ids[word_of]

@@ -161,6 +161,31 @@ def effective_min_count(
     return max(int(kth) + 1, min_count)
 
 
+def rank_words(
+    counts: np.ndarray, min_count: int = 5, max_final_vocab: int | None = None
+) -> tuple[np.ndarray, int]:
+    """The words a vocabulary keeps, in its order.
+
+    Parameters
+    ----------
+    counts : ndarray of int64
+        Count of each word, words in first-seen order.
+
+    Returns
+    -------
+    kept : ndarray of int64
+        Indices into ``counts`` of the kept words, most frequent first.
+    min_kept : int
+        The effective ``min_count``.
+    """
+    min_kept = effective_min_count(counts, min_count, max_final_vocab)
+    kept = np.flatnonzero(counts >= min_kept)
+    # Descending count; among equal counts the later first-seen word first,
+    # exactly as gensim 4.4's sort_by_descending_frequency orders them.
+    order = np.lexsort((-np.arange(len(kept)), -counts[kept]))
+    return kept[order], min_kept
+
+
 def prepare_vocabulary(
     raw: RawVocabulary, min_count: int = 5, max_final_vocab: int | None = None
 ) -> tuple[Vocabulary, np.ndarray]:
@@ -173,14 +198,9 @@ def prepare_vocabulary(
         For each scan id, the word's final index, or -1 if it was dropped.
     """
     alive_ids = np.flatnonzero(raw.alive)
-    alive_counts = raw.counts[alive_ids]
-    min_kept = effective_min_count(alive_counts, min_count, max_final_vocab)
-    kept = alive_ids[alive_counts >= min_kept]
+    ranked, min_kept = rank_words(raw.counts[alive_ids], min_count, max_final_vocab)
+    kept = alive_ids[ranked]
     kept_counts = raw.counts[kept]
-    # Descending count; among equal counts the later first-seen word first,
-    # exactly as gensim 4.4's sort_by_descending_frequency orders them.
-    order = np.lexsort((-np.arange(len(kept)), -kept_counts))
-    kept, kept_counts = kept[order], kept_counts[order]
     words = [raw.id_words[i] for i in kept]
 
     final_index = {w: i for i, w in enumerate(words)}

@@ -141,6 +141,12 @@ def test_fast_path_equals_generic_on_random_files(tmp_path_factory, docs, seps, 
     corpus = LineCorpus(path)
     assert_same(encode_line_corpus(corpus, min_count=min_count, block_size=block_size),
                 generic(corpus, min_count=min_count))
+    word_counts = {"\ufffd": 3, "cc": 3, "\u00e9": 2, "\ufffd\ufffd": 2, "a": 1, "zz": 9}
+    assert_same(
+        encode_line_corpus(corpus, min_count=min_count, block_size=block_size,
+                           word_counts=word_counts),
+        encode_with_vocabulary(iter_token_lists(corpus), word_counts, min_count=min_count),
+    )
 
 
 def test_fixed_vocabulary_fast_path_equals_generic(awkward_files):
@@ -215,3 +221,11 @@ def test_byte_token_counter_grows_and_counts_like_counter():
 def test_byte_tokens_docstring_examples():
     result = doctest.testmod(byte_tokens)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_byte_token_counter_find_and_non_ascii():
+    counter = ByteTokenCounter()
+    counter.update("caf\u00e9 cafe \xff".encode("utf-8") + b" \xff\n")
+    assert counter.tokens() == ["caf\u00e9".encode(), b"cafe", "\xff".encode(), b"\xff"]
+    assert counter.non_ascii().tolist() == [True, False, True, True]
+    assert [counter.find(t) for t in ("caf\u00e9", b"cafe", b"\xff", "", "caf")] == [0, 1, 3, -1, -1]

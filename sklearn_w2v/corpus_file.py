@@ -15,6 +15,7 @@ under it, in the order the generic path would have first seen it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+
 import numpy as np
 
 from .byte_tokens import ByteTokenCounter

@@ -49,6 +49,10 @@ class LineCorpus:
     Files ending in ``.gz`` are decompressed on the fly.
 
     The corpus is re-iterable: every iteration reads the files again.
+    ``W2V.fit`` does not iterate it document by document but reads the files
+    twice in large blocks (count, then encode; see
+    :mod:`sklearn_w2v.corpus_file`), with the same result, unless
+    ``max_vocab_size`` asks for gensim's pruning during the scan.
 
     Parameters
     ----------
@@ -91,9 +95,10 @@ class LineCorpus:
         Examples
         --------
         >>> from gensim.test.utils import datapath
-        >>> blocks = list(LineCorpus(datapath("lee_background.cor")).iter_blocks(1 << 16))
-        >>> sum(b.count(b"\\n") for b in blocks) == sum(1 for _ in LineCorpus(datapath("lee_background.cor")))
-        True
+        >>> corpus = LineCorpus(datapath("lee_background.cor"))
+        >>> blocks = list(corpus.iter_blocks(1 << 16))
+        >>> len(blocks), sum(b.count(b"\\n") for b in blocks) == sum(1 for _ in corpus)
+        (6, True)
         """
         if block_size < 1:
             raise ValueError(f"block_size must be positive, got {block_size}.")

@@ -121,11 +121,13 @@ def test_merged_counts_and_cuts(awkward_files):
     assert np.diff(corpus.offsets).tolist()[4:7] == [9_999, 10_000, 5_001]
 
 
+TOKENS = [b"a", b"b", b"cc", b"\xff", b"\xfe", b"\xc3", b"\xc3\xa9", b"\xe9"]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.lists(st.sampled_from([b"a", b"b", b"cc", b"\xff", b"\xfe", b"\xc3", b"\xc3\xa9", b"\xe9"]),
-                 max_size=8),
+        st.lists(st.sampled_from(TOKENS), max_size=8),
         max_size=12,
     ),
     st.lists(st.sampled_from([b" ", b"\t", b"  ", b"\r", b"\x0c"]), min_size=1, max_size=4),
@@ -228,4 +230,18 @@ def test_byte_token_counter_find_and_non_ascii():
     counter.update("caf\u00e9 cafe \xff".encode("utf-8") + b" \xff\n")
     assert counter.tokens() == ["caf\u00e9".encode(), b"cafe", "\xff".encode(), b"\xff"]
     assert counter.non_ascii().tolist() == [True, False, True, True]
-    assert [counter.find(t) for t in ("caf\u00e9", b"cafe", b"\xff", "", "caf")] == [0, 1, 3, -1, -1]
+    found = [counter.find(t) for t in ("caf\u00e9", b"cafe", b"\xff", "", "caf")]
+    assert found == [0, 1, 3, -1, -1]
+
+
+def test_fit_on_files(tmp_path, awkward_files):
+    from sklearn_w2v import W2V
+
+    with pytest.raises(ValueError, match="no documents"):
+        W2V().fit(LineCorpus(write(tmp_path / "e.txt", b"")))
+    with pytest.raises(ValueError, match="min_count=5"):
+        W2V().fit(LineCorpus(write(tmp_path / "r.txt", b"a b\nc\n")))
+    model = W2V(vector_size=4, min_count=2, epochs=1, n_jobs=1, random_state=0)
+    model.fit(LineCorpus(awkward_files))
+    assert model.training_stats_["n_documents"] == 15
+    assert "\ufffd" in model.wv_ and model.wv_.get_vecattr("\ufffd", "count") == 9

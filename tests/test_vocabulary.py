@@ -128,8 +128,9 @@ def test_fit_with_the_corpus_counts_gives_identical_vectors(planted, tmp_path, a
     fixed = W2V(**FIT, vocabulary=corpus_counts(docs)).fit(X)
     assert fixed.wv_.index_to_key == plain.wv_.index_to_key
     np.testing.assert_array_equal(fixed.wv_.vectors, plain.wv_.vectors)
-    assert fixed.training_stats_ == {**plain.training_stats_, "seconds": fixed.training_stats_["seconds"],
-                                     "words_per_second": fixed.training_stats_["words_per_second"]}
+    timing = ("seconds", "words_per_second")
+    same = {k: v for k, v in fixed.training_stats_.items() if k not in timing}
+    assert same == {k: v for k, v in plain.training_stats_.items() if k not in timing}
 
 
 def test_mapping_words_absent_from_the_corpus_get_vectors(planted):

@@ -98,7 +98,7 @@ class LineCorpus:
         >>> corpus = LineCorpus(datapath("lee_background.cor"))
         >>> blocks = list(corpus.iter_blocks(1 << 16))
         >>> len(blocks), sum(b.count(b"\\n") for b in blocks) == sum(1 for _ in corpus)
-        (6, True)
+        (7, True)
         """
         if block_size < 1:
             raise ValueError(f"block_size must be positive, got {block_size}.")

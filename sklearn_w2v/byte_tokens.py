@@ -1,9 +1,10 @@
 """A hash table of byte tokens, filled and read by numba kernels over blocks of text.
 
-Splitting and counting 7 million tokens with ``bytes.split`` and
-``Counter.update`` costs about 2 s of CPU on en-mix, and encoding them with
-a dict as much again; gensim's whole scan costs about 4 s. These kernels walk
-the bytes once per pass instead, with no Python object per token.
+On en-mix (7.2M tokens, 40 MB of text; CPU seconds on a busy 2-core
+machine), ``bytes.split`` + ``Counter.update`` took about 2 s and encoding
+with a ``bytes -> id`` dict about 2 s more, where gensim's whole scan takes
+3 to 4 s; these kernels, which walk the bytes with no Python object per
+token, took about 0.6 s to count and 0.55 s to encode.
 
 Tokens are runs of bytes other than ASCII whitespace (the bytes
 ``bytes.split()`` splits on); a newline also ends a document. Token ``k`` is

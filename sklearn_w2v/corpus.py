@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .vocabulary import Vocabulary, VocabularyScanner, prepare_vocabulary
+from .line_corpus import LineCorpus
+from .text import iter_token_lists
+from .vocabulary import (
+    Vocabulary,
+    VocabularyScanner,
+    check_word_counts,
+    prepare_vocabulary,
+    vocabulary_from_counts,
+)
 
 # Documents longer than this are cut into pieces of at most this many tokens
 # (as gensim's LineSentence and corpus_file mode do); windows never span a cut.
@@ -122,6 +130,83 @@ def encode_for_training(
     raw, scanned = scan_and_encode(token_lists, max_vocab_size)
     vocabulary, id_map = prepare_vocabulary(raw, min_count, max_final_vocab)
     return vocabulary, remap(scanned, id_map), raw.n_words, raw.n_documents
+
+
+def encode_with_vocabulary(
+    token_lists: Iterable[Sequence[str]],
+    word_counts: Mapping[str, int],
+    min_count: int = 5,
+    max_final_vocab: int | None = None,
+    max_sentence_length: int | None = MAX_SENTENCE_LENGTH,
+) -> tuple[Vocabulary, EncodedCorpus, int, int]:
+    """As :func:`encode_for_training`, with given counts instead of counting.
+
+    The counts decide the words, their order and ``min_count`` filtering;
+    corpus tokens outside the resulting vocabulary are skipped (but counted
+    in ``n_raw_words``). Documents are cut at ``max_sentence_length`` raw
+    tokens before the skipping, as in :func:`encode_for_training`.
+    """
+    vocabulary = vocabulary_from_counts(word_counts, min_count, max_final_vocab)
+    get = vocabulary.index().get
+    ids = array("i")
+    lengths = array("q")
+    n_raw_words = n_documents = 0
+    for tokens in token_lists:
+        n_documents += 1
+        n_raw_words += len(tokens)
+        start = 0
+        for length in _cut_points(len(tokens), max_sentence_length):
+            before = len(ids)
+            piece = tokens if length == len(tokens) else tokens[start : start + length]
+            ids.extend([i for i in map(get, piece) if i is not None])
+            if len(ids) > before:  # sentences left empty are dropped
+                lengths.append(len(ids) - before)
+            start += length
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=offsets[1:])
+    corpus = EncodedCorpus(np.frombuffer(ids, dtype=np.int32), offsets)
+    return vocabulary, corpus, n_raw_words, n_documents
+
+
+def encode_documents(
+    X: Iterable,
+    min_count: int = 5,
+    max_vocab_size: int | None = None,
+    max_final_vocab: int | None = None,
+    word_counts: Mapping[str, int] | None = None,
+) -> tuple[Vocabulary, EncodedCorpus, int, int]:
+    """Build the vocabulary and the training corpus from any documents ``fit`` accepts.
+
+    A :class:`~sklearn_w2v.LineCorpus` takes the fast path of
+    :mod:`sklearn_w2v.corpus_file` (two passes over the files in big blocks),
+    except when ``max_vocab_size`` asks for gensim's pruning during the scan,
+    which only document-by-document counting reproduces. Everything else goes
+    through :func:`~sklearn_w2v.text.iter_token_lists`. Both paths give
+    identical results.
+
+    Parameters
+    ----------
+    X : iterable of str or of list of str, or LineCorpus
+    word_counts : mapping str -> int, optional
+        Fixed counts used instead of counting the corpus (then
+        ``max_vocab_size`` has nothing to prune and is ignored).
+
+    Returns
+    -------
+    vocabulary, corpus, n_raw_words, n_documents
+        As :func:`encode_for_training`.
+    """
+    if word_counts is not None:
+        check_word_counts(word_counts)  # before any corpus is read
+    # Exact type: a subclass may change what iterating it yields.
+    if type(X) is LineCorpus and (max_vocab_size is None or word_counts is not None):
+        from .corpus_file import encode_line_corpus  # it imports this module
+
+        return encode_line_corpus(X, min_count, max_final_vocab, word_counts)
+    token_lists = iter_token_lists(X)
+    if word_counts is not None:
+        return encode_with_vocabulary(token_lists, word_counts, min_count, max_final_vocab)
+    return encode_for_training(token_lists, min_count, max_vocab_size, max_final_vocab)
 
 
 def encode(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from numbers import Integral, Real
 
 import numpy as np
@@ -19,7 +19,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .backends import backend_names, get_trainer
-from .corpus import encode, encode_for_training
+from .corpus import encode, encode_documents
 from .export import to_keyed_vectors
 from .pooling import mean_pool
 from .text import check_documents, iter_token_lists
@@ -96,6 +96,13 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Print the vocabulary summary and training progress to stderr.
     backend : str, default="numba"
         Training backend (see :func:`sklearn_w2v.backends.backend_names`).
+    vocabulary : mapping of str to int, default=None
+        Word counts to use instead of counting the corpus (as the C tool's
+        ``-read-vocab``): ``min_count`` and ``max_final_vocab`` apply to them,
+        words are ordered by descending count (ties as gensim breaks them,
+        the mapping's order standing for first-seen order), corpus tokens
+        outside the result are skipped, and words absent from the corpus
+        keep their initial vectors. ``max_vocab_size`` is then ignored.
 
     Attributes
     ----------
@@ -148,6 +155,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ],
         "verbose": ["verbose"],
         "backend": [StrOptions(set(backend_names()))],
+        "vocabulary": [None, Mapping],
     }
 
     def __init__(
@@ -170,6 +178,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n_jobs=None,
         verbose=0,
         backend="numba",
+        vocabulary=None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -189,6 +198,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
         self.backend = backend
+        self.vocabulary = vocabulary
 
     def _train_config(self) -> TrainConfig:
         if self.min_alpha > self.alpha:
@@ -230,11 +240,12 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         config = self._train_config()
         trainer = get_trainer(self.backend)  # an unavailable backend fails before any work
-        vocabulary, corpus, n_raw_words, n_documents = encode_for_training(
-            iter_token_lists(X),
+        vocabulary, corpus, n_raw_words, n_documents = encode_documents(
+            X,
             min_count=self.min_count,
             max_vocab_size=self.max_vocab_size,
             max_final_vocab=self.max_final_vocab,
+            word_counts=self.vocabulary,
         )
         if n_documents == 0:
             raise ValueError("X contains no documents.")

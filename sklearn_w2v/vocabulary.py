@@ -16,8 +16,9 @@ corpus and parameters give the same words with the same counts:
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
@@ -160,6 +161,31 @@ def effective_min_count(
     return max(int(kth) + 1, min_count)
 
 
+def rank_words(
+    counts: np.ndarray, min_count: int = 5, max_final_vocab: int | None = None
+) -> tuple[np.ndarray, int]:
+    """The words a vocabulary keeps, in its order.
+
+    Parameters
+    ----------
+    counts : ndarray of int64
+        Count of each word, words in first-seen order.
+
+    Returns
+    -------
+    kept : ndarray of int64
+        Indices into ``counts`` of the kept words, most frequent first.
+    min_kept : int
+        The effective ``min_count``.
+    """
+    min_kept = effective_min_count(counts, min_count, max_final_vocab)
+    kept = np.flatnonzero(counts >= min_kept)
+    # Descending count; among equal counts the later first-seen word first,
+    # exactly as gensim 4.4's sort_by_descending_frequency orders them.
+    order = np.lexsort((-np.arange(len(kept)), -counts[kept]))
+    return kept[order], min_kept
+
+
 def prepare_vocabulary(
     raw: RawVocabulary, min_count: int = 5, max_final_vocab: int | None = None
 ) -> tuple[Vocabulary, np.ndarray]:
@@ -172,14 +198,9 @@ def prepare_vocabulary(
         For each scan id, the word's final index, or -1 if it was dropped.
     """
     alive_ids = np.flatnonzero(raw.alive)
-    alive_counts = raw.counts[alive_ids]
-    min_kept = effective_min_count(alive_counts, min_count, max_final_vocab)
-    kept = alive_ids[alive_counts >= min_kept]
+    ranked, min_kept = rank_words(raw.counts[alive_ids], min_count, max_final_vocab)
+    kept = alive_ids[ranked]
     kept_counts = raw.counts[kept]
-    # Descending count; among equal counts the later first-seen word first,
-    # exactly as gensim 4.4's sort_by_descending_frequency orders them.
-    order = np.lexsort((-np.arange(len(kept)), -kept_counts))
-    kept, kept_counts = kept[order], kept_counts[order]
     words = [raw.id_words[i] for i in kept]
 
     final_index = {w: i for i, w in enumerate(words)}
@@ -212,3 +233,59 @@ def build_vocabulary(
     for tokens in token_lists:
         scanner.add(tokens, ids)
     return prepare_vocabulary(scanner.finish(ids), min_count, max_final_vocab)[0]
+
+
+def check_word_counts(word_counts: object) -> Mapping[str, int]:
+    """Check a user's ``word -> count`` mapping before any corpus is read.
+
+    Raises
+    ------
+    TypeError
+        If it is not a mapping, a key is not a str or a count not an integer.
+    ValueError
+        If it is empty or a count is not positive.
+    """
+    if not isinstance(word_counts, Mapping):
+        raise TypeError(
+            f"vocabulary must be a mapping word -> count, got {type(word_counts).__name__}."
+        )
+    if len(word_counts) == 0:
+        raise ValueError("vocabulary is empty; pass at least one word with its count.")
+    for word, count in word_counts.items():
+        if not isinstance(word, str):
+            raise TypeError(
+                f"vocabulary keys must be str, got {word!r} of type {type(word).__name__}."
+            )
+        if isinstance(count, bool) or not isinstance(count, Integral):
+            raise TypeError(
+                f"vocabulary counts must be integers, got {count!r} "
+                f"({type(count).__name__}) for {word!r}."
+            )
+        if count <= 0:
+            raise ValueError(f"vocabulary counts must be positive, got {count} for {word!r}.")
+    return word_counts
+
+
+def vocabulary_from_counts(
+    word_counts: Mapping[str, int], min_count: int = 5, max_final_vocab: int | None = None
+) -> Vocabulary:
+    """The vocabulary that given counts make, as if a scan had found them.
+
+    The mapping's order stands for first-seen order, so ties are broken as
+    :func:`prepare_vocabulary` breaks them (the later entry first).
+
+    Examples
+    --------
+    >>> vocab = vocabulary_from_counts({"a": 2, "b": 7, "c": 2, "d": 1}, min_count=2)
+    >>> vocab.words, vocab.counts.tolist()
+    (['b', 'c', 'a'], [7, 2, 2])
+    """
+    counts = np.fromiter(word_counts.values(), dtype=np.int64, count=len(word_counts))
+    raw = RawVocabulary(
+        id_words=list(word_counts),
+        counts=counts,
+        alive=np.ones(len(counts), dtype=bool),
+        n_words=int(counts.sum()),
+        n_documents=0,
+    )
+    return prepare_vocabulary(raw, min_count, max_final_vocab)[0]

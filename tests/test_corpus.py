@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from sklearn_w2v.corpus import EncodedCorpus, encode, encode_for_training, remap
+from sklearn_w2v.corpus import (
+    EncodedCorpus,
+    encode,
+    encode_for_training,
+    encode_with_vocabulary,
+    remap,
+)
 from sklearn_w2v.text import default_tokenize, iter_token_lists
 
 
@@ -31,6 +37,15 @@ def test_one_pass_over_a_generator():
     docs = (["a", "b"] for _ in range(3))
     vocab, corpus, n_raw, n_docs = encode_for_training(docs, min_count=1)
     assert n_docs == 3 and corpus.n_tokens == 6
+
+
+def test_encode_with_vocabulary_skips_unknown_tokens_and_cuts_first():
+    doc = ["rare"] + ["x"] * 10_000
+    vocab, corpus, n_raw, n_docs = encode_with_vocabulary([doc, ["rare"], []], {"x": 3, "y": 1},
+                                                          min_count=1)
+    assert vocab.words == ["x", "y"]
+    assert np.diff(corpus.offsets).tolist() == [9_999, 1]  # cut at 10,000 raw tokens
+    assert (n_raw, n_docs) == (10_002, 3)
 
 
 def test_encode_with_fixed_vocabulary_keeps_document_boundaries():

@@ -1,11 +1,15 @@
-"""Vocabulary and sampling tables against gensim's on the same input."""
+"""Vocabulary and sampling tables against gensim's on the same input; fixed vocabularies."""
+
+from collections import Counter
 
 import numpy as np
 import pytest
 from gensim.models import Word2Vec
 
+from sklearn_w2v import W2V, LineCorpus
+from sklearn_w2v.corpus import encode_documents
 from sklearn_w2v.sampling import keep_thresholds, noise_distribution
-from sklearn_w2v.vocabulary import build_vocabulary
+from sklearn_w2v.vocabulary import build_vocabulary, check_word_counts, vocabulary_from_counts
 
 
 def zipf_corpus(n_docs=400, vocab=300, seed=3):
@@ -77,3 +81,92 @@ def test_sampling_tables_match_gensim():
     model.make_cum_table()
     g_p = np.diff(np.concatenate(([0], model.cum_table))) / model.cum_table[-1]
     np.testing.assert_allclose(noise_distribution(counts, 0.6), g_p, atol=1e-8)
+
+
+# --- fixed vocabulary (W2V(vocabulary=...)) ---------------------------------
+
+FIT = dict(vector_size=8, min_count=2, epochs=2, n_jobs=1, random_state=0)
+
+
+def corpus_counts(docs):
+    counts = Counter()
+    for doc in docs:
+        counts.update(doc)  # first-seen order, as a scan sees it
+    return dict(counts)
+
+
+@pytest.mark.parametrize("kw", [dict(min_count=1), dict(min_count=4, max_final_vocab=30)])
+def test_vocabulary_from_counts_equals_gensim_build_vocab_from_freq(kw):
+    counts = corpus_counts(zipf_corpus())
+    model = Word2Vec(vector_size=4, **kw)
+    model.build_vocab_from_freq(counts)
+    vocab = vocabulary_from_counts(counts, **kw)
+    assert vocab.words == model.wv.index_to_key
+    assert vocab.counts.tolist() == [model.wv.get_vecattr(w, "count") for w in vocab.words]
+
+
+def test_encode_with_corpus_counts_equals_counting():
+    docs = zipf_corpus()
+    for kw in (dict(min_count=1), dict(min_count=3, max_final_vocab=40)):
+        a = encode_documents(docs, word_counts=corpus_counts(docs), **kw)
+        b = encode_documents(docs, **kw)
+        assert a[0].words == b[0].words and a[0].counts.tolist() == b[0].counts.tolist()
+        assert a[1].ids.tolist() == b[1].ids.tolist()
+        assert a[1].offsets.tolist() == b[1].offsets.tolist()
+        assert a[2:] == b[2:]
+
+
+@pytest.mark.parametrize("as_file", [False, True])
+def test_fit_with_the_corpus_counts_gives_identical_vectors(planted, tmp_path, as_file):
+    docs = planted[0]
+    X = docs
+    if as_file:
+        path = tmp_path / "c.txt"
+        path.write_text("\n".join(" ".join(d) for d in docs) + "\n")
+        X = LineCorpus(path)
+    plain = W2V(**FIT).fit(X)
+    fixed = W2V(**FIT, vocabulary=corpus_counts(docs)).fit(X)
+    assert fixed.wv_.index_to_key == plain.wv_.index_to_key
+    np.testing.assert_array_equal(fixed.wv_.vectors, plain.wv_.vectors)
+    timing = ("seconds", "words_per_second")
+    same = {k: v for k, v in fixed.training_stats_.items() if k not in timing}
+    assert same == {k: v for k, v in plain.training_stats_.items() if k not in timing}
+
+
+def test_mapping_words_absent_from_the_corpus_get_vectors(planted):
+    docs = planted[0]
+    counts = {**corpus_counts(docs), "never_seen": 1000}
+    counts.pop(docs[0][0])  # a corpus word left out: skipped, but read
+    model = W2V(**FIT, vocabulary=counts).fit(docs)
+    assert model.wv_.index_to_key[0] == "never_seen"
+    assert np.isfinite(model.wv_["never_seen"]).all()
+    assert docs[0][0] not in model.wv_
+    stats = model.training_stats_
+    assert stats["n_raw_words"] == sum(map(len, docs))
+    assert stats["n_corpus_words"] == sum(len(d) for d in docs) - Counter(
+        w for d in docs for w in d)[docs[0][0]]
+
+
+class Unreadable:
+    def __iter__(self):
+        raise AssertionError("the corpus was read before the vocabulary was checked")
+
+
+@pytest.mark.parametrize("bad,error,match", [
+    ([("a", 3)], TypeError, "(?i)mapping"),
+    ({}, ValueError, "empty"),
+    ({"a": 3, 7: 2}, TypeError, "keys must be str"),
+    ({"a": 3, "b": 2.0}, TypeError, "integers"),
+    ({"a": True}, TypeError, "integers"),
+    ({"a": 3, "b": 0}, ValueError, "positive"),
+    ({"a": -1}, ValueError, "positive"),
+])
+def test_bad_vocabulary_rejected_before_reading(bad, error, match):
+    with pytest.raises(error, match=match):
+        W2V(vocabulary=bad).fit(Unreadable())
+    with pytest.raises(error, match=match):
+        check_word_counts(bad)
+
+
+def test_numpy_integer_counts_accepted():
+    assert check_word_counts({"a": np.int64(3)}) == {"a": 3}

@@ -31,12 +31,19 @@ def fitted(docs):
 
 def test_defaults_follow_gensim():
     p = W2V().get_params()
-    assert p == dict(
+    gensim_defaults = dict(
         vector_size=100, window=5, min_count=5, max_vocab_size=None, max_final_vocab=None,
         sample=1e-3, negative=5, ns_exponent=0.75, alpha=0.025, min_alpha=0.0001, sg=0,
         cbow_mean=1, epochs=5, shrink_windows=True, random_state=None, n_jobs=None,
         verbose=0, backend="numba",
     )
+    text_and_pooling = dict(
+        lowercase=True, preprocessor=None, tokenizer=None, token_pattern=r"(?u)\b\w+\b",
+        analyzer="word", strip_accents=None, stop_words=None, agg="mean", sif_a=1e-3,
+        norm=None, compute_loss=False,
+    )
+    expected = {**gensim_defaults, **text_and_pooling}
+    assert {k: p[k] for k in expected} == expected
 
 
 def test_clone_and_set_params(fitted):

@@ -607,6 +607,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def fit_transform(self, X: Iterable, y=None) -> np.ndarray:
         """Fit, then transform the same documents (a one-shot iterator is read into a list)."""
+        self._validate_params()  # bad parameters are reported before bad input
         X = check_documents(X)
         if iter(X) is X:
             X = list(X)

@@ -40,6 +40,7 @@ def doc_word_matrix(
     else:
         data = np.asarray(weights, dtype=np.float32)[corpus.ids]
     # Repeated ids in a row are kept as separate entries; products sum them.
+    # The corpus arrays are shared, not copied: callers must not sort the result.
     return sp.csr_matrix(
         (data, corpus.ids, corpus.offsets), shape=(corpus.n_sentences, n_words)
     )
@@ -47,7 +48,12 @@ def doc_word_matrix(
 
 def document_frequencies(corpus: EncodedCorpus, n_words: int) -> np.ndarray:
     """Number of documents (sentences of ``corpus``) that contain each word."""
-    m = doc_word_matrix(corpus, n_words)
+    # Copies: sum_duplicates sorts the indices in place, and those would
+    # otherwise be the corpus's own ids.
+    m = sp.csr_matrix(
+        (np.ones(corpus.n_tokens, dtype=np.int32), corpus.ids.copy(), corpus.offsets.copy()),
+        shape=(corpus.n_sentences, n_words),
+    )
     m.sum_duplicates()
     return np.bincount(m.indices, minlength=n_words).astype(np.int64)
 
@@ -142,8 +148,14 @@ def top_direction(gram: np.ndarray) -> np.ndarray:
 
 
 def remove_direction(X: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """``X - (X u) u^T``: the projection of each row on the unit vector ``u`` removed."""
-    return X - np.outer(X @ u, u).astype(X.dtype)
+    """``X - (X u) u^T``: the projection of each row on the unit vector ``u`` removed.
+
+    Row by row with element-wise reductions rather than a BLAS product, whose
+    rounding can depend on how many rows come along: a document gets the
+    same bits alone or in a batch.
+    """
+    u = u.astype(X.dtype)
+    return X - (X * u).sum(axis=1, keepdims=True) * u
 
 
 def l2_normalize(X: np.ndarray) -> np.ndarray:

@@ -333,16 +333,6 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def build_analyzer(self):
         """The callable that turns one raw string into its tokens (as ``CountVectorizer.build_analyzer``)."""
-        if callable(self.analyzer):
-            ignored = [n for n in ("preprocessor", "tokenizer", "stop_words", "strip_accents")
-                       if getattr(self, n) is not None]
-            if ignored:
-                warnings.warn(
-                    f"analyzer is a callable, so {', '.join(ignored)} "
-                    f"{'is' if len(ignored) == 1 else 'are'} ignored.",
-                    UserWarning,
-                    stacklevel=3,
-                )
         return build_analyzer(
             lowercase=self.lowercase,
             preprocessor=self.preprocessor,
@@ -352,6 +342,20 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             strip_accents=self.strip_accents,
             stop_words=self.stop_words,
         )
+
+    def _fit_analyzer(self):
+        """``build_analyzer()``, warning (at fit time only) about options a callable analyzer ignores."""
+        if callable(self.analyzer):
+            ignored = [n for n in ("preprocessor", "tokenizer", "stop_words", "strip_accents")
+                       if getattr(self, n) is not None]
+            if ignored:
+                warnings.warn(
+                    f"analyzer is a callable, so {', '.join(ignored)} "
+                    f"{'is' if len(ignored) == 1 else 'are'} ignored.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+        return self.build_analyzer()
 
     def _train_config(self, call: int = 0) -> TrainConfig:
         if self.min_alpha > self.alpha:
@@ -441,11 +445,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self._sif_gram = self._sif_gram + uncentered_gram(pooled)
         self.sif_component_ = top_direction(self._sif_gram)
 
-    def _summary(self, n_documents, n_raw_words, corpus, min_count) -> dict:
+    def _summary(self, n_documents, n_raw_words, corpus, min_count, vocab_line) -> dict:
         if self.verbose:
             print(
-                f"[W2V] {n_documents} documents, {n_raw_words} tokens; "
-                f"{len(self.wv_) if hasattr(self, 'wv_') else 0} words known before this call; "
+                f"[W2V] {n_documents} documents, {n_raw_words} tokens; {vocab_line}; "
                 f"{corpus.n_tokens} tokens to train on",
                 file=sys.stderr,
             )
@@ -476,7 +479,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         config = self._train_config()
         trainer = get_trainer(self.backend)  # an unavailable backend fails before any work
-        analyze = self.build_analyzer()
+        analyze = self._fit_analyzer()
         vocabulary, corpus, n_raw_words, n_documents = encode_for_training(
             iter_token_lists(X, analyze),
             min_count=self.min_count,
@@ -490,7 +493,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 f"No word occurs at least min_count={vocabulary.effective_min_count} "
                 f"times in {n_raw_words} tokens; lower min_count or pass more text."
             )
-        summary = self._summary(n_documents, n_raw_words, corpus, vocabulary.effective_min_count)
+        summary = self._summary(
+            n_documents, n_raw_words, corpus, vocabulary.effective_min_count,
+            f"{len(vocabulary)} words with count >= {vocabulary.effective_min_count}",
+        )
         inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
         result = self._train(trainer, corpus, vocabulary.counts, config, inp, out)
         self._store(vocabulary.words, vocabulary.counts, result, trainer, config, summary)
@@ -541,7 +547,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             )
         config = self._train_config(call=self._n_training_calls)
         trainer = get_trainer(self.backend)
-        analyze = self.build_analyzer()
+        analyze = self._fit_analyzer()
         update = update_vocabulary(
             iter_token_lists(X, analyze),
             self.wv_.key_to_index,
@@ -557,7 +563,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         inp = np.concatenate([self.wv_.vectors, fresh_in])
         out = np.concatenate([self.context_vectors_, fresh_out])
         words = list(self.wv_.index_to_key) + update.new_words
-        summary = self._summary(update.n_documents, update.n_raw_words, update.corpus, self.min_count)
+        summary = self._summary(
+            update.n_documents, update.n_raw_words, update.corpus, self.min_count,
+            f"{n_new} new words, {len(words)} in all",
+        )
         summary["n_new_words"] = n_new
         if update.corpus.n_tokens:
             result = self._train(trainer, update.corpus, update.counts, config, inp, out)

@@ -119,3 +119,18 @@ def test_changing_vector_size_or_empty_batch_is_rejected():
         m.partial_fit([])
     with pytest.raises(ValueError, match="vector_size"):
         m.set_params(vector_size=4).partial_fit([["a"]])
+
+
+def test_vocabulary_update_docstring_example():
+    import doctest
+
+    import sklearn_w2v.vocabulary_update as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_verbose_partial_fit_reports_new_words(capsys):
+    m = W2V(**FAST).fit([["a", "b"]])
+    m.set_params(verbose=1).partial_fit([["a", "c", "d"]])
+    assert "2 new words, 4 in all" in capsys.readouterr().err

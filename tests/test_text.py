@@ -1,5 +1,7 @@
 """Text input: CountVectorizer's options, the accepted containers, and the errors."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
@@ -85,7 +87,10 @@ def test_analyzer_returning_a_string_is_rejected():
 
 def test_callable_analyzer_warns_about_ignored_options():
     with pytest.warns(UserWarning, match="stop_words is ignored"):
-        W2V(**FAST, analyzer=str.split, stop_words="english").fit(["a b"])
+        m = W2V(**FAST, analyzer=str.split, stop_words="english").fit(["a b"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once at fit, not at every transform
+        m.transform(["a b"])
 
 
 def test_numpy_and_pandas_text_columns():

@@ -135,11 +135,12 @@ def test_sif_weights_and_component_learned_in_fit(docs):
 
 def test_same_document_same_vector_whatever_the_batch(model, docs):
     for agg in ("mean", "max", "tfidf", "sif"):
-        model.set_params(agg=agg)
-        alone = model.transform([docs[5]])
-        in_batch = model.transform(docs[:10])[5]
-        np.testing.assert_array_equal(alone[0], in_batch)
-    model.set_params(agg="mean")
+        for norm in (None, "l2"):
+            model.set_params(agg=agg, norm=norm)
+            alone = model.transform([docs[5]])
+            in_batch = model.transform(docs[:10])[5]
+            np.testing.assert_array_equal(alone[0], in_batch)
+    model.set_params(agg="mean", norm=None)
 
 
 def test_word_vectors_one_row_per_word(model):

@@ -433,7 +433,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             grown = np.zeros(n_words, dtype=np.int64)
             grown[: len(self._document_frequency)] = self._document_frequency
             self._document_frequency = grown + df
-        # A document cut into pieces (over 10,000 tokens) counts once per piece.
+        # df counts training sentences; taking n as the larger of documents read
+        # and sentences keeps df <= n when documents over 10,000 tokens are cut.
         self._n_documents += max(n_documents, corpus.n_sentences)
         self.idf_ = smooth_idf(self._document_frequency, self._n_documents)
         self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .line_corpus import LineCorpus
-from .text import iter_token_lists
+from .text import Tokenizer, default_tokenize, iter_token_lists
 from .vocabulary import (
     Vocabulary,
     VocabularyScanner,
@@ -174,6 +174,7 @@ def encode_documents(
     max_vocab_size: int | None = None,
     max_final_vocab: int | None = None,
     word_counts: Mapping[str, int] | None = None,
+    tokenize: Tokenizer = default_tokenize,
 ) -> tuple[Vocabulary, EncodedCorpus, int, int]:
     """Build the vocabulary and the training corpus from any documents ``fit`` accepts.
 
@@ -190,6 +191,9 @@ def encode_documents(
     word_counts : mapping str -> int, optional
         Fixed counts used instead of counting the corpus (then
         ``max_vocab_size`` has nothing to prune and is ignored).
+    tokenize : callable
+        Turns a raw-string document into tokens (token lists, and the lines
+        of a LineCorpus, are used as given).
 
     Returns
     -------
@@ -203,7 +207,7 @@ def encode_documents(
         from .corpus_file import encode_line_corpus  # it imports this module
 
         return encode_line_corpus(X, min_count, max_final_vocab, word_counts)
-    token_lists = iter_token_lists(X)
+    token_lists = iter_token_lists(X, tokenize)
     if word_counts is not None:
         return encode_with_vocabulary(token_lists, word_counts, min_count, max_final_vocab)
     return encode_for_training(token_lists, min_count, max_vocab_size, max_final_vocab)

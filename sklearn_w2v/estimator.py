@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Mapping
 from numbers import Integral, Real
 
@@ -21,9 +22,21 @@ from sklearn.utils.validation import check_is_fitted
 from .backends import backend_names, get_trainer
 from .corpus import encode, encode_documents
 from .export import to_keyed_vectors
-from .pooling import mean_pool
-from .text import check_documents, iter_token_lists
-from .training import TrainConfig, initial_vectors
+from .pooling import (
+    AGGREGATIONS,
+    document_frequencies,
+    l2_normalize,
+    max_pool,
+    remove_direction,
+    sif_weights,
+    smooth_idf,
+    top_direction,
+    uncentered_gram,
+    weighted_pool,
+)
+from .text import DEFAULT_TOKEN_PATTERN, build_analyzer, check_documents, iter_token_lists
+from .training import TrainConfig, TrainResult, TrainStats, initial_vectors
+from .vocabulary_update import update_vocabulary
 
 
 def available_cpus() -> int:
@@ -34,23 +47,59 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _joblib_context() -> tuple[int, int | None]:
+    """joblib's nesting level here and the ``n_jobs`` of an enclosing ``parallel_config``.
+
+    Inside a task that joblib runs in parallel (``GridSearchCV(n_jobs=2)``,
+    ``cross_val_score(n_jobs=-1)``, with processes or threads) the active
+    backend has a nesting level of 1 or more; at top level it is 0.
+    """
+    try:
+        from joblib.parallel import get_active_backend
+
+        backend, n_jobs = get_active_backend()
+    except Exception:  # an unexpected joblib: behave as at top level
+        return 0, None
+    return int(getattr(backend, "nesting_level", 0) or 0), n_jobs
+
+
 def resolve_n_jobs(n_jobs: int | None) -> int:
-    """scikit-learn's convention: None or -1 all cores, -2 all but one, k > 0 exactly k."""
+    """The number of training threads for an ``n_jobs`` value.
+
+    ``k > 0``: exactly ``k``; ``-1`` all cores this process may use, ``-2``
+    all but one, and so on. ``None``: one thread inside a task that joblib
+    already runs in parallel (nested in ``GridSearchCV(n_jobs=...)`` and
+    friends, where more threads would only compete for the same cores); the
+    ``n_jobs`` of an enclosing ``joblib.parallel_config(n_jobs=...)``;
+    otherwise all cores this process may use.
+    """
     n_cpus = available_cpus()
     if n_jobs is None:
-        return n_cpus
+        nesting_level, context_n_jobs = _joblib_context()
+        if nesting_level > 0:
+            return 1
+        if context_n_jobs is None:
+            return n_cpus
+        n_jobs = int(context_n_jobs) or 1
     if n_jobs < 0:
         return max(n_cpus + 1 + n_jobs, 1)
     return int(n_jobs)
+
+
+def _derived_seed(seed: int, call: int) -> int:
+    """Seed of the ``call``-th training run (0: the one ``fit`` uses)."""
+    if call == 0:
+        return seed
+    return int(np.random.SeedSequence([seed, call]).generate_state(1)[0] % np.iinfo(np.int32).max)
 
 
 class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Word2vec (skip-gram or CBOW with negative sampling) as a scikit-learn transformer.
 
     ``fit`` learns word vectors from a corpus; ``transform`` turns each
-    document into the mean of its known words' vectors. The word vectors are
-    available as a plain gensim :class:`~gensim.models.KeyedVectors` in
-    ``wv_``.
+    document into one vector pooled from its known words' vectors (the mean
+    by default, see ``agg``). The word vectors are available as a plain
+    gensim :class:`~gensim.models.KeyedVectors` in ``wv_``.
 
     Parameters
     ----------
@@ -74,7 +123,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     alpha : float, default=0.025
         Initial learning rate.
     min_alpha : float, default=0.0001
-        Final learning rate; it decays linearly over all words of all epochs.
+        Final learning rate; it decays linearly over all words of all epochs
+        (of each ``partial_fit`` call's own documents, see there).
     sg : {0, 1}, default=0
         1 for skip-gram, 0 for CBOW.
     cbow_mean : {0, 1}, default=1
@@ -88,12 +138,18 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Seeds the initial vectors and all random draws. With ``n_jobs=1`` a
         fixed value gives identical vectors on every fit.
     n_jobs : int, default=None
-        Training threads: None or -1 all cores this process may use, -2 all
-        but one, k > 0 exactly k. With more than one thread, workers update
-        shared vectors without locks (as the C tool and gensim do), so
-        results vary slightly from run to run even with ``random_state``.
+        Training threads: k > 0 exactly k, -1 all cores this process may
+        use, -2 all but one. None: 1 thread when the fit runs inside a task
+        that joblib already runs in parallel (``GridSearchCV(n_jobs=2)``,
+        ``cross_val_score(n_jobs=-1)``, ...), the ``n_jobs`` of an enclosing
+        ``joblib.parallel_config(n_jobs=k)``, otherwise all cores. With more
+        than one thread, workers update shared vectors without locks (as the
+        C tool and gensim do), so results vary slightly from run to run even
+        with ``random_state``.
     verbose : int, default=0
-        Print the vocabulary summary and training progress to stderr.
+        Print the vocabulary summary, training progress (percentage, words
+        per second, estimated time left) and, with ``compute_loss``, the loss
+        of each epoch to stderr.
     backend : str, default="numba"
         Training backend (see :func:`sklearn_w2v.backends.backend_names`).
     vocabulary : mapping of str to int, default=None
@@ -103,22 +159,72 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         the mapping's order standing for first-seen order), corpus tokens
         outside the result are skipped, and words absent from the corpus
         keep their initial vectors. ``max_vocab_size`` is then ignored.
+    lowercase : bool, default=True
+        Lowercase raw strings before tokenizing.
+    preprocessor : callable, default=None
+        Replaces the preprocessing step (accent stripping and lowercasing)
+        of raw strings.
+    tokenizer : callable, default=None
+        Splits a preprocessed string into tokens; replaces ``token_pattern``.
+    token_pattern : str or None, default=r"(?u)\\b\\w+\\b"
+        Regular expression of a token. Unlike ``CountVectorizer``'s
+        ``\\w\\w+``, single characters are tokens: "a" and "i" are context
+        words that word2vec learns from (the C tool keeps them too).
+    analyzer : "word" or callable, default="word"
+        A callable turns a raw string into its tokens and bypasses all the
+        other text options.
+    strip_accents : {"ascii", "unicode"} or callable, default=None
+        Remove accents during preprocessing, as ``CountVectorizer`` does.
+    stop_words : "english", list or None, default=None
+        Words removed from raw strings after tokenizing (before training
+        and before pooling).
+    agg : {"mean", "sum", "max", "tfidf", "sif"}, default="mean"
+        How ``transform`` pools a document's word vectors: their mean, sum
+        or element-wise maximum; ``"tfidf"``, the idf-weighted mean (smooth
+        idf learned in ``fit``, as ``TfidfVectorizer`` computes it);
+        ``"sif"``, smooth inverse frequency: the mean of the vectors
+        weighted by ``sif_a / (sif_a + p(w))``, ``p(w)`` a word's share of
+        the training tokens, minus its projection on the first principal
+        direction of the training documents' weighted means (learned in
+        ``fit`` and reused as is by ``transform``).
+    sif_a : float, default=1e-3
+        The ``a`` of the SIF weights; read at fit time.
+    norm : {"l2"} or None, default=None
+        Scale each document vector to unit length (empty documents stay zero).
+    compute_loss : bool, default=False
+        Record the training loss of each epoch in ``epoch_loss_`` (when the
+        backend reports it).
 
     Attributes
     ----------
     wv_ : gensim.models.KeyedVectors
-        The word vectors, most frequent word first, each with its ``count``.
+        The word vectors, each with its ``count``. ``fit`` orders them from
+        most to least frequent; ``partial_fit`` appends new words at the end.
     context_vectors_ : ndarray of shape (n_words, vector_size)
         The output (context) weights, rows aligned with ``wv_.index_to_key``.
+    idf_ : ndarray of float32, shape (n_words,)
+        Smooth idf of each word over the documents seen by ``fit`` and
+        ``partial_fit``.
+    sif_weights_ : ndarray of float32, shape (n_words,)
+        ``sif_a / (sif_a + p(w))`` of each word.
+    sif_component_ : ndarray of float32, shape (vector_size,)
+        Unit first principal direction removed by ``agg="sif"``.
+    epoch_loss_ : ndarray of float64, shape (epochs,) or None
+        With ``compute_loss=True``, the training loss summed over each epoch
+        of the last ``fit``/``partial_fit`` call; otherwise None.
     training_stats_ : dict
-        Corpus size, effective ``min_count``, time and speed of training.
+        Corpus size, effective ``min_count``, time and speed of the last
+        ``fit`` or ``partial_fit`` call.
 
     Notes
     -----
-    Documents are raw strings, which are lowercased and split into ``\\w+``
-    tokens, or lists of string tokens, used as given. ``fit`` reads its
-    input once, so a generator is fine. Documents longer than 10,000 tokens
-    are trained as consecutive pieces of 10,000, as gensim does.
+    Documents are raw strings, analyzed as ``CountVectorizer`` would with
+    the text options above, or lists of string tokens, used as given (no
+    lowercasing or stop words). A 1-D NumPy array or a pandas Series of
+    strings works too, so the estimator can take a ``ColumnTransformer``
+    text column. ``fit`` reads its input once, so a generator is fine.
+    Documents longer than 10,000 tokens are trained as consecutive pieces of
+    10,000, as gensim does (for ``idf_`` each piece counts as a document).
 
     Examples
     --------
@@ -156,6 +262,17 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
         "backend": [StrOptions(set(backend_names()))],
         "vocabulary": [None, Mapping],
+        "lowercase": ["boolean"],
+        "preprocessor": [callable, None],
+        "tokenizer": [callable, None],
+        "token_pattern": [str, None],
+        "analyzer": [StrOptions({"word"}), callable],
+        "strip_accents": [StrOptions({"ascii", "unicode"}), callable, None],
+        "stop_words": [StrOptions({"english"}), list, None],
+        "agg": [StrOptions(set(AGGREGATIONS))],
+        "sif_a": [Interval(Real, 0, None, closed="neither")],
+        "norm": [StrOptions({"l2"}), None],
+        "compute_loss": ["boolean"],
     }
 
     def __init__(
@@ -179,6 +296,17 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         verbose=0,
         backend="numba",
         vocabulary=None,
+        lowercase=True,
+        preprocessor=None,
+        tokenizer=None,
+        token_pattern=DEFAULT_TOKEN_PATTERN,
+        analyzer="word",
+        strip_accents=None,
+        stop_words=None,
+        agg="mean",
+        sif_a=1e-3,
+        norm=None,
+        compute_loss=False,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -199,8 +327,47 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.verbose = verbose
         self.backend = backend
         self.vocabulary = vocabulary
+        self.lowercase = lowercase
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.token_pattern = token_pattern
+        self.analyzer = analyzer
+        self.strip_accents = strip_accents
+        self.stop_words = stop_words
+        self.agg = agg
+        self.sif_a = sif_a
+        self.norm = norm
+        self.compute_loss = compute_loss
 
-    def _train_config(self) -> TrainConfig:
+    # -- building blocks -------------------------------------------------
+
+    def build_analyzer(self):
+        """The callable that turns one raw string into its tokens (as ``CountVectorizer.build_analyzer``)."""
+        return build_analyzer(
+            lowercase=self.lowercase,
+            preprocessor=self.preprocessor,
+            tokenizer=self.tokenizer,
+            token_pattern=self.token_pattern,
+            analyzer=self.analyzer,
+            strip_accents=self.strip_accents,
+            stop_words=self.stop_words,
+        )
+
+    def _fit_analyzer(self):
+        """``build_analyzer()``, warning (at fit time only) about options a callable analyzer ignores."""
+        if callable(self.analyzer):
+            ignored = [n for n in ("preprocessor", "tokenizer", "stop_words", "strip_accents")
+                       if getattr(self, n) is not None]
+            if ignored:
+                warnings.warn(
+                    f"analyzer is a callable, so {', '.join(ignored)} "
+                    f"{'is' if len(ignored) == 1 else 'are'} ignored.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+        return self.build_analyzer()
+
+    def _train_config(self, call: int = 0) -> TrainConfig:
         if self.min_alpha > self.alpha:
             raise ValueError(
                 f"min_alpha={self.min_alpha} must not exceed alpha={self.alpha}."
@@ -218,10 +385,92 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             cbow_mean=bool(self.cbow_mean),
             epochs=int(self.epochs),
             shrink_windows=bool(self.shrink_windows),
-            seed=int(seed),
+            seed=_derived_seed(int(seed), call),
             n_threads=resolve_n_jobs(self.n_jobs),
             verbose=int(self.verbose),
+            compute_loss=bool(self.compute_loss),
         )
+
+    def _train(self, trainer, corpus, counts, config, inp, out):
+        result = trainer.train(corpus, counts, config, inp, out)
+        if not (np.isfinite(result.input_vectors).all() and np.isfinite(result.output_vectors).all()):
+            raise FloatingPointError(
+                f"Training diverged (non-finite vectors) with alpha={self.alpha}; "
+                "use a smaller alpha."
+            )
+        return result
+
+    def _store(self, words, counts, result, trainer, config, summary: dict) -> None:
+        """Set the fitted attributes that every training call refreshes."""
+        stats = result.stats
+        self.wv_ = to_keyed_vectors(words, counts, result.input_vectors)
+        self.context_vectors_ = result.output_vectors
+        loss = stats.extra.get("epoch_loss")
+        if config.compute_loss and loss is None:
+            warnings.warn(
+                f"Backend {trainer.name!r} does not report the training loss; "
+                "epoch_loss_ is None.",
+                UserWarning,
+                stacklevel=3,
+            )
+        self.epoch_loss_ = (
+            np.asarray(loss, dtype=np.float64) if config.compute_loss and loss is not None else None
+        )
+        if self.verbose and self.epoch_loss_ is not None:
+            for k, value in enumerate(self.epoch_loss_, 1):
+                print(f"[W2V] epoch {k}: loss {value:.6g}", file=sys.stderr)
+        self.training_stats_ = {
+            **summary,
+            "backend": trainer.name,
+            "n_threads": stats.extra.get("n_threads", config.n_threads),
+            "seconds": stats.seconds,
+            "trained_words": stats.words,
+            "effective_words": stats.effective_words,
+            "words_per_second": stats.words_per_second,
+        }
+        self._n_features_out = config.vector_size
+
+    def _update_document_statistics(self, corpus, n_documents: int, fresh: bool) -> None:
+        """idf and SIF statistics; ``partial_fit`` adds the new documents to the old ones."""
+        n_words = len(self.wv_)
+        df = document_frequencies(corpus, n_words)
+        gram_shape = (self.wv_.vector_size, self.wv_.vector_size)
+        if fresh:
+            self._document_frequency = df
+            self._n_documents = 0
+            self._sif_gram = np.zeros(gram_shape)
+        else:
+            grown = np.zeros(n_words, dtype=np.int64)
+            grown[: len(self._document_frequency)] = self._document_frequency
+            self._document_frequency = grown + df
+        # df counts training sentences; taking n as the larger of documents read
+        # and sentences keeps df <= n when documents over 10,000 tokens are cut.
+        self._n_documents += max(n_documents, corpus.n_sentences)
+        self.idf_ = smooth_idf(self._document_frequency, self._n_documents)
+        self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))
+        # The SIF direction is the top eigenvector of the summed second moments
+        # of every call's training documents, each taken with the vectors as
+        # they were at the end of that call (for a single fit: exactly the
+        # first principal direction of the training documents).
+        pooled = weighted_pool(corpus, self.wv_.vectors, self.sif_weights_, "count")
+        self._sif_gram = self._sif_gram + uncentered_gram(pooled)
+        self.sif_component_ = top_direction(self._sif_gram)
+
+    def _summary(self, n_documents, n_raw_words, corpus, min_count, vocab_line) -> dict:
+        if self.verbose:
+            print(
+                f"[W2V] {n_documents} documents, {n_raw_words} tokens; {vocab_line}; "
+                f"{corpus.n_tokens} tokens to train on",
+                file=sys.stderr,
+            )
+        return {
+            "n_documents": n_documents,
+            "n_raw_words": n_raw_words,
+            "n_corpus_words": corpus.n_tokens,
+            "effective_min_count": min_count,
+        }
+
+    # -- fitting ---------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Iterable, y=None) -> "W2V":
@@ -230,7 +479,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : iterable of str or of list of str
-            Raw strings or tokenized documents; read once.
+            Raw strings or tokenized documents (a list, a generator, a 1-D
+            array or a pandas Series); read once.
         y : None
             Ignored.
 
@@ -240,8 +490,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         config = self._train_config()
         trainer = get_trainer(self.backend)  # an unavailable backend fails before any work
+        analyze = self._fit_analyzer()
         vocabulary, corpus, n_raw_words, n_documents = encode_documents(
             X,
+            tokenize=analyze,
             min_count=self.min_count,
             max_vocab_size=self.max_vocab_size,
             max_final_vocab=self.max_final_vocab,
@@ -254,40 +506,94 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 f"No word occurs at least min_count={vocabulary.effective_min_count} "
                 f"times in {n_raw_words} tokens; lower min_count or pass more text."
             )
-        if self.verbose:
-            print(
-                f"[W2V] {n_documents} documents, {n_raw_words} tokens; "
-                f"{len(vocabulary)} words with count >= {vocabulary.effective_min_count} "
-                f"cover {corpus.n_tokens} tokens",
-                file=sys.stderr,
-            )
+        summary = self._summary(
+            n_documents, n_raw_words, corpus, vocabulary.effective_min_count,
+            f"{len(vocabulary)} words with count >= {vocabulary.effective_min_count}",
+        )
         inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
-        result = trainer.train(corpus, vocabulary.counts, config, inp, out)
-        if not (np.isfinite(result.input_vectors).all() and np.isfinite(result.output_vectors).all()):
-            raise FloatingPointError(
-                f"Training diverged (non-finite vectors) with alpha={self.alpha}; "
-                "use a smaller alpha."
-            )
-        stats = result.stats
-        self.wv_ = to_keyed_vectors(vocabulary.words, vocabulary.counts, result.input_vectors)
-        self.context_vectors_ = result.output_vectors
-        self.training_stats_ = {
-            "n_documents": n_documents,
-            "n_raw_words": n_raw_words,
-            "n_corpus_words": corpus.n_tokens,
-            "effective_min_count": vocabulary.effective_min_count,
-            "backend": trainer.name,
-            "n_threads": stats.extra.get("n_threads", config.n_threads),
-            "seconds": stats.seconds,
-            "trained_words": stats.words,
-            "effective_words": stats.effective_words,
-            "words_per_second": stats.words_per_second,
-        }
-        self._n_features_out = config.vector_size
+        result = self._train(trainer, corpus, vocabulary.counts, config, inp, out)
+        self._store(vocabulary.words, vocabulary.counts, result, trainer, config, summary)
+        self._update_document_statistics(corpus, n_documents, fresh=True)
+        self._n_training_calls = 1
         return self
 
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X: Iterable, y=None) -> "W2V":
+        """Continue training on new documents, adding their new words to the vocabulary.
+
+        The first call (on an unfitted estimator) is exactly ``fit(X)``. A
+        later call follows gensim's ``build_vocab(update=True)`` followed by
+        ``train()``:
+
+        * words already known keep their vectors and index, and their counts
+          grow by their occurrences in ``X``; a new word enters when it
+          occurs at least ``min_count`` times in ``X`` and gets a fresh
+          random vector (and zero context weights) appended after the
+          existing ones;
+        * the call trains ``epochs`` passes over ``X`` only, with the learning
+          rate decaying linearly from ``alpha`` to ``min_alpha`` over those
+          passes, as gensim's ``train()`` on new data does. Each call is a
+          complete small training run: it needs no advance knowledge of how
+          many calls will follow, and the same batch sequence gives the same
+          model. To let later batches move the vectors less, lower ``alpha``
+          between calls (``set_params(alpha=...)``);
+        * ``idf_`` counts the documents of all calls; the SIF weights use the
+          summed counts, and the SIF direction is re-estimated from all
+          calls' training documents.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : W2V
+        """
+        if not hasattr(self, "wv_"):
+            return self.fit(X)
+        if int(self.vector_size) != self.wv_.vector_size:
+            raise ValueError(
+                f"vector_size={self.vector_size} differs from the fitted vectors' "
+                f"size {self.wv_.vector_size}; partial_fit cannot change it (call fit)."
+            )
+        config = self._train_config(call=self._n_training_calls)
+        trainer = get_trainer(self.backend)
+        analyze = self._fit_analyzer()
+        update = update_vocabulary(
+            iter_token_lists(X, analyze),
+            self.wv_.key_to_index,
+            self.wv_.expandos["count"],
+            min_count=self.min_count,
+            max_vocab_size=self.max_vocab_size,
+            max_final_vocab=self.max_final_vocab,
+        )
+        if update.n_documents == 0:
+            raise ValueError("X contains no documents.")
+        n_new = len(update.new_words)
+        fresh_in, fresh_out = initial_vectors(n_new, config.vector_size, config.seed)
+        inp = np.concatenate([self.wv_.vectors, fresh_in])
+        out = np.concatenate([self.context_vectors_, fresh_out])
+        words = list(self.wv_.index_to_key) + update.new_words
+        summary = self._summary(
+            update.n_documents, update.n_raw_words, update.corpus, self.min_count,
+            f"{n_new} new words, {len(words)} in all",
+        )
+        summary["n_new_words"] = n_new
+        if update.corpus.n_tokens:
+            result = self._train(trainer, update.corpus, update.counts, config, inp, out)
+        else:  # nothing known to train on: only the counts change
+            result = TrainResult(inp, out, TrainStats(0.0, 0, 0, {"n_threads": config.n_threads}))
+        self._store(words, update.counts, result, trainer, config, summary)
+        self._update_document_statistics(update.corpus, update.n_documents, fresh=False)
+        self._n_training_calls += 1
+        return self
+
+    # -- transforming ----------------------------------------------------
+
     def transform(self, X: Iterable) -> np.ndarray:
-        """Mean word vector of each document.
+        """One vector per document, pooled from its known words' vectors (see ``agg``).
 
         Parameters
         ----------
@@ -299,20 +605,73 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             Unknown words are skipped; a document without known words gives zeros.
         """
         check_is_fitted(self, "wv_")
-        corpus = encode(iter_token_lists(X), self.wv_.key_to_index)
-        return mean_pool(corpus, self.wv_.vectors)
+        corpus = encode(iter_token_lists(X, self.build_analyzer()), self.wv_.key_to_index)
+        vectors = self.wv_.vectors
+        agg = self.agg
+        if agg == "mean":
+            out = weighted_pool(corpus, vectors)
+        elif agg == "sum":
+            out = weighted_pool(corpus, vectors, divide_by=None)
+        elif agg == "max":
+            out = max_pool(corpus, vectors)
+        elif agg == "tfidf":
+            out = weighted_pool(corpus, vectors, self.idf_, divide_by="weight")
+        elif agg == "sif":
+            out = weighted_pool(corpus, vectors, self.sif_weights_, divide_by="count")
+            out = remove_direction(out, self.sif_component_)
+        else:
+            raise ValueError(f"agg must be one of {AGGREGATIONS}, got {agg!r}.")
+        if self.norm == "l2":
+            out = l2_normalize(out)
+        elif self.norm is not None:
+            raise ValueError(f"norm must be 'l2' or None, got {self.norm!r}.")
+        return out
 
     def fit_transform(self, X: Iterable, y=None) -> np.ndarray:
         """Fit, then transform the same documents (a one-shot iterator is read into a list)."""
+        self._validate_params()  # bad parameters are reported before bad input
         X = check_documents(X)
         if iter(X) is X:
             X = list(X)
         return self.fit(X, y).transform(X)
+
+    def word_vectors(self, words: Iterable[str], unknown: str = "zeros") -> np.ndarray:
+        """The vector of each word, one row per word, in order.
+
+        Words are looked up as given (no lowercasing or other analysis), as
+        keys of ``wv_``.
+
+        Parameters
+        ----------
+        words : iterable of str
+        unknown : {"zeros", "nan", "raise"}, default="zeros"
+            A word missing from the vocabulary gives a row of zeros, a row of
+            NaN, or a ``KeyError`` naming the missing words.
+
+        Returns
+        -------
+        ndarray of float32, shape (n_words, vector_size)
+        """
+        check_is_fitted(self, "wv_")
+        if unknown not in ("zeros", "nan", "raise"):
+            raise ValueError(f"unknown must be 'zeros', 'nan' or 'raise', got {unknown!r}.")
+        words = list(check_documents(words))
+        index = self.wv_.key_to_index
+        rows = np.fromiter((index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+        missing = rows < 0
+        if unknown == "raise" and missing.any():
+            names = [words[i] for i in np.flatnonzero(missing)[:5]]
+            raise KeyError(f"{int(missing.sum())} word(s) not in the vocabulary, e.g. {names}")
+        out = self.wv_.vectors[np.where(missing, 0, rows)]  # fancy indexing copies
+        out[missing] = 0.0 if unknown == "zeros" else np.nan
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []
-        tags.non_deterministic = self.n_jobs != 1
+        device = getattr(self, "device", None)  # the torch backend's parameter
+        on_gpu = device is not None and not str(device).startswith("cpu")
+        tags.non_deterministic = self.n_jobs != 1 or on_gpu
         return tags

@@ -37,6 +37,7 @@ class TrainConfig:
     seed: int = 0
     n_threads: int = 1
     verbose: int = 0
+    compute_loss: bool = False
 
     def __post_init__(self):
         for name in ("vector_size", "window", "negative", "epochs", "n_threads"):

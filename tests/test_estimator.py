@@ -1,6 +1,7 @@
 """The W2V estimator's scikit-learn contract."""
 
 import pickle
+import warnings
 import threading
 
 import joblib
@@ -31,12 +32,19 @@ def fitted(docs):
 
 def test_defaults_follow_gensim():
     p = W2V().get_params()
-    assert p == dict(
+    gensim_defaults = dict(
         vector_size=100, window=5, min_count=5, max_vocab_size=None, max_final_vocab=None,
         sample=1e-3, negative=5, ns_exponent=0.75, alpha=0.025, min_alpha=0.0001, sg=0,
         cbow_mean=1, epochs=5, shrink_windows=True, random_state=None, n_jobs=None,
         verbose=0, backend="numba", vocabulary=None,
     )
+    text_and_pooling = dict(
+        lowercase=True, preprocessor=None, tokenizer=None, token_pattern=r"(?u)\b\w+\b",
+        analyzer="word", strip_accents=None, stop_words=None, agg="mean", sif_a=1e-3,
+        norm=None, compute_loss=False,
+    )
+    expected = {**gensim_defaults, **text_and_pooling}
+    assert {k: p[k] for k in expected} == expected
 
 
 def test_clone_and_set_params(fitted):
@@ -232,3 +240,59 @@ def test_pandas_series_in_pandas_frame_out(docs):
     assert list(out.columns) == [f"w2v{i}" for i in range(16)]
     assert list(out.index) == list(texts.index)
     np.testing.assert_allclose(out.to_numpy(), W2V(**FAST).fit(docs).transform(docs[:20]), rtol=1e-6)
+
+
+def test_n_jobs_resolution_top_level_and_parallel_config():
+    from sklearn_w2v.estimator import available_cpus, resolve_n_jobs
+
+    n = available_cpus()
+    assert resolve_n_jobs(None) == resolve_n_jobs(-1) == n
+    assert resolve_n_jobs(-2) == max(n - 1, 1) and resolve_n_jobs(3) == 3
+    with joblib.parallel_config(n_jobs=3):
+        assert resolve_n_jobs(None) == 3
+        assert resolve_n_jobs(2) == 2
+    with joblib.parallel_config(n_jobs=-1):
+        assert resolve_n_jobs(None) == n
+    with joblib.parallel_config(backend="threading"):  # no n_jobs given
+        assert resolve_n_jobs(None) == n
+
+
+@pytest.mark.parametrize("backend", ["threading", "loky"])
+def test_n_jobs_none_is_one_thread_inside_joblib_workers(backend):
+    from sklearn_w2v.estimator import resolve_n_jobs
+
+    inside = joblib.Parallel(n_jobs=2, backend=backend)(
+        joblib.delayed(resolve_n_jobs)(k) for k in (None, None, 2, -1)
+    )
+    assert inside[:3] == [1, 1, 2] and inside[3] >= 1
+    # A sequential loop (n_jobs=1) is not nested parallelism.
+    assert joblib.Parallel(n_jobs=1)(joblib.delayed(resolve_n_jobs)(None) for _ in "a") == [
+        resolve_n_jobs(None)
+    ]
+
+
+def test_fits_inside_cross_validation_workers_use_one_thread(docs):
+    from sklearn.model_selection import cross_validate
+
+    y = np.arange(len(docs)) % 2
+    pipe = Pipeline([("w2v", W2V(**{**FAST, "n_jobs": None})), ("clf", LogisticRegression())])
+    out = cross_validate(pipe, docs, y, cv=2, n_jobs=2, return_estimator=True)
+    assert [e["w2v"].training_stats_["n_threads"] for e in out["estimator"]] == [1, 1]
+
+
+def test_compute_loss_records_epoch_losses(docs):
+    m = W2V(**{**FAST, "epochs": 4}).fit(docs)
+    assert m.epoch_loss_ is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a backend without loss warns
+        m = W2V(**{**FAST, "epochs": 4, "compute_loss": True}).fit(docs)
+    if m.epoch_loss_ is None:
+        pytest.skip("the backend does not report epoch_loss yet")
+    assert m.epoch_loss_.shape == (4,) and np.isfinite(m.epoch_loss_).all()
+    assert m.epoch_loss_[-1] < m.epoch_loss_[0]
+
+
+def test_verbose_reports_progress(docs, capsys):
+    W2V(**{**FAST, "verbose": 1}).fit(docs)
+    err = capsys.readouterr().err
+    assert "300 documents" in err and "words/s" in err

@@ -43,10 +43,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import os
 import sys
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -54,6 +52,7 @@ import numpy as np
 from . import __version__
 from .backends import backend_names
 from .estimator import W2V, available_cpus
+from .evaluation import score_analogies, score_word_pairs
 from .line_corpus import LineCorpus
 from .word2vec_format import (
     Word2VecFormatError,
@@ -474,26 +473,12 @@ def evaluate_parser() -> argparse.ArgumentParser:
 def evaluate_vectors(wv, analogies: str | None, pairs: Sequence[str], restrict_vocab: int) -> dict:
     """Scores of ``wv`` on an analogy file and word-pair files, keyed by file name."""
     results: dict[str, dict] = {}
-    quiet = logging.getLogger("gensim.models.keyedvectors")
-    level = quiet.level
-    quiet.setLevel(logging.WARNING)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # nan correlations on tiny vocabularies
-            if analogies is not None:
-                score, sections = wv.evaluate_word_analogies(analogies, restrict_vocab=restrict_vocab)
-                total = next((s for s in sections if s["section"] == "Total accuracy"), None)
-                n = len(total["correct"]) + len(total["incorrect"]) if total else 0
-                results[os.path.basename(analogies)] = {"accuracy": float(score), "questions": n}
-            for path in pairs:
-                name = os.path.basename(path)
-                try:
-                    _, spearman, oov = wv.evaluate_word_pairs(path)
-                    results[name] = {"spearman": float(spearman[0]), "oov_percent": float(oov)}
-                except ValueError:  # gensim: no pair has both words in the vocabulary
-                    results[name] = {"spearman": float("nan"), "oov_percent": 100.0}
-    finally:
-        quiet.setLevel(level)
+    if analogies is not None:
+        score, n = score_analogies(wv, analogies, restrict_vocab)
+        results[os.path.basename(analogies)] = {"accuracy": score, "questions": n}
+    for path in pairs:
+        spearman, oov = score_word_pairs(wv, path)
+        results[os.path.basename(path)] = {"spearman": spearman, "oov_percent": oov}
     return results
 
 

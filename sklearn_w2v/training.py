@@ -20,7 +20,9 @@ class TrainConfig:
     """Hyper-parameters of one training run (gensim 4's names and meanings).
 
     ``seed`` fixes initial weights and every random draw; ``n_threads`` is
-    the number of worker threads (or the backend's equivalent).
+    the number of worker threads (or the backend's equivalent). With
+    ``compute_loss`` a backend that supports it records the summed
+    negative-sampling loss of each epoch as ``stats.extra["epoch_loss"]``.
     """
 
     vector_size: int = 100
@@ -37,6 +39,7 @@ class TrainConfig:
     seed: int = 0
     n_threads: int = 1
     verbose: int = 0
+    compute_loss: bool = False
 
     def __post_init__(self):
         for name in ("vector_size", "window", "negative", "epochs", "n_threads"):

@@ -22,7 +22,8 @@ class TrainConfig:
     ``seed`` fixes initial weights and every random draw; ``n_threads`` is
     the number of worker threads (or the backend's equivalent). With
     ``compute_loss`` a backend that supports it records the summed
-    negative-sampling loss of each epoch as ``stats.extra["epoch_loss"]``.
+    negative-sampling loss of each epoch as ``stats.extra["epoch_loss"]``
+    (it slows the numba backend's skip-gram by about half again).
     """
 
     vector_size: int = 100

@@ -20,7 +20,10 @@ class TrainConfig:
     """Hyper-parameters of one training run (gensim 4's names and meanings).
 
     ``seed`` fixes initial weights and every random draw; ``n_threads`` is
-    the number of worker threads (or the backend's equivalent).
+    the number of worker threads (or the backend's equivalent). With
+    ``compute_loss`` a backend that supports it records the summed
+    negative-sampling loss of each epoch as ``stats.extra["epoch_loss"]``
+    (it slows the numba backend's skip-gram by about half again).
     """
 
     vector_size: int = 100

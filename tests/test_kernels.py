@@ -9,18 +9,58 @@ from sklearn_w2v.sampling import alias_table, keep_thresholds, noise_distributio
 MASK64 = (1 << 64) - 1
 
 
-def ref_ns(hidden, out, targets, alpha):
-    """Reference negative-sampling step (float64): returns the hidden gradient."""
-    grad = np.zeros_like(hidden)
-    for k, t in enumerate(targets):
-        score = hidden @ out[t]
-        if abs(score) >= nk.MAX_EXP:
-            continue  # saturated pairs are skipped
-        label = 1.0 if k == 0 else 0.0
-        g = (label - 1.0 / (1.0 + np.exp(-score))) * alpha
-        grad += g * out[t]
-        out[t] += g * hidden
-    return grad
+def ref_sigmoid(f):
+    """The kernels' tabulated sigmoid (bin centres of SIGMOID_TABLE)."""
+    i = int((np.float32(f) + np.float32(nk.MAX_EXP)) * np.float32(nk.SIGMOID_SIZE / (2 * nk.MAX_EXP)))
+    return float(nk.SIGMOID_TABLE[min(max(i, 0), nk.SIGMOID_SIZE - 1)])
+
+
+def ref_coefficients(scores, alpha):
+    """alpha * (label - sigmoid(score)), label 1 in column 0; 0 where |score| >= MAX_EXP."""
+    scores = np.atleast_2d(scores)
+    g = np.zeros_like(scores)
+    for (c, k), f in np.ndenumerate(scores):
+        if abs(f) < nk.MAX_EXP:
+            g[c, k] = alpha * ((1.0 if k == 0 else 0.0) - ref_sigmoid(f))
+    return g
+
+
+def ref_loss(scores):
+    """-log sigmoid(score) for column 0, -log sigmoid(-score) for the others, summed (exact)."""
+    scores = np.atleast_2d(scores)
+    x = np.where(np.arange(scores.shape[1]) == 0, -scores, scores)
+    return float(np.logaddexp(0.0, x).sum())
+
+
+def ref_sg(inp, out, contexts, targets, alpha):
+    """Skip-gram for one center (float64, in place), HogBatch rule; returns the loss.
+
+    Every context row predicts all targets; all scores and gradients use the
+    weights as they were on entry.
+    """
+    contexts, targets = list(contexts), list(targets)
+    scores = inp[contexts] @ out[targets].T
+    g = ref_coefficients(scores, alpha)
+    d_in, d_out = g @ out[targets], g.T @ inp[contexts]
+    np.add.at(out, targets, d_out)  # a repeated word gets both steps
+    np.add.at(inp, contexts, d_in)
+    return ref_loss(scores)
+
+
+def ref_cbow(inp, out, contexts, targets, alpha, cbow_mean):
+    """CBOW for one center (float64, in place); returns the loss."""
+    contexts, targets = list(contexts), list(targets)
+    hidden = inp[contexts].sum(axis=0)
+    if cbow_mean:
+        hidden /= len(contexts)
+    scores = out[targets] @ hidden
+    g = ref_coefficients(scores, alpha)[0]
+    grad = g @ out[targets]
+    np.add.at(out, targets, np.outer(g, hidden))
+    if not cbow_mean:
+        grad /= len(contexts)
+    np.add.at(inp, contexts, np.broadcast_to(grad, (len(contexts), len(grad))))
+    return ref_loss(scores)
 
 
 @pytest.fixture
@@ -31,50 +71,73 @@ def weights():
     return inp, out
 
 
-def test_sg_update_matches_reference(weights):
-    inp, out = weights
-    targets = np.array([3, 5, 1, 5], dtype=np.int64)  # a repeated noise word updates twice
-    ref_in, ref_out = inp.astype(np.float64), out.astype(np.float64)
-    ref_in[2] += ref_ns(ref_in[2].copy(), ref_out, targets, 0.1)
+def buffers(window=4, negative=5, dim=6):
+    return nk.work_buffers(window, negative, dim, 10)
 
-    grad = np.empty(6, dtype=np.float32)
-    nk.sg_update(inp, out, 2, targets, 4, np.float32(0.1), grad)
+
+@pytest.mark.parametrize("n_contexts", [1, 2, 4, 5])
+def test_sg_update_matches_reference(weights, n_contexts):
+    inp, out = weights
+    contexts = np.array([2, 4, 2, 0, 6], dtype=np.int64)[:n_contexts]  # a repeated context word
+    targets = np.array([9, 3, 5, 1, 5, 9], dtype=np.int64)  # a repeated noise word; at offset 1
+    ref_in, ref_out = inp.astype(np.float64), out.astype(np.float64)
+    start_out = ref_out.copy()
+    want = ref_sg(ref_in, ref_out, contexts, targets[1:5], 0.1)
+
+    _, _, _, _, _, scores, deltas = buffers()
+    loss = nk.sg_update(inp, out, contexts, n_contexts, targets, 1, 4, np.float32(0.1),
+                        scores, deltas, True)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
-    assert not np.allclose(out[0], ref_out[0] + 1)  # sanity: untouched rows compared too
+    assert loss == pytest.approx(want, rel=1e-5)
+    assert not np.allclose(ref_out, start_out, atol=1e-3)  # sanity: something moved
 
 
 @pytest.mark.parametrize("cbow_mean", [True, False])
 def test_cbow_update_matches_reference(weights, cbow_mean):
     inp, out = weights
     contexts = np.array([0, 4, 6, 4], dtype=np.int64)  # a repeated context word gets two updates
-    targets = np.array([2, 1, 3], dtype=np.int64)
+    targets = np.array([2, 1, 3, 1], dtype=np.int64)  # and a repeated noise word
     ref_in, ref_out = inp.astype(np.float64), out.astype(np.float64)
-    hidden = ref_in[contexts].sum(axis=0)
-    if cbow_mean:
-        hidden /= len(contexts)
-    grad = ref_ns(hidden, ref_out, targets, 0.05)
-    if not cbow_mean:
-        grad /= len(contexts)
-    for c in contexts:
-        ref_in[c] += grad
+    want = ref_cbow(ref_in, ref_out, contexts, targets, 0.05, cbow_mean)
 
-    h, g = np.empty(6, dtype=np.float32), np.empty(6, dtype=np.float32)
-    nk.cbow_update(inp, out, contexts, 4, targets, 3, np.float32(0.05), cbow_mean, h, g)
+    _, _, _, h, g, scores, _ = buffers()
+    loss = nk.cbow_update(inp, out, contexts, 4, targets, 0, 4, np.float32(0.05), cbow_mean,
+                          h, g, scores, True)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
+    assert loss == pytest.approx(want, rel=1e-5)
+
+
+def test_loss_is_zero_unless_asked(weights):
+    inp, out = weights
+    _, _, _, h, g, scores, deltas = buffers()
+    contexts, targets = np.array([1, 2], dtype=np.int64), np.array([3, 4], dtype=np.int64)
+    assert nk.sg_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1),
+                        scores, deltas, False) == 0.0
+    assert nk.cbow_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1), True,
+                          h, g, scores, False) == 0.0
 
 
 def test_saturated_pairs_are_skipped():
     inp = np.full((3, 4), 2.0, dtype=np.float32)
     out = np.full((3, 4), 2.0, dtype=np.float32)  # score 16: saturated
     out[2] = 0.5  # score 4: trained
-    grad = np.empty(4, dtype=np.float32)
-    nk.sg_update(inp, out, 0, np.array([1, 1, 2], dtype=np.int64), 3, np.float32(0.5), grad)
+    _, _, _, _, _, scores, deltas = buffers(dim=4)
+    nk.sg_update(inp, out, np.array([0], dtype=np.int64), 1, np.array([1, 1, 2], dtype=np.int64),
+                 0, 3, np.float32(0.5), scores, deltas, False)
     np.testing.assert_array_equal(out[1], 2.0)
-    g = -0.5 / (1.0 + np.exp(-4.0))
+    g = -0.5 * ref_sigmoid(4.0)
     np.testing.assert_allclose(out[2], 0.5 + g * 2.0, rtol=1e-6)
     np.testing.assert_allclose(inp[0], 2.0 + g * 0.5, rtol=1e-6)
+
+
+def test_sigmoid_table_is_close_to_sigmoid():
+    f = np.linspace(-nk.MAX_EXP + 1e-4, nk.MAX_EXP - 1e-4, 5001)
+    table = np.array([ref_sigmoid(x) for x in f])
+    exact = 1.0 / (1.0 + np.exp(-f))
+    bin_width = 2 * nk.MAX_EXP / nk.SIGMOID_SIZE
+    assert np.abs(table - exact).max() <= 0.25 * bin_width / 2 + 1e-6  # sigmoid' <= 1/4
 
 
 class XorShift:
@@ -102,9 +165,10 @@ class XorShift:
 def ref_train_sentences(ids, offsets, first, last, inp, out, keep, noise_keep, noise_alias,
                         sg, cbow_mean, window, negative, shrink, subsample,
                         alpha_start, alpha_end, state):
+    """Twin of ``train_sentences``, drawing each word's window and noise just before training it."""
     rng = XorShift(state)
     begin, total = offsets[first], max(offsets[last] - offsets[first], 1)
-    trained = 0
+    trained, loss = 0, 0.0
     for s in range(first, last):
         alpha = alpha_start + (alpha_end - alpha_start) * ((offsets[s] - begin) / total)
         sent = []
@@ -120,38 +184,23 @@ def ref_train_sentences(ids, offsets, first, last, inp, out, keep, noise_keep, n
             if shrink:
                 rng.next()
                 reach = window - rng.below(window)
-            lo, hi = max(0, i - reach), min(len(sent), i + reach + 1)
-
-            def draw_targets():
-                targets = [word]
-                for _ in range(negative):
-                    rng.next()
-                    t = rng.below(len(noise_alias))
-                    if (rng.bits & 0xFFFFFFFF) >= noise_keep[t]:
-                        t = int(noise_alias[t])
-                    if t != word:
-                        targets.append(t)
-                return targets
-
+            ctx = [sent[j] for j in range(max(0, i - reach), min(len(sent), i + reach + 1))
+                   if j != i]
+            if not ctx:
+                continue  # a one-word sentence: no noise is drawn
+            targets = [word]
+            for _ in range(negative):
+                rng.next()
+                t = rng.below(len(noise_alias))
+                if (rng.bits & 0xFFFFFFFF) >= noise_keep[t]:
+                    t = int(noise_alias[t])
+                if t != word:
+                    targets.append(t)
             if sg:
-                for j in range(lo, hi):
-                    if j != i:
-                        targets = draw_targets()
-                        inp[sent[j]] += ref_ns(inp[sent[j]].copy(), out, targets, alpha)
+                loss += ref_sg(inp, out, ctx, targets, alpha)
             else:
-                ctx = [sent[j] for j in range(lo, hi) if j != i]
-                if not ctx:
-                    continue
-                targets = draw_targets()
-                hidden = inp[ctx].sum(axis=0)
-                if cbow_mean:
-                    hidden /= len(ctx)
-                grad = ref_ns(hidden, out, targets, alpha)
-                if not cbow_mean:
-                    grad /= len(ctx)
-                for c in ctx:
-                    inp[c] += grad
-    return trained, rng.s
+                loss += ref_cbow(inp, out, ctx, targets, alpha, cbow_mean)
+    return trained, rng.s, loss
 
 
 @pytest.mark.parametrize("sg,cbow_mean,shrink,sample", [
@@ -173,14 +222,15 @@ def test_train_sentences_matches_reference(sg, cbow_mean, shrink, sample):
     args = (sg, cbow_mean, 3, 4, shrink, sample > 0, 0.05, 0.01)
 
     ref_in, ref_out = inp.astype(np.float64), out.astype(np.float64)
-    ref_trained, ref_state = ref_train_sentences(
+    ref_trained, ref_state, ref_loss_ = ref_train_sentences(
         ids, offsets, 1, 5, ref_in, ref_out, keep, noise_keep, noise_alias, *args, 12345)
 
     state = np.array([12345], dtype=np.uint64)
-    buf = np.empty(20, dtype=np.int32)
-    trained = nk.train_sentences(ids, offsets, 1, 5, inp, out, keep, noise_keep, noise_alias,
-                                 *args, state, buf)
+    trained, loss = nk.train_sentences(ids, offsets, 1, 5, inp, out, keep, noise_keep,
+                                       noise_alias, *args, state, True,
+                                       *nk.work_buffers(3, 4, dim, 18))
     assert trained == ref_trained
+    assert loss == pytest.approx(ref_loss_, rel=1e-4)
     if sample:
         assert trained < offsets[5] - offsets[1]  # subsampling really dropped words
     assert int(state[0]) == ref_state
@@ -226,3 +276,27 @@ def test_trainer_rejects_inconsistent_arrays():
         TrainConfig(alpha=0.01, min_alpha=0.02)
     with pytest.raises(ValueError, match="Unknown backend"):
         get_trainer("fortran")
+
+
+@pytest.mark.parametrize("sg", [True, False])
+def test_epoch_loss_recorded_and_falls(planted, sg):
+    from sklearn_w2v.backends import get_trainer
+    from sklearn_w2v.corpus import encode_for_training
+    from sklearn_w2v.training import TrainConfig, initial_vectors
+
+    vocabulary, corpus, _, _ = encode_for_training(planted[0], min_count=1)
+    config = TrainConfig(vector_size=16, epochs=4, sg=sg, seed=3, compute_loss=True,
+                         n_threads=2)
+    inp, out = initial_vectors(len(vocabulary), 16, seed=3)
+    stats = get_trainer("numba").train(corpus, vocabulary.counts, config, inp, out).stats
+    losses = stats.extra["epoch_loss"]
+    assert len(losses) == 4 and all(np.isfinite(losses))
+    assert all(a > b for a, b in zip(losses, losses[1:]))
+    # before training every pair scores 0, so a pair's loss is log 2; the loss per pair must fall below that
+    n_pairs_upper = stats.effective_words / 4 * 2 * config.window * (config.negative + 1)
+    assert losses[-1] < np.log(2) * n_pairs_upper
+
+    inp, out = initial_vectors(len(vocabulary), 16, seed=3)
+    quiet = TrainConfig(vector_size=16, epochs=4, sg=sg, seed=3)
+    assert "epoch_loss" not in get_trainer("numba").train(
+        corpus, vocabulary.counts, quiet, inp, out).stats.extra

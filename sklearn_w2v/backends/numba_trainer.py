@@ -22,7 +22,7 @@ import numpy as np
 from ..corpus import EncodedCorpus
 from ..sampling import alias_table, keep_thresholds, noise_distribution
 from ..training import TrainConfig, TrainResult, TrainStats, check_training_arrays
-from .numba_kernels import train_sentences
+from .numba_kernels import train_sentences, work_buffers
 
 # Tokens per kernel call: large enough that the call overhead vanishes,
 # small enough that a stop request or a progress report is never far off.
@@ -67,9 +67,12 @@ class _Worker:
         self.span_tokens = int(offsets[self.last] - offsets[self.first])
         self.tokens_done = 0  # over all epochs; read by the reporting thread
         self.effective_words = 0
+        self.epoch_loss = [0.0] * config.epochs
         self.error: BaseException | None = None
         lengths = np.diff(offsets[self.first : self.last + 1])
-        self.buffer = np.empty(max(int(lengths.max(initial=0)), 1), dtype=np.int32)
+        self.buffers = work_buffers(
+            config.window, config.negative, config.vector_size, int(lengths.max(initial=0))
+        )
 
     def _alpha_at(self, tokens_done: int) -> float:
         c = self.config
@@ -79,19 +82,21 @@ class _Worker:
     def run(self) -> None:
         try:
             c = self.config
-            for _ in range(c.epochs):
+            for epoch in range(c.epochs):
                 for a, b in zip(self.jobs[:-1], self.jobs[1:]):
                     if self.stop.is_set():
                         return
                     job_tokens = int(self.offsets[b] - self.offsets[a])
-                    self.effective_words += train_sentences(
+                    trained, loss = train_sentences(
                         *self.args[:2], a, b, *self.args[2:],
                         c.sg, c.cbow_mean, c.window, c.negative,
                         c.shrink_windows, c.sample > 0,
                         self._alpha_at(self.tokens_done),
                         self._alpha_at(self.tokens_done + job_tokens),
-                        self.state, self.buffer,
+                        self.state, c.compute_loss, *self.buffers,
                     )
+                    self.effective_words += trained
+                    self.epoch_loss[epoch] += loss
                     self.tokens_done += job_tokens
         except BaseException as exc:  # surfaced in the calling thread
             self.error = exc
@@ -138,11 +143,14 @@ class NumbaTrainer:
         seconds = time.perf_counter() - start
         if config.verbose:
             _report(total_tokens, total_tokens, seconds, workers[0])
+        extra = {"n_threads": len(workers)}
+        if config.compute_loss:
+            extra["epoch_loss"] = [float(sum(x)) for x in zip(*(w.epoch_loss for w in workers))]
         stats = TrainStats(
             seconds=seconds,
             words=corpus.n_tokens * config.epochs,
             effective_words=sum(w.effective_words for w in workers),
-            extra={"n_threads": len(workers)},
+            extra=extra,
         )
         return TrainResult(input_vectors, output_vectors, stats)
 

@@ -57,17 +57,16 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import os
 import re
-import secrets
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 from gensim.models import KeyedVectors
 
+from .atomic import atomic_write  # noqa: F401  (one implementation for every writer)
 from .export import to_keyed_vectors
 
 PathLike = str | os.PathLike
@@ -123,36 +122,6 @@ class _TooLong(Word2VecFormatError):
 
 
 # ---------------------------------------------------------------- writing
-
-
-@contextlib.contextmanager
-def atomic_write(path: PathLike) -> Iterator:
-    """Open a binary file that replaces ``path`` only once the block completes.
-
-    The data goes to a hidden temporary file in the same folder (so the final
-    :func:`os.replace` is an atomic rename on the same file system), which is
-    flushed to disk before the rename and removed if the block raises. Files
-    whose name ends in ``.gz`` are gzip-compressed. The new file gets the
-    usual permissions (``0o666`` less the umask).
-    """
-    path = os.fspath(path)
-    folder, name = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with open(fd, "wb") as raw:
-            if path.endswith(".gz"):
-                with gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=raw, mtime=0) as gz:
-                    yield gz
-            else:
-                yield raw
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _check_word(word, what: str = "word") -> bytes:

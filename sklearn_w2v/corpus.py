@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .line_corpus import LineCorpus
+from .out_of_core import TempArrays
 from .text import Tokenizer, default_tokenize, iter_token_lists
 from .vocabulary import (
+    RawVocabulary,
     Vocabulary,
     VocabularyScanner,
     check_word_counts,
@@ -26,6 +28,10 @@ from .vocabulary import (
 # Documents longer than this are cut into pieces of at most this many tokens
 # (as gensim's LineSentence and corpus_file mode do); windows never span a cut.
 MAX_SENTENCE_LENGTH = 10_000
+
+# Tokens held in memory at a time by the out-of-core encoders (4 bytes each,
+# plus a few transient copies while remapping): 16 MiB of ids per chunk.
+CHUNK_TOKENS = 1 << 22
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,6 +174,158 @@ def encode_with_vocabulary(
     return vocabulary, corpus, n_raw_words, n_documents
 
 
+def _lengths_to_offsets(lengths: array) -> np.ndarray:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=offsets[1:])
+    return offsets
+
+
+def scan_to_disk(
+    token_lists: Iterable[Sequence[str]],
+    store: TempArrays,
+    max_vocab_size: int | None = None,
+    max_sentence_length: int | None = MAX_SENTENCE_LENGTH,
+    chunk_tokens: int | None = None,
+) -> tuple[RawVocabulary, np.ndarray, np.ndarray]:
+    """:func:`scan_and_encode` with the scan ids written to disk in chunks.
+
+    At most ``chunk_tokens`` scan ids are in memory at a time; each full
+    chunk is counted (so ``max_vocab_size`` pruning sees exactly what it sees
+    in memory) and appended to a file of ``store``.
+
+    Returns
+    -------
+    raw : RawVocabulary
+    scan_ids : ndarray of int32 (read-only memmap)
+    offsets : ndarray of int64
+    """
+    chunk_tokens = chunk_tokens or CHUNK_TOKENS
+    scanner = VocabularyScanner(max_vocab_size)
+    path = store.new_path("scan")
+    buffer = array("i")
+    lengths = array("q")
+    n_written = 0
+    with open(path, "wb") as f:
+        for tokens in token_lists:
+            scanner.add(tokens, buffer)
+            lengths.extend(_cut_points(len(tokens), max_sentence_length))
+            if len(buffer) >= chunk_tokens:
+                # The scanner counts ids from its last counted position in the
+                # buffer it is given: count this chunk, then start a new one.
+                scanner._update_counts(buffer)
+                buffer.tofile(f)
+                n_written += len(buffer)
+                buffer = array("i")
+                scanner._counted_upto = 0
+        scanner._update_counts(buffer)
+        buffer.tofile(f)
+        n_written += len(buffer)
+    raw = RawVocabulary(
+        id_words=scanner._id_words, counts=scanner._counts, alive=scanner._alive,
+        n_words=n_written, n_documents=scanner.n_documents,
+    )
+    return raw, store.open_file(path, n_written, np.int32, "r"), _lengths_to_offsets(lengths)
+
+
+def remap_into(
+    scan_ids: np.ndarray,
+    offsets: np.ndarray,
+    id_map: np.ndarray,
+    out: np.ndarray,
+    chunk_tokens: int | None = None,
+) -> np.ndarray:
+    """:func:`remap` chunk by chunk into ``out``; return the new offsets.
+
+    ``out`` must hold exactly the number of ids ``id_map`` keeps. Extra
+    memory is a few copies of one chunk plus one int64 per sentence.
+    """
+    chunk_tokens = chunk_tokens or CHUNK_TOKENS
+    new_offsets = np.empty_like(offsets)
+    pos = 0  # ids written to out
+    j = 0  # next sentence boundary to translate
+    for start in range(0, len(scan_ids), chunk_tokens):
+        mapped = id_map[scan_ids[start : start + chunk_tokens]]
+        keep = mapped >= 0
+        kept = mapped[keep]
+        out[pos : pos + len(kept)] = kept
+        kept_before = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=kept_before[1:])
+        j_end = int(np.searchsorted(offsets, start + len(mapped), side="left"))
+        new_offsets[j:j_end] = pos + kept_before[offsets[j:j_end] - start]
+        j = j_end
+        pos += len(kept)
+    new_offsets[j:] = pos
+    if pos != len(out):
+        raise RuntimeError(f"Expected {len(out)} kept ids, wrote {pos}.")
+    new_offsets = np.unique(new_offsets)  # sorted; drops empty sentences
+    if new_offsets[0] != 0:
+        new_offsets = np.concatenate(([0], new_offsets))
+    return new_offsets.astype(np.int64)
+
+
+def encode_for_training_on_disk(
+    token_lists: Iterable[Sequence[str]],
+    store: TempArrays,
+    min_count: int = 5,
+    max_vocab_size: int | None = None,
+    max_final_vocab: int | None = None,
+    chunk_tokens: int | None = None,
+) -> tuple[Vocabulary, EncodedCorpus, int, int]:
+    """:func:`encode_for_training` with the ids in disk-backed arrays of ``store``.
+
+    Same result, one pass over the documents (a generator is fine), and
+    bounded extra memory: scan ids go to disk in chunks, then are remapped
+    chunk by chunk into an exactly sized memory-mapped int32 array.
+    """
+    raw, scan_ids, offsets = scan_to_disk(
+        token_lists, store, max_vocab_size, chunk_tokens=chunk_tokens
+    )
+    vocabulary, id_map = prepare_vocabulary(raw, min_count, max_final_vocab)
+    n_kept = int(raw.counts[id_map >= 0].sum())
+    ids = store.empty(n_kept, np.int32)
+    offsets = remap_into(scan_ids, offsets, id_map, ids, chunk_tokens)
+    return vocabulary, EncodedCorpus(ids, offsets), raw.n_words, raw.n_documents
+
+
+def encode_with_vocabulary_on_disk(
+    token_lists: Iterable[Sequence[str]],
+    word_counts: Mapping[str, int],
+    store: TempArrays,
+    min_count: int = 5,
+    max_final_vocab: int | None = None,
+    max_sentence_length: int | None = MAX_SENTENCE_LENGTH,
+    chunk_tokens: int | None = None,
+) -> tuple[Vocabulary, EncodedCorpus, int, int]:
+    """:func:`encode_with_vocabulary` with the ids written to a file of ``store`` in chunks."""
+    chunk_tokens = chunk_tokens or CHUNK_TOKENS
+    vocabulary = vocabulary_from_counts(word_counts, min_count, max_final_vocab)
+    get = vocabulary.index().get
+    path = store.new_path("ids")
+    buffer = array("i")
+    lengths = array("q")
+    n_raw_words = n_documents = n_written = 0
+    with open(path, "wb") as f:
+        for tokens in token_lists:
+            n_documents += 1
+            n_raw_words += len(tokens)
+            start = 0
+            for length in _cut_points(len(tokens), max_sentence_length):
+                piece = tokens if length == len(tokens) else tokens[start : start + length]
+                ids = [i for i in map(get, piece) if i is not None]
+                if ids:  # sentences left empty are dropped
+                    buffer.extend(ids)
+                    lengths.append(len(ids))
+                start += length
+            if len(buffer) >= chunk_tokens:
+                buffer.tofile(f)
+                n_written += len(buffer)
+                buffer = array("i")
+        buffer.tofile(f)
+        n_written += len(buffer)
+    ids = store.open_file(path, n_written, np.int32, "r")
+    return vocabulary, EncodedCorpus(ids, _lengths_to_offsets(lengths)), n_raw_words, n_documents
+
+
 def encode_documents(
     X: Iterable,
     min_count: int = 5,
@@ -175,6 +333,7 @@ def encode_documents(
     max_final_vocab: int | None = None,
     word_counts: Mapping[str, int] | None = None,
     tokenize: Tokenizer = default_tokenize,
+    store: TempArrays | None = None,
 ) -> tuple[Vocabulary, EncodedCorpus, int, int]:
     """Build the vocabulary and the training corpus from any documents ``fit`` accepts.
 
@@ -194,6 +353,9 @@ def encode_documents(
     tokenize : callable
         Turns a raw-string document into tokens (token lists, and the lines
         of a LineCorpus, are used as given).
+    store : TempArrays, optional
+        Out of core: the encoded ids go to memory-mapped files of ``store``
+        (in chunks, with bounded extra memory) instead of memory. Same result.
 
     Returns
     -------
@@ -206,8 +368,20 @@ def encode_documents(
     if type(X) is LineCorpus and (max_vocab_size is None or word_counts is not None):
         from .corpus_file import encode_line_corpus  # it imports this module
 
+        if store is not None:
+            return encode_line_corpus(
+                X, min_count, max_final_vocab, word_counts, allocate=store.allocate_ids
+            )
         return encode_line_corpus(X, min_count, max_final_vocab, word_counts)
     token_lists = iter_token_lists(X, tokenize)
+    if store is not None:
+        if word_counts is not None:
+            return encode_with_vocabulary_on_disk(
+                token_lists, word_counts, store, min_count, max_final_vocab
+            )
+        return encode_for_training_on_disk(
+            token_lists, store, min_count, max_vocab_size, max_final_vocab
+        )
     if word_counts is not None:
         return encode_with_vocabulary(token_lists, word_counts, min_count, max_final_vocab)
     return encode_for_training(token_lists, min_count, max_vocab_size, max_final_vocab)

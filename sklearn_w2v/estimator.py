@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import warnings
@@ -22,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from .backends import backend_names, get_trainer
 from .corpus import encode, encode_documents
 from .export import to_keyed_vectors
+from .out_of_core import TempArrays, check_temp_folder
 from .pooling import (
     AGGREGATIONS,
     document_frequencies,
@@ -84,6 +86,32 @@ def resolve_n_jobs(n_jobs: int | None) -> int:
     if n_jobs < 0:
         return max(n_cpus + 1 + n_jobs, 1)
     return int(n_jobs)
+
+
+#: A trained weight row longer than this means training diverged. Weights start
+#: with norms below 1 (inputs uniform in ``[-1, 1) / vector_size``, outputs 0)
+#: and sane training keeps them in the tens: the sigmoid saturates, so the
+#: gradients fade as scores grow. A learning rate far too high instead throws
+#: rows to norms of 1e6 and more, finite (pairs scoring beyond +-6 are skipped,
+#: so NaN rarely appears) but meaningless.
+DIVERGED_NORM = 1e4
+
+
+def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha: float) -> None:
+    """Raise ``FloatingPointError`` if trained weights are non-finite or diverged (see :data:`DIVERGED_NORM`)."""
+    for name, weights in (("word", input_vectors), ("context", output_vectors)):
+        if not np.isfinite(weights).all():
+            raise FloatingPointError(
+                f"Training diverged (non-finite {name} vectors) with alpha={alpha}; "
+                "use a smaller alpha."
+            )
+        if len(weights):
+            norm = float(np.sqrt(np.einsum("ij,ij->i", weights, weights, dtype=np.float64).max()))
+            if norm > DIVERGED_NORM:
+                raise FloatingPointError(
+                    f"Training diverged: a {name} vector has norm {norm:.3g} (sane training "
+                    f"stays below {DIVERGED_NORM:g}) with alpha={alpha}; use a smaller alpha."
+                )
 
 
 def _derived_seed(seed: int, call: int) -> int:
@@ -194,6 +222,16 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     compute_loss : bool, default=False
         Record the training loss of each epoch in ``epoch_loss_`` (when the
         backend reports it).
+    temp_folder : str or path, default=None
+        Out of core (named like joblib's ``temp_folder``): ``fit`` encodes
+        the corpus in chunks into a memory-mapped int32 file (4 bytes per
+        token) in a private folder created inside this existing folder, and
+        trains from there; the folder is removed when ``fit`` ends, also on
+        error or interrupt. The corpus text and its encoding then stay out
+        of resident memory, which holds the weights, O(vocabulary), 8 bytes
+        per sentence and fixed-size buffers. None: the encoded corpus is
+        held in memory. (``partial_fit`` batches are always encoded in
+        memory.)
 
     Attributes
     ----------
@@ -225,6 +263,16 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     text column. ``fit`` reads its input once, so a generator is fine.
     Documents longer than 10,000 tokens are trained as consecutive pieces of
     10,000, as gensim does (for ``idf_`` each piece counts as a document).
+
+    Reliability: bad parameters or input raise ``ValueError``/``TypeError``
+    before training starts. Training that diverges (non-finite weights, or a
+    weight row longer than :data:`DIVERGED_NORM`, from a learning rate far
+    too high) raises ``FloatingPointError``. A ``KeyboardInterrupt`` (or any
+    error) during ``fit``/``partial_fit`` stops the training threads and
+    leaves the estimator exactly as it was before the call: unfitted, or
+    with its previous fitted attributes. Save a fitted estimator with
+    :func:`sklearn_w2v.persistence.save` (atomic); loading a pickle trusts
+    the file, so share word vectors in the word2vec formats instead.
 
     Examples
     --------
@@ -273,6 +321,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "sif_a": [Interval(Real, 0, None, closed="neither")],
         "norm": [StrOptions({"l2"}), None],
         "compute_loss": ["boolean"],
+        "temp_folder": [None, str, os.PathLike],
     }
 
     def __init__(
@@ -307,6 +356,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         sif_a=1e-3,
         norm=None,
         compute_loss=False,
+        temp_folder=None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -338,6 +388,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.sif_a = sif_a
         self.norm = norm
         self.compute_loss = compute_loss
+        self.temp_folder = temp_folder
 
     # -- building blocks -------------------------------------------------
 
@@ -393,12 +444,28 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _train(self, trainer, corpus, counts, config, inp, out):
         result = trainer.train(corpus, counts, config, inp, out)
-        if not (np.isfinite(result.input_vectors).all() and np.isfinite(result.output_vectors).all()):
-            raise FloatingPointError(
-                f"Training diverged (non-finite vectors) with alpha={self.alpha}; "
-                "use a smaller alpha."
-            )
+        check_converged(result.input_vectors, result.output_vectors, self.alpha)
         return result
+
+    def _temp_arrays(self):
+        """Where ``fit`` puts the encoded corpus: a TempArrays, or nothing (memory)."""
+        if self.temp_folder is None:
+            return contextlib.nullcontext()
+        return TempArrays(self.temp_folder)
+
+    def _transaction(self, method, X) -> "W2V":
+        """Run ``method`` on a shallow copy of ``self``; adopt its attributes only if it completes.
+
+        The fitted attributes are replaced, never mutated in place, so the
+        copy shares the old ones safely; a single ``dict.update`` then
+        publishes the new state. An error or ``KeyboardInterrupt`` before
+        that leaves ``self`` exactly as it was.
+        """
+        staged = object.__new__(type(self))
+        staged.__dict__.update(self.__dict__)
+        method(staged, X)
+        self.__dict__.update(staged.__dict__)
+        return self
 
     def _store(self, words, counts, result, trainer, config, summary: dict) -> None:
         """Set the fitted attributes that every training call refreshes."""
@@ -488,9 +555,18 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         self : W2V
         """
+        return self._transaction(W2V._fit, X)
+
+    def _fit(self, X) -> None:
         config = self._train_config()
         trainer = get_trainer(self.backend)  # an unavailable backend fails before any work
+        if self.temp_folder is not None:
+            check_temp_folder(self.temp_folder)
         analyze = self._fit_analyzer()
+        with self._temp_arrays() as store:
+            self._fit_encoded(X, config, trainer, analyze, store)
+
+    def _fit_encoded(self, X, config, trainer, analyze, store) -> None:
         vocabulary, corpus, n_raw_words, n_documents = encode_documents(
             X,
             tokenize=analyze,
@@ -498,6 +574,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             max_vocab_size=self.max_vocab_size,
             max_final_vocab=self.max_final_vocab,
             word_counts=self.vocabulary,
+            store=store,
         )
         if n_documents == 0:
             raise ValueError("X contains no documents.")
@@ -515,7 +592,6 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self._store(vocabulary.words, vocabulary.counts, result, trainer, config, summary)
         self._update_document_statistics(corpus, n_documents, fresh=True)
         self._n_training_calls = 1
-        return self
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X: Iterable, y=None) -> "W2V":
@@ -553,6 +629,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         if not hasattr(self, "wv_"):
             return self.fit(X)
+        return self._transaction(W2V._partial_fit, X)
+
+    def _partial_fit(self, X) -> None:
         if int(self.vector_size) != self.wv_.vector_size:
             raise ValueError(
                 f"vector_size={self.vector_size} differs from the fitted vectors' "
@@ -588,7 +667,6 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self._store(words, update.counts, result, trainer, config, summary)
         self._update_document_statistics(update.corpus, update.n_documents, fresh=False)
         self._n_training_calls += 1
-        return self
 
     # -- transforming ----------------------------------------------------
 

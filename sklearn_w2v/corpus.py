@@ -99,6 +99,21 @@ def scan_and_encode(
     return raw, EncodedCorpus(np.frombuffer(ids, dtype=np.int32), offsets)
 
 
+def check_scanned_words(raw: RawVocabulary) -> None:
+    """TypeError if a token was not a str.
+
+    :func:`~sklearn_w2v.text.iter_token_lists` checks only the first token of
+    each token list (per-token checks would slow the scan); every distinct
+    token is checked here, once, before any training.
+    """
+    for word in raw.id_words:
+        if type(word) is not str and not isinstance(word, str):
+            raise TypeError(
+                f"A document contains a token of type {type(word).__name__} ({word!r}); "
+                "tokens must be str."
+            )
+
+
 def remap(corpus: EncodedCorpus, id_map: np.ndarray) -> EncodedCorpus:
     """Translate ids through ``id_map``; ids mapped to -1 are dropped.
 
@@ -134,6 +149,7 @@ def encode_for_training(
         Documents read.
     """
     raw, scanned = scan_and_encode(token_lists, max_vocab_size)
+    check_scanned_words(raw)
     vocabulary, id_map = prepare_vocabulary(raw, min_count, max_final_vocab)
     return vocabulary, remap(scanned, id_map), raw.n_words, raw.n_documents
 
@@ -280,6 +296,7 @@ def encode_for_training_on_disk(
     raw, scan_ids, offsets = scan_to_disk(
         token_lists, store, max_vocab_size, chunk_tokens=chunk_tokens
     )
+    check_scanned_words(raw)
     vocabulary, id_map = prepare_vocabulary(raw, min_count, max_final_vocab)
     n_kept = int(raw.counts[id_map >= 0].sum())
     ids = store.empty(n_kept, np.int32)

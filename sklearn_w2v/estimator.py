@@ -21,7 +21,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .backends import backend_names, get_trainer
-from .corpus import encode, encode_documents
+from .corpus import EncodedCorpus, encode, encode_documents
 from .export import to_keyed_vectors
 from .out_of_core import TempArrays, check_temp_folder
 from .pooling import (
@@ -112,6 +112,25 @@ def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha
                     f"Training diverged: a {name} vector has norm {norm:.3g} (sane training "
                     f"stays below {DIVERGED_NORM:g}) with alpha={alpha}; use a smaller alpha."
                 )
+
+
+#: Tokens per piece when fit's document statistics walk the corpus: bounds
+#: their sparse-matrix and pooled-vector transients (tens of bytes per token).
+STATISTICS_PIECE_TOKENS = 1 << 20
+
+
+def corpus_pieces(corpus: EncodedCorpus, max_tokens: int | None = None):
+    """Consecutive whole-sentence slices of ``corpus`` of about ``max_tokens`` tokens (views, no copies)."""
+    max_tokens = max_tokens or STATISTICS_PIECE_TOKENS
+    offsets = corpus.offsets
+    if corpus.n_tokens <= max_tokens:
+        yield corpus
+        return
+    marks = np.arange(0, corpus.n_tokens, max_tokens, dtype=np.int64)
+    cuts = np.unique(np.concatenate((np.searchsorted(offsets, marks), [corpus.n_sentences])))
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        start, stop = offsets[a], offsets[b]
+        yield EncodedCorpus(corpus.ids[start:stop], offsets[a : b + 1] - start)
 
 
 def _derived_seed(seed: int, call: int) -> int:
@@ -500,7 +519,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _update_document_statistics(self, corpus, n_documents: int, fresh: bool) -> None:
         """idf and SIF statistics; ``partial_fit`` adds the new documents to the old ones."""
         n_words = len(self.wv_)
-        df = document_frequencies(corpus, n_words)
+        df = np.zeros(n_words, dtype=np.int64)
+        for piece in corpus_pieces(corpus):  # bounded transients on big corpora
+            df += document_frequencies(piece, n_words)
         gram_shape = (self.wv_.vector_size, self.wv_.vector_size)
         if fresh:
             self._document_frequency = df
@@ -519,8 +540,12 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         # of every call's training documents, each taken with the vectors as
         # they were at the end of that call (for a single fit: exactly the
         # first principal direction of the training documents).
-        pooled = weighted_pool(corpus, self.wv_.vectors, self.sif_weights_, "count")
-        self._sif_gram = self._sif_gram + uncentered_gram(pooled)
+        gram = np.zeros(gram_shape)
+        for piece in corpus_pieces(corpus):
+            gram += uncentered_gram(
+                weighted_pool(piece, self.wv_.vectors, self.sif_weights_, "count")
+            )
+        self._sif_gram = self._sif_gram + gram
         self.sif_component_ = top_direction(self._sif_gram)
 
     def _summary(self, n_documents, n_raw_words, corpus, min_count, vocab_line) -> dict:

@@ -187,3 +187,15 @@ def test_kernel_indexes_tokens_beyond_int32(tmp_path):
     assert trained == tail  # exactly the tokens of sentences 1 and 2, read past 2**31
     assert np.abs(out).sum() > 0 and np.isfinite(inp).all()
     del ids
+
+
+def test_corpus_pieces_cover_the_corpus_in_bounded_slices():
+    from sklearn_w2v.corpus import encode_for_training
+    from sklearn_w2v.estimator import corpus_pieces
+
+    corpus = encode_for_training(ragged_docs(), min_count=1)[1]
+    for max_tokens in (1, 100, 5000, 10**9):
+        pieces = list(corpus_pieces(corpus, max_tokens))
+        assert sum(p.n_sentences for p in pieces) == corpus.n_sentences
+        np.testing.assert_array_equal(np.concatenate([p.ids for p in pieces]), corpus.ids)
+        assert all(p.n_tokens <= max_tokens + 10_000 for p in pieces)

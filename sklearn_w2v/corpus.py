@@ -30,8 +30,8 @@ from .vocabulary import (
 MAX_SENTENCE_LENGTH = 10_000
 
 # Tokens held in memory at a time by the out-of-core encoders (4 bytes each,
-# plus a few transient copies while remapping): 16 MiB of ids per chunk.
-CHUNK_TOKENS = 1 << 22
+# plus about 13 more in transient copies while remapping): 4 MiB of ids per chunk.
+CHUNK_TOKENS = 1 << 20
 
 
 @dataclass(frozen=True, eq=False)

@@ -116,7 +116,7 @@ def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha
 
 #: Tokens per piece when fit's document statistics walk the corpus: bounds
 #: their sparse-matrix and pooled-vector transients (tens of bytes per token).
-STATISTICS_PIECE_TOKENS = 1 << 20
+STATISTICS_PIECE_TOKENS = 1 << 18
 
 
 def corpus_pieces(corpus: EncodedCorpus, max_tokens: int | None = None):

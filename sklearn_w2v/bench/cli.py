@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="torch device for the torch trainer (e.g. cpu, cuda)")
     p.add_argument("--repeat", type=int, default=1, metavar="N",
                    help="measure each trainer N times, alternating; report medians")
-    p.add_argument("--seed", type=int, default=1, help="random_state / gensim seed (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=1, help="random_state / gensim seed of the first repeat; repeat k uses SEED+k (default: %(default)s)")
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="give up on one measurement after this long")
     p.add_argument("--no-quality", action="store_true",

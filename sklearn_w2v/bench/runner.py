@@ -207,7 +207,9 @@ def run_benchmark(params: BenchParams, log: Callable[[str], None] | None = None)
         runs, failures = [], []
         for i, (rep, threads, name) in enumerate(plan):
             spec = {
-                "trainer": name, "threads": threads, "seed": params.seed,
+                "trainer": name, "threads": threads,
+                # each repeat its own seed, so medians average over seeds too
+                "seed": params.seed + rep,
                 "device": params.device if name == "torch" else None,
                 "corpus": corpus["used_path"], "params": model_params, "quality": params.quality,
                 "corpus_info": {k: corpus[k] for k in ("n_sentences", "distinct_tokens", "raw_tokens")},

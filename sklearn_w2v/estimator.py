@@ -96,6 +96,17 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Print the vocabulary summary and training progress to stderr.
     backend : str, default="numba"
         Training backend (see :func:`sklearn_w2v.backends.backend_names`).
+        "torch" trains the same model in batches with PyTorch, on a GPU
+        when there is one (needs ``pip install "sklearn-w2v[torch]"``).
+    device : str or None, default=None
+        torch backend: None picks CUDA when available, else the CPU; or
+        "cpu", "cuda", "cuda:1", ... The numba backend accepts only None
+        or "cpu".
+    torch_module : callable or None, default=None
+        torch backend: None uses the built-in hand-written update (fast).
+        Otherwise a ``torch.nn.Module`` class or factory, trained with
+        autograd; see :class:`sklearn_w2v.backends.torch_model.SGNSModule`
+        for the contract.
 
     Attributes
     ----------
@@ -148,6 +159,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ],
         "verbose": ["verbose"],
         "backend": [StrOptions(set(backend_names()))],
+        "device": [None, str],
+        "torch_module": [None, callable],
     }
 
     def __init__(
@@ -170,6 +183,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n_jobs=None,
         verbose=0,
         backend="numba",
+        device=None,
+        torch_module=None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -189,6 +204,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
         self.backend = backend
+        self.device = device
+        self.torch_module = torch_module
 
     def _train_config(self) -> TrainConfig:
         if self.min_alpha > self.alpha:
@@ -213,6 +230,17 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             verbose=int(self.verbose),
         )
 
+    def _backend_options(self) -> dict:
+        if self.backend == "torch":
+            return {"device": self.device, "torch_module": self.torch_module}
+        if self.device not in (None, "cpu"):
+            raise ValueError(
+                f"device={self.device!r} needs backend='torch'; the {self.backend} backend runs on the CPU."
+            )
+        if self.torch_module is not None:
+            raise ValueError(f"torch_module needs backend='torch', not {self.backend!r}.")
+        return {}
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Iterable, y=None) -> "W2V":
         """Learn word vectors from the documents in ``X``.
@@ -229,7 +257,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self : W2V
         """
         config = self._train_config()
-        trainer = get_trainer(self.backend)  # an unavailable backend fails before any work
+        trainer = get_trainer(self.backend, **self._backend_options())  # fails before any work
         vocabulary, corpus, n_raw_words, n_documents = encode_for_training(
             iter_token_lists(X),
             min_count=self.min_count,
@@ -298,10 +326,22 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             X = list(X)
         return self.fit(X, y).transform(X)
 
+    def _may_use_cuda(self) -> bool:
+        """Whether fit may train on a GPU (whose summed updates vary in order)."""
+        if self.backend != "torch":
+            return False
+        if self.device is not None:
+            return str(self.device).startswith("cuda")
+        try:
+            import torch
+        except ImportError:
+            return False
+        return torch.cuda.is_available()
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []
-        tags.non_deterministic = self.n_jobs != 1
+        tags.non_deterministic = self.n_jobs != 1 or self._may_use_cuda()
         return tags

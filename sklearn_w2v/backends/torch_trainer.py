@@ -1,0 +1,419 @@
+"""The torch backend: the numba backend's model, trained in batches on a CPU or a GPU.
+
+Data path
+---------
+The corpus ids go to the device once, as an int32 tensor (``corpus_on_device``;
+when they do not fit they are streamed instead, one chunk at a time). Each
+epoch walks the corpus in chunks of about ``chunk_tokens`` tokens cut at
+sentence boundaries (windows never cross sentences, so chunks need no
+overlap). For a chunk, on the device and without per-word Python:
+
+1. frequent words are subsampled (gensim's keep rule, one uniform draw per
+   token) and the survivors compacted, so neighbours close ranks;
+2. the survivors are taken ``batch_size`` centre words at a time; each draws
+   its window reach (shrinking windows), and the context slots inside the
+   reach and inside the sentence become the examples: one per (centre,
+   context) pair for skip-gram, one per centre for CBOW;
+3. ``negative`` noise words per example come from the alias table of
+   :mod:`sklearn_w2v.sampling` (same distribution as the numba backend);
+4. one SGD step: :func:`~sklearn_w2v.backends.torch_model.sgns_step_`, or
+   autograd through a user module.
+
+The learning rate falls linearly from ``alpha`` to ``min_alpha`` over all
+corpus words of all epochs; each step uses the rate at its first centre word.
+
+Memory
+------
+On the device: the two weight matrices, the id tensor (4 bytes a token),
+per chunk about 30 bytes a token of work arrays, and per step a workspace
+of about ``batch_size * 2 * window * (negative + 1) * vector_size * 4``
+bytes (skip-gram; CBOW needs ``2 * window`` times less). The weights stay on
+the device: there is no host-memory fallback for weights larger than the
+GPU (use the numba backend for those).
+
+Batch size and quality
+----------------------
+A step sums the updates of all its examples, computed from the weights as
+they were before the step. Frequent words (as noise words especially) take
+hundreds of updates in one large step, all computed from the same stale
+rows, which overshoots where sequential SGD would have saturated. Smaller
+steps stay closer to sequential SGD; ``DEFAULT_BATCH_SIZE`` was chosen from
+measured quality (see the project README).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+from . import TORCH_MISSING
+
+try:
+    import torch
+except ImportError as exc:
+    raise ImportError(TORCH_MISSING) from exc
+
+from ..corpus import EncodedCorpus
+from ..sampling import alias_table, keep_probabilities, noise_distribution
+from ..training import TrainConfig, TrainResult, TrainStats, check_training_arrays
+from .torch_model import Batch, sgns_step_
+
+# Centre words per SGD step (see "Batch size and quality" above).
+DEFAULT_BATCH_SIZE = 1024
+# Corpus tokens per chunk: bounds the per-chunk work arrays (~30 bytes a token).
+DEFAULT_CHUNK_TOKENS = 1 << 22
+
+
+def resolve_device(device) -> "torch.device":
+    """``None``: CUDA when available, else CPU; "cpu", "cuda", "cuda:k" or a torch.device.
+
+    Raises
+    ------
+    ValueError
+        For a malformed name, an unsupported device type or a CUDA device
+        that is not available.
+    """
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(f"Invalid device {device!r}: {exc}") from None
+    if dev.type == "cpu":
+        return torch.device("cpu")
+    if dev.type != "cuda":
+        raise ValueError(f"Unsupported device {device!r}; use None, 'cpu', 'cuda' or 'cuda:<index>'.")
+    if not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was asked for, but CUDA is not available to this torch "
+            f"(torch {torch.__version__}, CUDA build: {torch.version.cuda}); "
+            "use device='cpu' or device=None."
+        )
+    index = 0 if dev.index is None else dev.index
+    if index >= torch.cuda.device_count():
+        raise ValueError(
+            f"device={device!r} does not exist: {torch.cuda.device_count()} CUDA device(s) visible."
+        )
+    return torch.device("cuda", index)
+
+
+def _chunks(offsets: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]]:
+    """Sentence ranges ``(s0, s1)`` of about ``chunk_tokens`` tokens each (at least one sentence)."""
+    marks = np.arange(0, offsets[-1], chunk_tokens)
+    cuts = np.unique(np.concatenate((np.searchsorted(offsets, marks), [len(offsets) - 1])))
+    cuts = cuts[cuts > 0]
+    return list(zip(np.concatenate(([0], cuts[:-1])).tolist(), cuts.tolist()))
+
+
+class TorchTrainer:
+    """Batched trainer on a torch device (see the module docstring).
+
+    Parameters
+    ----------
+    device : str, torch.device or None, default=None
+        None: CUDA when available, else CPU.
+    torch_module : callable or None, default=None
+        None: the hand-written step (fast). Otherwise a factory (a module
+        class, usually) called as ``torch_module(n_words, vector_size,
+        input_vectors=..., output_vectors=..., config=...)`` returning an
+        ``nn.Module`` trained with autograd; see
+        :class:`~sklearn_w2v.backends.torch_model.SGNSModule` for the contract.
+    batch_size : int, default=DEFAULT_BATCH_SIZE
+        Centre words per SGD step.
+    chunk_tokens : int, default=DEFAULT_CHUNK_TOKENS
+        Corpus tokens subsampled and windowed at a time.
+    corpus_on_device : bool or None, default=None
+        Keep the whole id tensor on the device. None: yes on CPU; on CUDA
+        when it takes under a quarter of the free memory left after the
+        weights; else chunks are copied over as needed.
+
+    Notes
+    -----
+    On CPU with a fixed seed a run is reproducible; ``config.n_threads``
+    sets torch's intra-op threads for the run. On CUDA, ``index_add_`` adds
+    in a nondeterministic order, so results vary slightly between runs.
+    """
+
+    name = "torch"
+    report_every = 5.0  # seconds between progress lines when verbose
+
+    def __init__(self, device=None, torch_module=None, batch_size: int = DEFAULT_BATCH_SIZE,
+                 chunk_tokens: int = DEFAULT_CHUNK_TOKENS, corpus_on_device: bool | None = None):
+        if torch_module is not None and not callable(torch_module):
+            raise TypeError(
+                f"torch_module must be a module class or factory, got {type(torch_module).__name__}"
+            )
+        for name, value in (("batch_size", batch_size), ("chunk_tokens", chunk_tokens)):
+            if int(value) < 1:
+                raise ValueError(f"{name} must be >= 1, got {value}")
+        self.device = resolve_device(device)  # fails before any corpus work
+        self.torch_module = torch_module
+        self.batch_size = int(batch_size)
+        self.chunk_tokens = int(chunk_tokens)
+        self.corpus_on_device = corpus_on_device
+
+    # ------------------------------------------------------------------ API
+    def train(
+        self,
+        corpus: EncodedCorpus,
+        counts: np.ndarray,
+        config: TrainConfig,
+        input_vectors: np.ndarray,
+        output_vectors: np.ndarray,
+    ) -> TrainResult:
+        """Train (see :class:`sklearn_w2v.training.Trainer`); the arrays are updated in place."""
+        check_training_arrays(corpus, counts, config, input_vectors, output_vectors)
+        on_cpu = self.device.type == "cpu"
+        threads_before = torch.get_num_threads()
+        if on_cpu:
+            torch.set_num_threads(config.n_threads)
+        try:
+            return self._train(corpus, counts, config, input_vectors, output_vectors)
+        finally:
+            if on_cpu:
+                torch.set_num_threads(threads_before)
+
+    # ------------------------------------------------------------- internals
+    def _train(self, corpus, counts, config, input_vectors, output_vectors):
+        start = time.perf_counter()
+        dev = self.device
+        cuda = dev.type == "cuda"
+        if cuda:
+            torch.cuda.reset_peak_memory_stats(dev)
+        gen = torch.Generator(device=dev)
+        gen.manual_seed(int(config.seed))
+
+        # On CPU the tensors share memory with the NumPy arrays: training is in place.
+        w_in = torch.from_numpy(input_vectors).to(dev)
+        w_out = torch.from_numpy(output_vectors).to(dev)
+        model = step = None
+        if self.torch_module is None:
+            step = sgns_step_
+        else:
+            model = self._build_module(len(counts), config, w_in, w_out)
+            optimizer = torch.optim.SGD(model.parameters(), lr=config.alpha)
+
+        tables = _Tables(counts, config, dev)
+        ids = torch.from_numpy(corpus.ids)
+        if self._keep_corpus_on_device(corpus, w_in):
+            ids = ids.to(dev)
+        lengths = np.diff(corpus.offsets)
+        chunks = _chunks(corpus.offsets, self.chunk_tokens)
+
+        compute_loss = bool(getattr(config, "compute_loss", False))
+        total_words = corpus.n_tokens * config.epochs
+        progress = _Progress(config, total_words, start, self.report_every)
+        effective = 0
+        epoch_loss = []
+        try:
+            for epoch in range(config.epochs):
+                loss_sum = torch.zeros((), device=dev)
+                for s0, s1 in chunks:
+                    t0, t1 = int(corpus.offsets[s0]), int(corpus.offsets[s1])
+                    chunk = _Chunk(ids[t0:t1].to(dev, non_blocking=True),
+                                   torch.from_numpy(lengths[s0:s1]).to(dev), tables, config, gen)
+                    effective += chunk.n
+                    done_before = epoch * corpus.n_tokens + t0
+                    for a, raw_pos in chunk.batch_starts(self.batch_size):
+                        words_done = done_before + raw_pos
+                        alpha = config.alpha - (config.alpha - config.min_alpha) * (
+                            words_done / total_words)
+                        batch = chunk.batch(a, a + self.batch_size, alpha, tables, gen)
+                        if model is None:
+                            loss = step(w_in, w_out, batch, compute_loss)
+                        else:
+                            loss = self._autograd_step(model, optimizer, batch)
+                        if compute_loss:
+                            loss_sum += loss.detach()
+                        progress.update(words_done)
+                if compute_loss:
+                    epoch_loss.append(float(loss_sum))
+            if model is not None:
+                self._export(model, len(counts), config, w_in, w_out)
+        finally:
+            # Also on KeyboardInterrupt: the caller's arrays get the weights as
+            # they stand after the last whole step (the device weights are
+            # only ever changed by whole, synchronous-to-Python tensor ops).
+            if cuda:
+                torch.cuda.synchronize(dev)
+            if w_in.data_ptr() != torch.from_numpy(input_vectors).data_ptr():
+                input_vectors[...] = w_in.cpu().numpy()
+            if w_out.data_ptr() != torch.from_numpy(output_vectors).data_ptr():
+                output_vectors[...] = w_out.cpu().numpy()
+
+        seconds = time.perf_counter() - start
+        progress.finish(seconds)
+        extra = {
+            "device": str(dev),
+            "batch_size": self.batch_size,
+            "path": "hand-written" if model is None else "autograd",
+        }
+        if dev.type == "cpu":
+            extra["n_threads"] = config.n_threads
+        if compute_loss:
+            extra["epoch_loss"] = epoch_loss
+        if cuda:
+            extra["cuda_max_memory_allocated"] = int(torch.cuda.max_memory_allocated(dev))
+        stats = TrainStats(seconds=seconds, words=total_words, effective_words=int(effective),
+                           extra=extra)
+        return TrainResult(input_vectors, output_vectors, stats)
+
+    def _keep_corpus_on_device(self, corpus, w_in) -> bool:
+        if self.corpus_on_device is not None:
+            return bool(self.corpus_on_device)
+        if self.device.type == "cpu":
+            return True
+        free, _ = torch.cuda.mem_get_info(self.device)
+        return corpus.ids.nbytes < free / 4
+
+    def _build_module(self, n_words, config, w_in, w_out):
+        model = self.torch_module(n_words, config.vector_size,
+                                  input_vectors=w_in, output_vectors=w_out, config=config)
+        if not isinstance(model, torch.nn.Module):
+            raise TypeError(f"torch_module must return a torch.nn.Module, got {type(model).__name__}")
+        if not callable(getattr(model, "export_vectors", None)):
+            raise TypeError(f"{type(model).__name__} must define export_vectors() -> (input, output)")
+        return model.to(self.device).train()
+
+    @staticmethod
+    def _autograd_step(model, optimizer, batch):
+        for group in optimizer.param_groups:
+            group["lr"] = batch.alpha
+        optimizer.zero_grad(set_to_none=True)
+        loss = model(batch)
+        if not (isinstance(loss, torch.Tensor) and loss.dim() == 0):
+            raise TypeError(f"{type(model).__name__}.forward must return a 0-dim loss tensor")
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    @staticmethod
+    def _export(model, n_words, config, w_in, w_out):
+        exported = model.export_vectors()
+        shape = (n_words, config.vector_size)
+        for target, name, tensor in zip((w_in, w_out), ("input", "output"), exported):
+            if tuple(tensor.shape) != shape:
+                raise ValueError(f"export_vectors() gave {name} vectors of shape "
+                                 f"{tuple(tensor.shape)}, expected {shape}")
+            if tensor.data_ptr() != target.data_ptr():
+                target.copy_(tensor.detach())
+
+
+class _Tables:
+    """Sampling tables on the device."""
+
+    def __init__(self, counts, config, dev):
+        self.subsample = config.sample > 0
+        self.keep = torch.as_tensor(keep_probabilities(counts, config.sample),
+                                    dtype=torch.float32).to(dev)
+        keep, alias = alias_table(noise_distribution(counts, config.ns_exponent))
+        self.noise_keep = torch.from_numpy(keep.astype(np.int64)).to(dev)  # scaled to 2**32
+        self.noise_alias = torch.from_numpy(alias.astype(np.int64)).to(dev)
+        self.n_words = len(counts)
+        w = config.window
+        self.offsets = torch.cat((torch.arange(-w, 0), torch.arange(1, w + 1))).to(dev)
+
+    def noise(self, shape, gen) -> torch.Tensor:
+        """Draws from the alias table: a uniform slot, kept or swapped for its alias."""
+        dev = self.noise_keep.device
+        slot = torch.randint(self.n_words, shape, generator=gen, device=dev)
+        u = torch.randint(1 << 32, shape, generator=gen, device=dev)
+        return torch.where(u < self.noise_keep[slot], slot, self.noise_alias[slot])
+
+
+class _Chunk:
+    """One chunk of sentences after subsampling: ids, sentence numbers and raw positions."""
+
+    def __init__(self, ids, lengths, tables, config, gen):
+        dev = ids.device
+        sentence = torch.repeat_interleave(
+            torch.arange(len(lengths), device=dev, dtype=torch.int32), lengths)
+        if tables.subsample:
+            draw = torch.rand(ids.shape[0], generator=gen, device=dev)
+            position = torch.nonzero(draw < tables.keep[ids.long()]).squeeze(1)
+            self.ids = ids[position].long()
+            self.sentence = sentence[position]
+        else:
+            position = None
+            self.ids = ids.long()
+            self.sentence = sentence
+        self.position = position  # raw token index of each survivor (None: identity)
+        self.n = int(self.ids.shape[0])
+        self.config = config
+
+    def batch_starts(self, batch_size):
+        """(start, raw position of that centre word) of each batch; one device sync."""
+        starts = np.arange(0, self.n, batch_size)
+        if self.position is None or len(starts) == 0:
+            return zip(starts.tolist(), starts.tolist())
+        raw = self.position[torch.from_numpy(starts).to(self.position.device)].cpu()
+        return zip(starts.tolist(), raw.tolist())
+
+    def batch(self, a, b, alpha, tables, gen) -> Batch:
+        c = self.config
+        dev = self.ids.device
+        b = min(b, self.n)
+        centre = torch.arange(a, b, device=dev)
+        offs = tables.offsets
+        pos = centre.unsqueeze(1) + offs.unsqueeze(0)  # (B, 2W)
+        valid = (pos >= 0) & (pos < self.n)
+        if c.shrink_windows:
+            reach = c.window - torch.randint(c.window, (b - a,), generator=gen, device=dev)
+            valid &= offs.abs().unsqueeze(0) <= reach.unsqueeze(1)
+        pos.clamp_(0, self.n - 1)
+        valid &= self.sentence[pos] == self.sentence[a:b].unsqueeze(1)
+        words = self.ids[a:b]
+        contexts = self.ids[pos]
+        if c.sg:
+            rows, cols = torch.nonzero(valid, as_tuple=True)
+            words = words[rows]
+            inputs = contexts[rows, cols].unsqueeze(1)
+            input_mask = torch.ones_like(inputs, dtype=torch.bool)
+            distances = offs[cols].unsqueeze(1)
+            has_input = None
+        else:
+            inputs = contexts.masked_fill(~valid, 0)
+            input_mask = valid
+            distances = offs.unsqueeze(0).expand_as(inputs)
+            has_input = valid.any(1, keepdim=True)
+        noise = tables.noise((words.shape[0], c.negative), gen)
+        targets = torch.cat((words.unsqueeze(1), noise), 1)
+        target_mask = torch.cat(
+            (torch.ones_like(words, dtype=torch.bool).unsqueeze(1), noise != words.unsqueeze(1)), 1)
+        if has_input is not None:
+            target_mask &= has_input
+        return Batch(inputs, input_mask, distances, targets, target_mask, float(alpha),
+                     bool(c.sg), bool(c.cbow_mean))
+
+
+class _Progress:
+    """Progress lines on stderr every ``every`` seconds when verbose."""
+
+    def __init__(self, config, total, start, every):
+        self.verbose = config.verbose
+        self.config = config
+        self.total = max(total, 1)
+        self.start = self.last = start
+        self.every = every
+
+    def update(self, done):
+        if not self.verbose:
+            return
+        now = time.perf_counter()
+        if now - self.last >= self.every:
+            self.last = now
+            self._print(done, now - self.start)
+
+    def finish(self, seconds):
+        if self.verbose:
+            self._print(self.total, seconds)
+
+    def _print(self, done, elapsed):
+        c = self.config
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (self.total - done) / rate if rate > 0 else float("inf")
+        alpha = c.alpha - (c.alpha - c.min_alpha) * done / self.total
+        print(f"[W2V torch] {100.0 * done / self.total:5.1f}% alpha {alpha:.5f} "
+              f"{rate:,.0f} words/s, about {left:.0f}s left", file=sys.stderr, flush=True)

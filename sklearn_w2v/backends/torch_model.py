@@ -12,7 +12,7 @@ Two ways to take a step:
   gradients (``index_add_``), no autograd. This is the default, fast path.
 * Any ``torch.nn.Module`` that follows the contract of :class:`SGNSModule`
   (``forward(batch) -> loss``, ``export_vectors()``), trained with
-  autograd and ``torch.optim.SGD`` at the decaying learning rate. The
+  autograd and plain SGD at the decaying learning rate. The
   default :class:`SGNSModule` taken this way gives the same step as
   :func:`sgns_step_`; subclass it (override :meth:`SGNSModule.hidden`, say)
   to try another model.
@@ -171,8 +171,9 @@ class SGNSModule(nn.Module):
       the context (output) vectors, each ``(n_words, vector_size)``, which
       become ``wv_`` and ``context_vectors_``.
 
-    All its parameters are trained by ``torch.optim.SGD`` whose learning
-    rate decays linearly from ``alpha`` to ``min_alpha`` (sparse gradients,
+    All its parameters that require gradients are trained by plain SGD
+    (``p -= lr * p.grad``, :func:`~sklearn_w2v.backends.torch_trainer.sgd_step_`)
+    whose learning rate decays linearly from ``alpha`` to ``min_alpha`` (sparse gradients,
     as from ``nn.Embedding(sparse=True)``, are supported and recommended for
     the embeddings). A class with this signature is the simplest factory.
 

@@ -193,7 +193,7 @@ class TorchTrainer:
             step = sgns_step_
         else:
             model = self._build_module(len(counts), config, w_in, w_out)
-            optimizer = torch.optim.SGD(model.parameters(), lr=config.alpha)
+            params = [p for p in model.parameters() if p.requires_grad]
 
         tables = _Tables(counts, config, dev)
         ids = torch.from_numpy(corpus.ids)
@@ -224,7 +224,7 @@ class TorchTrainer:
                         if model is None:
                             loss = step(w_in, w_out, batch, compute_loss)
                         else:
-                            loss = self._autograd_step(model, optimizer, batch)
+                            loss = self._autograd_step(model, params, batch)
                         if compute_loss:
                             loss_sum += loss.detach()
                         progress.update(words_done)
@@ -278,15 +278,14 @@ class TorchTrainer:
         return model.to(self.device).train()
 
     @staticmethod
-    def _autograd_step(model, optimizer, batch):
-        for group in optimizer.param_groups:
-            group["lr"] = batch.alpha
-        optimizer.zero_grad(set_to_none=True)
+    def _autograd_step(model, params, batch):
+        for p in params:
+            p.grad = None
         loss = model(batch)
         if not (isinstance(loss, torch.Tensor) and loss.dim() == 0):
             raise TypeError(f"{type(model).__name__}.forward must return a 0-dim loss tensor")
         loss.backward()
-        optimizer.step()
+        sgd_step_(params, batch.alpha)
         return loss
 
     @staticmethod
@@ -299,6 +298,18 @@ class TorchTrainer:
                                  f"{tuple(tensor.shape)}, expected {shape}")
             if tensor.data_ptr() != target.data_ptr():
                 target.copy_(tensor.detach())
+
+
+@torch.no_grad()
+def sgd_step_(params, lr: float) -> None:
+    """Plain SGD, ``p -= lr * p.grad``, dense or sparse gradients.
+
+    What ``torch.optim.SGD`` does without momentum, minus its first-use
+    import of ``torch._dynamo`` (seconds).
+    """
+    for p in params:
+        if p.grad is not None:
+            p.add_(p.grad, alpha=-lr)
 
 
 class _Tables:

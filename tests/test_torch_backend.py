@@ -445,3 +445,24 @@ def test_cuda_step_matches_cpu_step(weights):
     sgns_step_(g_in, g_out, cuda_batch)
     torch.testing.assert_close(g_in.cpu(), cpu_in, rtol=1e-4, atol=1e-5)
     torch.testing.assert_close(g_out.cpu(), cpu_out, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("module", [None, SGNSModule])
+@pytest.mark.parametrize("sg", [True, False])
+def test_sentences_without_context_train_nothing(module, sg):
+    """One-word sentences give empty skip-gram batches and input-less CBOW examples."""
+    corpus = tiny_corpus([[0], [1], [2], [1]])
+    inp, out = initial_vectors(3, 4, 0)
+    start_in, start_out = inp.copy(), out.copy()
+    result = tt.TorchTrainer(device="cpu", torch_module=module).train(
+        corpus, np.array([1, 2, 1]), TrainConfig(vector_size=4, sample=0, sg=sg), inp, out)
+    np.testing.assert_array_equal(result.input_vectors, start_in)
+    np.testing.assert_array_equal(result.output_vectors, start_out)
+    assert result.stats.effective_words == 4 * 5
+
+
+def test_verbose_progress_lines(planted, capsys, monkeypatch):
+    monkeypatch.setattr(tt.TorchTrainer, "report_every", 0.0)
+    W2V(**{**FAST, "verbose": 1}).fit(planted[0][:100])
+    err = capsys.readouterr().err
+    assert "[W2V torch]" in err and "100.0%" in err and "words/s" in err

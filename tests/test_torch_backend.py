@@ -423,14 +423,20 @@ def test_cuda_default_device_and_memory_stats(planted):
 
 
 @cuda_only
-def test_cuda_trainer_reports_peak_memory(planted):
+@pytest.mark.parametrize("on_device", [True, False])
+def test_cuda_trainer_reports_peak_memory(planted, on_device):
     from sklearn_w2v.corpus import encode_for_training
+    from sklearn_w2v.export import to_keyed_vectors
     vocab, corpus, _, _ = encode_for_training(planted[0], min_count=1)
     inp, out = initial_vectors(len(vocab), 16, 0)
-    result = tt.TorchTrainer(device="cuda").train(
-        corpus, vocab.counts, TrainConfig(vector_size=16, epochs=1), inp, out)
+    result = tt.TorchTrainer(device="cuda", weights_on_device=on_device,
+                             corpus_on_device=on_device).train(
+        corpus, vocab.counts, TrainConfig(vector_size=16, epochs=5, window=3), inp, out)
     assert result.stats.extra["cuda_max_memory_allocated"] > 0
     assert result.stats.extra["device"].startswith("cuda")
+    assert result.stats.extra["weights_on_device"] is on_device
+    wv = to_keyed_vectors(vocab.words, vocab.counts, result.input_vectors)
+    assert group_purity(wv, planted[1]) > 0.9
 
 
 @cuda_only
@@ -466,3 +472,22 @@ def test_verbose_progress_lines(planted, capsys, monkeypatch):
     W2V(**{**FAST, "verbose": 1}).fit(planted[0][:100])
     err = capsys.readouterr().err
     assert "[W2V torch]" in err and "100.0%" in err and "words/s" in err
+
+
+@pytest.mark.parametrize("sg", [True, False])
+def test_host_weights_fallback_equals_resident_weights(planted, sg):
+    """Rows copied per step (weights too large for the device) give the same training."""
+    from sklearn_w2v.corpus import encode_for_training
+    vocab, corpus, _, _ = encode_for_training(planted[0][:300], min_count=1)
+    config = TrainConfig(vector_size=8, epochs=2, sg=sg, seed=3)
+    results = []
+    for on_device in (True, False):
+        inp, out = initial_vectors(len(vocab), 8, 0)
+        trainer = tt.TorchTrainer(device="cpu", batch_size=128, weights_on_device=on_device)
+        results.append(trainer.train(corpus, vocab.counts, config, inp, out))
+    assert results[1].stats.extra["weights_on_device"] is False
+    np.testing.assert_allclose(results[0].input_vectors, results[1].input_vectors, atol=1e-6)
+    np.testing.assert_allclose(results[0].output_vectors, results[1].output_vectors, atol=1e-6)
+    with pytest.raises(ValueError, match="custom torch modules"):
+        tt.TorchTrainer(device="cpu", torch_module=SGNSModule, weights_on_device=False).train(
+            corpus, vocab.counts, config, *initial_vectors(len(vocab), 8, 0))

@@ -27,9 +27,13 @@ Memory
 On the device: the two weight matrices, the id tensor (4 bytes a token),
 per chunk about 30 bytes a token of work arrays, and per step a workspace
 of about ``batch_size * 2 * window * (negative + 1) * vector_size * 4``
-bytes (skip-gram; CBOW needs ``2 * window`` times less). The weights stay on
-the device: there is no host-memory fallback for weights larger than the
-GPU (use the numba backend for those).
+bytes (skip-gram; CBOW needs ``2 * window`` times less).
+
+When the two weight matrices do not fit in the GPU memory
+(``weights_on_device``), they stay in host memory and each step copies the
+rows its batch touches to the device and back (the simple version: one
+synchronous round trip a step, so much slower than resident weights; only
+for the default, hand-written step, not for custom modules).
 
 Batch size and quality
 ----------------------
@@ -43,6 +47,7 @@ measured quality (see the project README).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 
@@ -128,6 +133,10 @@ class TorchTrainer:
         Keep the whole id tensor on the device. None: yes on CPU; on CUDA
         when it takes under a quarter of the free memory left after the
         weights; else chunks are copied over as needed.
+    weights_on_device : bool or None, default=None
+        Keep the weight matrices on the device. None: yes when they take
+        under 80% of the free device memory (always on CPU); else rows are
+        copied to the device per step (hand-written step only).
 
     Notes
     -----
@@ -140,7 +149,8 @@ class TorchTrainer:
     report_every = 5.0  # seconds between progress lines when verbose
 
     def __init__(self, device=None, torch_module=None, batch_size: int = DEFAULT_BATCH_SIZE,
-                 chunk_tokens: int = DEFAULT_CHUNK_TOKENS, corpus_on_device: bool | None = None):
+                 chunk_tokens: int = DEFAULT_CHUNK_TOKENS, corpus_on_device: bool | None = None,
+                 weights_on_device: bool | None = None):
         if torch_module is not None and not callable(torch_module):
             raise TypeError(
                 f"torch_module must be a module class or factory, got {type(torch_module).__name__}"
@@ -153,6 +163,7 @@ class TorchTrainer:
         self.batch_size = int(batch_size)
         self.chunk_tokens = int(chunk_tokens)
         self.corpus_on_device = corpus_on_device
+        self.weights_on_device = weights_on_device
 
     # ------------------------------------------------------------------ API
     def train(
@@ -185,12 +196,18 @@ class TorchTrainer:
         gen = torch.Generator(device=dev)
         gen.manual_seed(int(config.seed))
 
-        # On CPU the tensors share memory with the NumPy arrays: training is in place.
-        w_in = torch.from_numpy(input_vectors).to(dev)
-        w_out = torch.from_numpy(output_vectors).to(dev)
+        # On CPU (or with host weights) the tensors share memory with the
+        # NumPy arrays: training is in place.
+        host_weights = not self._keep_weights_on_device(input_vectors)
+        w_in, w_out = torch.from_numpy(input_vectors), torch.from_numpy(output_vectors)
+        if not host_weights:
+            w_in, w_out = w_in.to(dev), w_out.to(dev)
         model = step = None
         if self.torch_module is None:
-            step = sgns_step_
+            step = host_rows_step_ if host_weights else sgns_step_
+        elif host_weights:
+            raise ValueError("custom torch modules need the weights on the device "
+                             "(weights_on_device=False is for the default step only)")
         else:
             model = self._build_module(len(counts), config, w_in, w_out)
             params = [p for p in model.parameters() if p.requires_grad]
@@ -247,6 +264,7 @@ class TorchTrainer:
         progress.finish(seconds)
         extra = {
             "device": str(dev),
+            "weights_on_device": not host_weights,
             "batch_size": self.batch_size,
             "path": "hand-written" if model is None else "autograd",
         }
@@ -260,11 +278,19 @@ class TorchTrainer:
                            extra=extra)
         return TrainResult(input_vectors, output_vectors, stats)
 
+    def _keep_weights_on_device(self, input_vectors) -> bool:
+        if self.weights_on_device is not None:
+            return bool(self.weights_on_device)
+        if self.device.type == "cpu":
+            return True
+        free, _ = torch.cuda.mem_get_info(self.device)
+        return 2 * input_vectors.nbytes < 0.8 * free
+
     def _keep_corpus_on_device(self, corpus, w_in) -> bool:
         if self.corpus_on_device is not None:
             return bool(self.corpus_on_device)
-        if self.device.type == "cpu":
-            return True
+        if self.device.type == "cpu" or w_in.device.type == "cpu":
+            return self.device.type == "cpu"
         free, _ = torch.cuda.mem_get_info(self.device)
         return corpus.ids.nbytes < free / 4
 
@@ -298,6 +324,26 @@ class TorchTrainer:
                                  f"{tuple(tensor.shape)}, expected {shape}")
             if tensor.data_ptr() != target.data_ptr():
                 target.copy_(tensor.detach())
+
+
+@torch.no_grad()
+def host_rows_step_(input_weight, output_weight, batch: Batch, compute_loss: bool = False):
+    """:func:`sgns_step_` with the weights in host memory and the batch on the device.
+
+    The distinct rows the batch reads are copied to the device, updated
+    there as small matrices, and copied back.
+    """
+    dev = batch.targets.device
+    in_rows, in_local = torch.unique(batch.inputs, return_inverse=True)
+    out_rows, out_local = torch.unique(batch.targets, return_inverse=True)
+    in_rows, out_rows = in_rows.cpu(), out_rows.cpu()
+    local_in = input_weight[in_rows].to(dev)
+    local_out = output_weight[out_rows].to(dev)
+    loss = sgns_step_(local_in, local_out,
+                      dataclasses.replace(batch, inputs=in_local, targets=out_local), compute_loss)
+    input_weight[in_rows] = local_in.cpu()
+    output_weight[out_rows] = local_out.cpu()
+    return loss
 
 
 @torch.no_grad()

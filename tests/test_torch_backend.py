@@ -291,6 +291,31 @@ def test_keyboard_interrupt_propagates_with_consistent_weights(planted, monkeypa
     assert torch.get_num_threads() == before
 
 
+def test_keyboard_interrupt_keeps_a_custom_module_s_progress(planted):
+    """The module's weights are exported even when training is interrupted."""
+
+    class Copying(SGNSModule):
+        calls = 0
+
+        def __init__(self, n_words, vector_size, *, input_vectors, output_vectors, config):
+            super().__init__(n_words, vector_size, input_vectors=input_vectors.clone(),
+                             output_vectors=output_vectors.clone())
+
+        def forward(self, batch):
+            Copying.calls += 1
+            if Copying.calls == 4:
+                raise KeyboardInterrupt
+            return super().forward(batch)
+
+    from sklearn_w2v.corpus import encode_for_training
+    vocab, corpus, _, _ = encode_for_training(planted[0], min_count=1)
+    inp, out = initial_vectors(len(vocab), 8, 0)
+    with pytest.raises(KeyboardInterrupt):
+        tt.TorchTrainer(device="cpu", batch_size=64, torch_module=Copying).train(
+            corpus, vocab.counts, TrainConfig(vector_size=8, epochs=3), inp, out)
+    assert Copying.calls == 4 and np.abs(out).sum() > 0
+
+
 def test_epoch_loss_recorded_when_asked(planted):
     @dataclasses.dataclass(frozen=True)
     class LossConfig(TrainConfig):

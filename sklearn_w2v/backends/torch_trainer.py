@@ -224,6 +224,7 @@ class TorchTrainer:
         progress = _Progress(config, total_words, start, self.report_every)
         effective = 0
         epoch_loss = []
+        finished = interrupted = False
         try:
             for epoch in range(config.epochs):
                 loss_sum = torch.zeros((), device=dev)
@@ -247,12 +248,16 @@ class TorchTrainer:
                         progress.update(words_done)
                 if compute_loss:
                     epoch_loss.append(float(loss_sum))
-            if model is not None:
-                self._export(model, len(counts), config, w_in, w_out)
+            finished = True
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
         finally:
             # Also on KeyboardInterrupt: the caller's arrays get the weights as
-            # they stand after the last whole step (the device weights are
-            # only ever changed by whole, synchronous-to-Python tensor ops).
+            # they stand after the last whole step (the weights are only ever
+            # changed by whole tensor ops, which an interrupt does not split).
+            if model is not None and (finished or interrupted):
+                self._export(model, len(counts), config, w_in, w_out)
             if cuda:
                 torch.cuda.synchronize(dev)
             if w_in.data_ptr() != torch.from_numpy(input_vectors).data_ptr():
@@ -289,8 +294,8 @@ class TorchTrainer:
     def _keep_corpus_on_device(self, corpus, w_in) -> bool:
         if self.corpus_on_device is not None:
             return bool(self.corpus_on_device)
-        if self.device.type == "cpu" or w_in.device.type == "cpu":
-            return self.device.type == "cpu"
+        if self.device.type == "cpu":
+            return True
         free, _ = torch.cuda.mem_get_info(self.device)
         return corpus.ids.nbytes < free / 4
 

@@ -438,6 +438,36 @@ def test_missing_torch_gives_install_hint(monkeypatch):
     assert W2V(backend="torch", n_jobs=1).__sklearn_tags__().non_deterministic is False
 
 
+NO_TORCH = """
+import importlib.abc, sys
+
+class NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] == "torch":
+            raise ImportError("No module named 'torch'")
+
+sys.meta_path.insert(0, NoTorch())
+"""
+
+
+def test_package_works_without_torch():
+    """In a fresh interpreter where torch cannot be imported."""
+    import subprocess
+    code = NO_TORCH + (
+        "import sklearn_w2v\n"
+        "from sklearn_w2v.backends import backend_names, get_trainer\n"
+        "assert 'torch' in backend_names() and 'torch' not in sys.modules\n"
+        "assert not sklearn_w2v.W2V(backend='torch', n_jobs=1).__sklearn_tags__().non_deterministic\n"
+        "try:\n"
+        "    get_trainer('torch')\n"
+        "except ImportError as exc:\n"
+        "    assert 'pip install \"sklearn-w2v[torch]\"' in str(exc), exc\n"
+        "else:\n"
+        "    raise AssertionError('no ImportError')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 # ---------------------------------------------------------------------- CUDA
 @cuda_only
 def test_cuda_default_device_and_memory_stats(planted):

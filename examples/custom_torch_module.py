@@ -88,7 +88,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=datapath("lee_background.cor"))
     parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 (default: CUDA if available)")
+    parser.add_argument("--device", default=None,
+                        help="cpu, cuda, cuda:1 (default: CUDA if available)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="CPU threads (torch intra-op)")
     args = parser.parse_args()
@@ -114,7 +115,8 @@ def main():
 
     for name, model in models.items():
         scores = evaluate(model.wv_)
-        print(f"{name:24} {model.training_stats_['seconds']:6.1f}s  analogy {scores['analogy']:.3f}  "
+        print(f"{name:24} {model.training_stats_['seconds']:6.1f}s  "
+              f"analogy {scores['analogy']:.3f}  "
               f"WordSim353 {scores['wordsim353']:.3f}  SimLex-999 {scores['simlex999']:.3f}")
     for word in ("government", "police", "australia", "fire"):
         for name, model in models.items():

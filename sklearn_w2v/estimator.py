@@ -235,7 +235,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             return {"device": self.device, "torch_module": self.torch_module}
         if self.device not in (None, "cpu"):
             raise ValueError(
-                f"device={self.device!r} needs backend='torch'; the {self.backend} backend runs on the CPU."
+                f"device={self.device!r} needs backend='torch'; "
+                f"the {self.backend} backend runs on the CPU."
             )
         if self.torch_module is not None:
             raise ValueError(f"torch_module needs backend='torch', not {self.backend!r}.")

@@ -89,7 +89,8 @@ def resolve_device(device) -> "torch.device":
     if dev.type == "cpu":
         return torch.device("cpu")
     if dev.type != "cuda":
-        raise ValueError(f"Unsupported device {device!r}; use None, 'cpu', 'cuda' or 'cuda:<index>'.")
+        raise ValueError(
+            f"Unsupported device {device!r}; use None, 'cpu', 'cuda' or 'cuda:<index>'.")
     if not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was asked for, but CUDA is not available to this torch "
@@ -105,7 +106,7 @@ def resolve_device(device) -> "torch.device":
 
 
 def _chunks(offsets: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]]:
-    """Sentence ranges ``(s0, s1)`` of about ``chunk_tokens`` tokens each (at least one sentence)."""
+    """Sentence ranges ``(s0, s1)`` of about ``chunk_tokens`` tokens (at least one sentence) each."""
     marks = np.arange(0, offsets[-1], chunk_tokens)
     cuts = np.unique(np.concatenate((np.searchsorted(offsets, marks), [len(offsets) - 1])))
     cuts = cuts[cuts > 0]

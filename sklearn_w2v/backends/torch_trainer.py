@@ -25,9 +25,12 @@ corpus words of all epochs; each step uses the rate at its first centre word.
 Memory
 ------
 On the device: the two weight matrices, the id tensor (4 bytes a token),
-per chunk about 30 bytes a token of work arrays, and per step a workspace
-of about ``batch_size * 2 * window * (negative + 1) * vector_size * 4``
-bytes (skip-gram; CBOW needs ``2 * window`` times less).
+per chunk about 30 bytes a token of work arrays (so about 120 MB with the
+default ``chunk_tokens``, whatever the corpus size), and per step a
+workspace of a few times ``batch_size * 2 * window * (negative + 1) *
+vector_size * 4`` bytes for skip-gram (about 25 MB per copy with the
+defaults; CBOW needs ``2 * window`` times less). With CUDA, the peak is
+reported as ``stats.extra["cuda_max_memory_allocated"]``.
 
 When the two weight matrices do not fit in the GPU memory
 (``weights_on_device``), they stay in host memory and each step copies the
@@ -38,11 +41,21 @@ for the default, hand-written step, not for custom modules).
 Batch size and quality
 ----------------------
 A step sums the updates of all its examples, computed from the weights as
-they were before the step. Frequent words (as noise words especially) take
+they were before the step. A frequent word (as a noise word above all) gets
 hundreds of updates in one large step, all computed from the same stale
-rows, which overshoots where sequential SGD would have saturated. Smaller
-steps stay closer to sequential SGD; ``DEFAULT_BATCH_SIZE`` was chosen from
-measured quality (see the project README).
+rows, and their sum overshoots where sequential SGD would have seen the
+score saturate and slowed down; frequent input and output rows then feed
+each other. Smaller steps stay closer to sequential SGD, at the cost of more
+(launch-bound, on a GPU) steps. Measured on CPU torch against gensim and the
+numba backend on en-mix (vector_size=100, window=5, negative=5, 5 epochs,
+one seed): CBOW on the whole corpus, batch 1024 gave analogy +0.5 points
+and WordSim353 -0.004 against gensim, batch 8192 analogy -1.2 points;
+skip-gram on its first million tokens, batch 512 and 1024 were within
+single-seed noise of gensim, 2048 lost SimLex-999 (-0.03), and 8192
+collapsed (analogy and WordSim353 near 0: the vectors of the most frequent
+words grew to 10-30 times the normal norm). Hence the default of 1024
+centre words (about 5,000 skip-gram pairs) per step. No mitigation other
+than the step size is implemented.
 """
 
 from __future__ import annotations

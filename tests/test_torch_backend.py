@@ -546,3 +546,16 @@ def test_host_weights_fallback_equals_resident_weights(planted, sg):
     with pytest.raises(ValueError, match="custom torch modules"):
         tt.TorchTrainer(device="cpu", torch_module=SGNSModule, weights_on_device=False).train(
             corpus, vocab.counts, config, *initial_vectors(len(vocab), 8, 0))
+
+
+def test_step_shrinks_for_a_hot_noise_word():
+    sg = TrainConfig(sg=True, window=5, negative=5)
+    assert tt.centres_per_step(1024, sg, 0.0197) == 1024  # en-mix: default kept
+    assert tt.centres_per_step(1024, TrainConfig(sg=False), 0.0197) == 1024
+    small = tt.centres_per_step(1024, sg, 0.2)  # a five-word vocabulary
+    assert 50 < small < 200
+    corpus = tiny_corpus([[0, 1, 2, 3, 4] * 20] * 10)
+    stats = tt.TorchTrainer(device="cpu").train(
+        corpus, np.full(5, 200), TrainConfig(vector_size=4, sg=True, epochs=1),
+        *initial_vectors(5, 4, 0)).stats
+    assert stats.extra["batch_size"] == small

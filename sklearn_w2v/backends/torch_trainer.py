@@ -54,8 +54,15 @@ skip-gram on its first million tokens, batch 512 and 1024 were within
 single-seed noise of gensim, 2048 lost SimLex-999 (-0.03), and 8192
 collapsed (analogy and WordSim353 near 0: the vectors of the most frequent
 words grew to 10-30 times the normal norm). Hence the default of 1024
-centre words (about 5,000 skip-gram pairs) per step. No mitigation other
-than the step size is implemented.
+centre words (about 5,000 skip-gram pairs) per step.
+
+The only mitigation is the step size, plus one guard: the load on the
+hottest row grows with ``negative`` times the largest noise probability, so
+a corpus with a small or very skewed vocabulary would blow up at a step size
+that is safe on en-mix. :func:`centres_per_step` therefore lowers the step
+so that the expected number of noise updates summed into one row per step
+stays under ``HOT_ROW_UPDATES`` (set between the measured safe and degraded
+skip-gram steps on en-mix; it leaves the default step unchanged there).
 """
 
 from __future__ import annotations
@@ -80,6 +87,10 @@ from .torch_model import Batch, sgns_step_
 
 # Centre words per SGD step (see "Batch size and quality" above).
 DEFAULT_BATCH_SIZE = 1024
+# Cap on the expected noise updates summed into the most frequent noise word's
+# row in one step: skip-gram on en-mix (largest noise probability 0.0197) was
+# fine at about 600 (1024 centres) and degraded at about 1200 (2048 centres).
+HOT_ROW_UPDATES = 640
 # Corpus tokens per chunk: bounds the per-chunk work arrays (~30 bytes a token).
 DEFAULT_CHUNK_TOKENS = 1 << 22
 
@@ -118,6 +129,22 @@ def resolve_device(device) -> "torch.device":
     return torch.device("cuda", index)
 
 
+def centres_per_step(batch_size: int, config: TrainConfig, noise_max: float) -> int:
+    """``batch_size``, lowered when the hottest noise row would take too many updates a step.
+
+    A centre word yields ``window + 1`` skip-gram examples on average with
+    shrinking windows (``2 * window`` without), one CBOW example; each
+    example draws ``negative`` noise words, each the most frequent one with
+    probability ``noise_max``.
+    """
+    if config.sg:
+        examples = config.window + 1 if config.shrink_windows else 2 * config.window
+    else:
+        examples = 1
+    load = examples * config.negative * noise_max
+    return max(1, min(int(batch_size), int(HOT_ROW_UPDATES / load)))
+
+
 def _chunks(offsets: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]]:
     """Sentence ranges ``(s0, s1)`` of about ``chunk_tokens`` tokens (at least one sentence) each."""
     marks = np.arange(0, offsets[-1], chunk_tokens)
@@ -140,7 +167,7 @@ class TorchTrainer:
         ``nn.Module`` trained with autograd; see
         :class:`~sklearn_w2v.backends.torch_model.SGNSModule` for the contract.
     batch_size : int, default=DEFAULT_BATCH_SIZE
-        Centre words per SGD step.
+        Centre words per SGD step (at most: see :func:`centres_per_step`).
     chunk_tokens : int, default=DEFAULT_CHUNK_TOKENS
         Corpus tokens subsampled and windowed at a time.
     corpus_on_device : bool or None, default=None
@@ -227,6 +254,8 @@ class TorchTrainer:
             params = [p for p in model.parameters() if p.requires_grad]
 
         tables = _Tables(counts, config, dev)
+        step_centres = centres_per_step(
+            self.batch_size, config, float(noise_distribution(counts, config.ns_exponent).max()))
         ids = torch.from_numpy(corpus.ids)
         if self._keep_corpus_on_device(corpus, w_in):
             ids = ids.to(dev)
@@ -248,11 +277,11 @@ class TorchTrainer:
                                    torch.from_numpy(lengths[s0:s1]).to(dev), tables, config, gen)
                     effective += chunk.n
                     done_before = epoch * corpus.n_tokens + t0
-                    for a, raw_pos in chunk.batch_starts(self.batch_size):
+                    for a, raw_pos in chunk.batch_starts(step_centres):
                         words_done = done_before + raw_pos
                         alpha = config.alpha - (config.alpha - config.min_alpha) * (
                             words_done / total_words)
-                        batch = chunk.batch(a, a + self.batch_size, alpha, tables, gen)
+                        batch = chunk.batch(a, a + step_centres, alpha, tables, gen)
                         if model is None:
                             loss = step(w_in, w_out, batch, compute_loss)
                         else:
@@ -284,7 +313,7 @@ class TorchTrainer:
         extra = {
             "device": str(dev),
             "weights_on_device": not host_weights,
-            "batch_size": self.batch_size,
+            "batch_size": step_centres,
             "path": "hand-written" if model is None else "autograd",
         }
         if dev.type == "cpu":

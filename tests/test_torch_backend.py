@@ -550,10 +550,10 @@ def test_host_weights_fallback_equals_resident_weights(planted, sg):
 
 def test_step_shrinks_for_a_hot_noise_word():
     sg = TrainConfig(sg=True, window=5, negative=5)
-    assert tt.centres_per_step(1024, sg, 0.0197) == 1024  # en-mix: default kept
-    assert tt.centres_per_step(1024, TrainConfig(sg=False), 0.0197) == 1024
+    assert tt.centres_per_step(1024, sg, 0.0197) == 507  # en-mix skip-gram
+    assert tt.centres_per_step(1024, TrainConfig(sg=False), 0.0197) == 1024  # en-mix CBOW
     small = tt.centres_per_step(1024, sg, 0.2)  # a five-word vocabulary
-    assert 50 < small < 200
+    assert 20 < small < 100
     corpus = tiny_corpus([[0, 1, 2, 3, 4] * 20] * 10)
     stats = tt.TorchTrainer(device="cpu").train(
         corpus, np.full(5, 200), TrainConfig(vector_size=4, sg=True, epochs=1),

@@ -48,21 +48,23 @@ score saturate and slowed down; frequent input and output rows then feed
 each other. Smaller steps stay closer to sequential SGD, at the cost of more
 (launch-bound, on a GPU) steps. Measured on CPU torch against gensim and the
 numba backend on en-mix (vector_size=100, window=5, negative=5, 5 epochs,
-one seed): CBOW on the whole corpus, batch 1024 gave analogy +0.5 points
-and WordSim353 -0.004 against gensim, batch 8192 analogy -1.2 points;
-skip-gram on its first million tokens, batch 512 and 1024 were within
-single-seed noise of gensim, 2048 lost SimLex-999 (-0.03), and 8192
+one seed): CBOW on the whole corpus, 1024 centre words a step gave analogy
++0.5 points and WordSim353 -0.004 against gensim, 8192 analogy -1.2
+points. Skip-gram on the whole corpus: 512 gave analogy -0.2 points and
+WordSim353 +0.030, 1024 analogy -1.6 points (WordSim353 +0.057). Skip-gram
+on the first million tokens: 2048 lost SimLex-999 (-0.03) and 4096 or 8192
 collapsed (analogy and WordSim353 near 0: the vectors of the most frequent
-words grew to 10-30 times the normal norm). Hence the default of 1024
-centre words (about 5,000 skip-gram pairs) per step.
+words grew to 10-30 times the normal norm).
 
-The only mitigation is the step size, plus one guard: the load on the
-hottest row grows with ``negative`` times the largest noise probability, so
-a corpus with a small or very skewed vocabulary would blow up at a step size
-that is safe on en-mix. :func:`centres_per_step` therefore lowers the step
-so that the expected number of noise updates summed into one row per step
-stays under ``HOT_ROW_UPDATES`` (set between the measured safe and degraded
-skip-gram steps on en-mix; it leaves the default step unchanged there).
+The step is ``batch_size`` (default 1024) centre words, lowered by
+:func:`centres_per_step` so that the expected number of noise updates
+summed into the hottest row in one step stays under ``HOT_ROW_UPDATES``.
+That load grows with the examples per centre (``window + 1`` for
+skip-gram, 1 for CBOW), ``negative`` and the largest noise probability, so
+the one rule gives about 510 centres (2,500 pairs) for skip-gram and 1024
+for CBOW on en-mix, and smaller steps for small or very skewed
+vocabularies, which would otherwise blow up. Nothing else (no per-row
+scaling of summed updates) is done against large-step effects.
 """
 
 from __future__ import annotations
@@ -85,12 +87,14 @@ from ..sampling import alias_table, keep_probabilities, noise_distribution
 from ..training import TrainConfig, TrainResult, TrainStats, check_training_arrays
 from .torch_model import Batch, sgns_step_
 
-# Centre words per SGD step (see "Batch size and quality" above).
+# Centre words per SGD step at most (see "Batch size and quality" above).
 DEFAULT_BATCH_SIZE = 1024
 # Cap on the expected noise updates summed into the most frequent noise word's
-# row in one step: skip-gram on en-mix (largest noise probability 0.0197) was
-# fine at about 600 (1024 centres) and degraded at about 1200 (2048 centres).
-HOT_ROW_UPDATES = 640
+# row in one step. Skip-gram on en-mix (largest noise probability 0.0197 on
+# its first million tokens): about 300 (512 centres) matched gensim, about
+# 600 (1024 centres) lost 1.6 analogy points, about 1200 (2048) degraded
+# further on a subset. CBOW makes 6 times fewer examples a centre.
+HOT_ROW_UPDATES = 300
 # Corpus tokens per chunk: bounds the per-chunk work arrays (~30 bytes a token).
 DEFAULT_CHUNK_TOKENS = 1 << 22
 

@@ -280,11 +280,6 @@ def parse_train_args(argv: Sequence[str]) -> argparse.Namespace:
         args.threads = available_cpus()
     if args.debug is None:
         args.debug = 2 if _stderr_is_terminal() else 0
-    if args.device is not None and not _device_kwargs(args.device):
-        parser.error(
-            "--device: this version's W2V takes no device; it trains on the CPU "
-            "(numba backend)"
-        )
     return args
 
 
@@ -293,16 +288,6 @@ def _stderr_is_terminal() -> bool:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def _device_kwargs(device: str) -> dict:
-    """How this version's W2V takes a device: its own parameter, or a backend option."""
-    params = W2V().get_params()
-    if "device" in params:
-        return {"device": device}
-    if "backend_options" in params:
-        return {"backend_options": {"device": device}}
-    return {}
 
 
 def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
@@ -325,10 +310,8 @@ def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
         backend=args.backend,
     )
     if args.device is not None:
-        kwargs.update(_device_kwargs(args.device))
+        kwargs["device"] = args.device
     if vocabulary is not None:
-        if "vocabulary" not in W2V().get_params():
-            raise CommandError("-read-vocab needs W2V(vocabulary=...), which this version lacks")
         kwargs["vocabulary"] = vocabulary
     return W2V(**kwargs)
 

@@ -199,6 +199,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         of each epoch to stderr.
     backend : str, default="numba"
         Training backend (see :func:`sklearn_w2v.backends.backend_names`).
+        "torch" trains the same model in batches with PyTorch, on a GPU
+        when there is one (needs ``pip install "sklearn-w2v[torch]"``).
     vocabulary : mapping of str to int, default=None
         Word counts to use instead of counting the corpus (as the C tool's
         ``-read-vocab``): ``min_count`` and ``max_final_vocab`` apply to them,
@@ -251,6 +253,15 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         per sentence and fixed-size buffers. None: the encoded corpus is
         held in memory. (``partial_fit`` batches are always encoded in
         memory.)
+    device : str or None, default=None
+        torch backend: None picks CUDA when available, else the CPU; or
+        "cpu", "cuda", "cuda:1", ... The numba backend accepts only None
+        or "cpu".
+    torch_module : callable or None, default=None
+        torch backend: None uses the built-in hand-written update (fast).
+        Otherwise a ``torch.nn.Module`` class or factory, trained with
+        autograd; see :class:`sklearn_w2v.backends.torch_model.SGNSModule`
+        for the contract.
 
     Attributes
     ----------
@@ -341,6 +352,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "norm": [StrOptions({"l2"}), None],
         "compute_loss": ["boolean"],
         "temp_folder": [None, str, os.PathLike],
+        "device": [None, str],
+        "torch_module": [None, callable],
     }
 
     def __init__(
@@ -376,6 +389,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         norm=None,
         compute_loss=False,
         temp_folder=None,
+        device=None,
+        torch_module=None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -408,6 +423,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.norm = norm
         self.compute_loss = compute_loss
         self.temp_folder = temp_folder
+        self.device = device
+        self.torch_module = torch_module
 
     # -- building blocks -------------------------------------------------
 
@@ -465,6 +482,18 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         result = trainer.train(corpus, counts, config, inp, out)
         check_converged(result.input_vectors, result.output_vectors, self.alpha)
         return result
+
+    def _backend_options(self) -> dict:
+        if self.backend == "torch":
+            return {"device": self.device, "torch_module": self.torch_module}
+        if self.device not in (None, "cpu"):
+            raise ValueError(
+                f"device={self.device!r} needs backend='torch'; "
+                f"the {self.backend} backend runs on the CPU."
+            )
+        if self.torch_module is not None:
+            raise ValueError(f"torch_module needs backend='torch', not {self.backend!r}.")
+        return {}
 
     def _temp_arrays(self):
         """Where ``fit`` puts the encoded corpus: a TempArrays, or nothing (memory)."""
@@ -584,7 +613,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _fit(self, X) -> None:
         config = self._train_config()
-        trainer = get_trainer(self.backend)  # an unavailable backend fails before any work
+        trainer = get_trainer(self.backend, **self._backend_options())  # fails before any work
         if self.temp_folder is not None:
             check_temp_folder(self.temp_folder)
         analyze = self._fit_analyzer()
@@ -663,7 +692,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 f"size {self.wv_.vector_size}; partial_fit cannot change it (call fit)."
             )
         config = self._train_config(call=self._n_training_calls)
-        trainer = get_trainer(self.backend)
+        trainer = get_trainer(self.backend, **self._backend_options())
         analyze = self._fit_analyzer()
         update = update_vocabulary(
             iter_token_lists(X, analyze),
@@ -769,12 +798,22 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         out[missing] = 0.0 if unknown == "zeros" else np.nan
         return out
 
+    def _may_use_cuda(self) -> bool:
+        """Whether fit may train on a GPU (whose summed updates vary in order)."""
+        if self.backend != "torch":
+            return False
+        if self.device is not None:
+            return str(self.device).startswith("cuda")
+        try:
+            import torch
+        except ImportError:
+            return False
+        return torch.cuda.is_available()
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []
-        device = getattr(self, "device", None)  # the torch backend's parameter
-        on_gpu = device is not None and not str(device).startswith("cpu")
-        tags.non_deterministic = self.n_jobs != 1 or on_gpu
+        tags.non_deterministic = self.n_jobs != 1 or self._may_use_cuda()
         return tags

@@ -202,11 +202,13 @@ def test_errors_before_training(corpus_file, tmp_path, capsys):
     assert "line 2: duplicate word 'a'" in capsys.readouterr().err
 
 
-def test_device_without_a_device_backend(capsys):
-    if cli._device_kwargs("cpu"):
-        pytest.skip("this W2V takes a device")
-    assert main(["-train", "f", "--device", "cuda"]) == 2
-    assert "--device" in capsys.readouterr().err
+def test_device_reaches_the_estimator_and_is_checked(corpus_file, tmp_path, capsys):
+    args = parse_train_args(["-train", str(corpus_file[0]), "--backend", "torch", "--device", "cpu"])
+    assert estimator_from_args(args).get_params()["device"] == "cpu"
+    # the numba backend runs on the CPU only: a clear error, no traceback
+    assert main(["-train", str(corpus_file[0]), "-output", str(tmp_path / "v.bin"),
+                 "--device", "cuda"]) == 1
+    assert "device='cuda' needs backend='torch'" in capsys.readouterr().err
 
 
 def test_end_to_end_subprocess(corpus_file, tmp_path):

@@ -190,9 +190,7 @@ def test_tags():
     assert not tags.non_deterministic
     assert W2V(n_jobs=2).__sklearn_tags__().non_deterministic
     assert W2V().__sklearn_tags__().non_deterministic  # None may mean several threads
-    gpu = W2V(n_jobs=1)
-    gpu.device = "cuda"  # the torch backend's parameter, looked up with getattr
-    assert gpu.__sklearn_tags__().non_deterministic
+    assert W2V(n_jobs=1, backend="torch", device="cuda").__sklearn_tags__().non_deterministic
 
 
 @pytest.mark.parametrize("param,value", [

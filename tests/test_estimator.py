@@ -35,7 +35,7 @@ def test_defaults_follow_gensim():
         vector_size=100, window=5, min_count=5, max_vocab_size=None, max_final_vocab=None,
         sample=1e-3, negative=5, ns_exponent=0.75, alpha=0.025, min_alpha=0.0001, sg=0,
         cbow_mean=1, epochs=5, shrink_windows=True, random_state=None, n_jobs=None,
-        verbose=0, backend="numba", vocabulary=None,
+        verbose=0, backend="numba", vocabulary=None, device=None, torch_module=None,
     )
     text_and_pooling = dict(
         lowercase=True, preprocessor=None, tokenizer=None, token_pattern=r"(?u)\b\w+\b",

@@ -14,7 +14,15 @@ from ..training import Trainer
 # name -> (module, class); listed even when the module's dependencies are absent.
 _REGISTRY: dict[str, tuple[str, str]] = {
     "numba": ("sklearn_w2v.backends.numba_trainer", "NumbaTrainer"),
+    "torch": ("sklearn_w2v.backends.torch_trainer", "TorchTrainer"),
 }
+
+# Raised (as ImportError) when the torch backend is asked for without torch.
+TORCH_MISSING = (
+    "The torch backend needs PyTorch, which is not installed. Install torch first "
+    "(see https://pytorch.org/get-started/locally/ for the build that matches your "
+    'CUDA version), then `pip install "sklearn-w2v[torch]"`.'
+)
 
 
 def backend_names() -> list[str]:

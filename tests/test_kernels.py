@@ -300,3 +300,12 @@ def test_epoch_loss_recorded_and_falls(planted, sg):
     quiet = TrainConfig(vector_size=16, epochs=4, sg=sg, seed=3)
     assert "epoch_loss" not in get_trainer("numba").train(
         corpus, vocabulary.counts, quiet, inp, out).stats.extra
+
+
+def test_jobs_are_dealt_in_turn():
+    from sklearn_w2v.backends.numba_trainer import _deal
+
+    jobs = np.array([0, 3, 5, 9, 12, 20], dtype=np.int64)  # 5 jobs
+    shares = _deal(jobs, 2)
+    assert [s.tolist() for s in shares] == [[[0, 3], [5, 9], [12, 20]], [[3, 5], [9, 12]]]
+    assert len(_deal(jobs[:2], 4)) == 1  # never an idle worker without a job

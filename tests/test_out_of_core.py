@@ -8,7 +8,7 @@ import pytest
 from conftest import planted_corpus
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.backends import numba_kernels as nk
-from sklearn_w2v.backends.numba_trainer import _jobs, _spans
+from sklearn_w2v.backends.numba_trainer import _deal, _jobs
 from sklearn_w2v.corpus import (
     encode_documents,
     encode_for_training,
@@ -148,17 +148,17 @@ def test_bad_temp_folder(tmp_path):
 BIG = 2**31 + 3 * 65_536 + 17  # more tokens than an int32 can count
 
 
-def test_spans_and_jobs_beyond_int32():
+def test_jobs_and_shares_beyond_int32():
     lengths = np.array([2**31, 2**31, 5, 2**30, 70_000, 3], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     assert offsets[-1] > 2**32
-    spans = _spans(offsets, 2)
-    assert spans[0][0] == 0 and spans[-1][1] == len(lengths)
-    assert all(a < b for a, b in spans) and sum(offsets[b] - offsets[a] for a, b in spans) == offsets[-1]
-    for first, last in spans:
-        jobs = _jobs(offsets, first, last)
-        assert jobs[0] == first and jobs[-1] == last and np.all(np.diff(jobs) > 0)
-        assert jobs.dtype == np.int64
+    jobs = _jobs(offsets, 0, len(lengths))
+    assert jobs[0] == 0 and jobs[-1] == len(lengths) and np.all(np.diff(jobs) > 0)
+    assert jobs.dtype == np.int64
+    shares = _deal(jobs, 2)
+    assert all(s.dtype == np.int64 for s in shares)
+    covered = sum(int((offsets[s[:, 1]] - offsets[s[:, 0]]).sum()) for s in shares)
+    assert covered == offsets[-1]
 
 
 def test_kernel_indexes_tokens_beyond_int32(tmp_path):

@@ -231,6 +231,7 @@ def test_command_end_to_end(tmp_path):
 
 
 def test_plot_threads_example_writes_png(tmp_path):
+    pytest.importorskip("matplotlib")  # an optional dependency of the example only
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("plot_threads", os.path.join(ROOT, "examples", "plot_threads.py"))

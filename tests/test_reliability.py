@@ -4,6 +4,7 @@ atomic saves, and thread safety under load."""
 import _thread
 import doctest
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -203,6 +204,16 @@ def test_interrupt_keeps_previous_fitted_state(docs, monkeypatch, method, where)
 
 def test_real_interrupt_stops_threads_promptly(monkeypatch):
     """``interrupt_main`` during a multi-threaded fit: threads stop, state is kept."""
+    # A process started in the background by a non-interactive shell ignores
+    # SIGINT, and then interrupt_main does nothing: install Python's handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _interrupt_during_fit(monkeypatch)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _interrupt_during_fit(monkeypatch):
     docs = planted_corpus(n_groups=4, group_size=8, n_docs=200, doc_len=10)[0]
     model = W2V(**{**FAST, "n_jobs": 2}).fit(docs)
     before = snapshot(model)

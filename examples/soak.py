@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -23,17 +22,18 @@ import time
 import numpy as np
 
 from sklearn_w2v import W2V
+from sklearn_w2v.bench.memory import RSSProbe, rusage_peak_bytes
 from sklearn_w2v.persistence import load, load_keyed_vectors, save, save_keyed_vectors
 from sklearn_w2v.word2vec_format import read_vectors, write_vectors
 
 
+_probe = RSSProbe()
+
+
 def rss_mb() -> float:
-    """Current resident memory, from /proc (Linux) or the peak from getrusage elsewhere."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    """Current resident memory (Linux /proc), or the peak from getrusage elsewhere."""
+    now = _probe.current_bytes()
+    return (now if now is not None else rusage_peak_bytes()) / 1e6
 
 
 def corpus(seed: int, n_docs: int = 2000, n_words: int = 500) -> list[list[str]]:

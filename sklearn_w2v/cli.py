@@ -52,7 +52,7 @@ import numpy as np
 from . import __version__
 from .backends import backend_names
 from .estimator import W2V, available_cpus
-from .evaluation import score_analogies, score_word_pairs
+from .evaluation import datapath, score_analogies, score_word_pairs
 from .line_corpus import LineCorpus
 from .word2vec_format import (
     Word2VecFormatError,
@@ -83,24 +83,23 @@ class CommandError(Exception):
 # ---------------------------------------------------------------- argument types
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+def _int_at_least(minimum: int, what: str):
+    """An argparse type: an integer >= ``minimum``, described as ``what`` in errors."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
+        return value
+
+    return parse
 
 
-def _nonnegative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
-    return value
+_positive_int = _int_at_least(1, "a positive integer")
+_nonnegative_int = _int_at_least(0, "an integer >= 0")
 
 
 def _nonnegative_float(text: str) -> float:
@@ -420,12 +419,6 @@ def run_train(argv: Sequence[str]) -> int:
 # ---------------------------------------------------------------- evaluate
 
 
-def _gensim_data(name: str) -> str:
-    from gensim.test.utils import datapath
-
-    return datapath(name)
-
-
 def _add_vectors_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("vectors", metavar="VECTORS", help="word2vec vectors file (text or binary, .gz ok)")
     parser.add_argument("--binary", type=_binary_choice, default=None, metavar="auto|0|1",
@@ -469,10 +462,10 @@ def run_evaluate(argv: Sequence[str]) -> int:
     args = evaluate_parser().parse_args(list(argv))
     analogies = args.analogies
     if analogies is None:
-        analogies = _gensim_data("questions-words.txt")
+        analogies = datapath("questions-words.txt")
     elif analogies.lower() == "none":
         analogies = None
-    pairs = args.pairs or [_gensim_data("wordsim353.tsv"), _gensim_data("simlex999.txt")]
+    pairs = args.pairs or [datapath("wordsim353.tsv"), datapath("simlex999.txt")]
     for path in ([analogies] if analogies else []) + list(pairs):
         if not os.path.isfile(path):
             raise CommandError(f"evaluation file not found: {path}")

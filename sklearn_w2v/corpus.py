@@ -65,6 +65,39 @@ class EncodedCorpus:
     def n_sentences(self) -> int:
         return len(self.offsets) - 1
 
+    def sentences(self, first: int, last: int) -> "EncodedCorpus":
+        """Sentences ``first`` to ``last - 1`` as a corpus of their own (views, no copies)."""
+        start, stop = self.offsets[first], self.offsets[last]
+        return EncodedCorpus(self.ids[start:stop], self.offsets[first : last + 1] - start)
+
+    def split(self, n_parts: int) -> list["EncodedCorpus"]:
+        """``n_parts`` consecutive slices of about equal tokens, cut between sentences.
+
+        A slice may be empty (no sentences) when a sentence is longer than
+        the share of tokens a slice should hold.
+        """
+        marks = np.arange(n_parts + 1, dtype=np.int64) * self.n_tokens // n_parts
+        cuts = np.searchsorted(self.offsets, marks, side="left")
+        cuts[-1] = self.n_sentences
+        return [self.sentences(a, b) for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+#: Tokens per piece when a corpus is walked in pieces: bounds transients such
+#: as sparse matrices and pooled vectors (tens of bytes per token).
+PIECE_TOKENS = 1 << 18
+
+
+def corpus_pieces(corpus: EncodedCorpus, max_tokens: int | None = None) -> Iterable[EncodedCorpus]:
+    """Consecutive whole-sentence slices of ``corpus`` of about ``max_tokens`` tokens (views, no copies)."""
+    max_tokens = max_tokens or PIECE_TOKENS
+    if corpus.n_tokens <= max_tokens:
+        yield corpus
+        return
+    marks = np.arange(0, corpus.n_tokens, max_tokens, dtype=np.int64)
+    cuts = np.unique(np.concatenate((np.searchsorted(corpus.offsets, marks), [corpus.n_sentences])))
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        yield corpus.sentences(a, b)
+
 
 def _cut_points(length: int, max_length: int | None) -> Iterable[int]:
     """Sentence lengths a document of ``length`` tokens is cut into."""

@@ -21,19 +21,19 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .backends import backend_names, get_trainer
-from .corpus import EncodedCorpus, encode, encode_documents
+from .corpus import encode, encode_documents
 from .export import to_keyed_vectors
 from .out_of_core import TempArrays, check_temp_folder
 from .pooling import (
     AGGREGATIONS,
-    document_frequencies,
+    DocumentStatistics,
+    document_statistics,
     l2_normalize,
     max_pool,
     remove_direction,
     sif_weights,
     smooth_idf,
     top_direction,
-    uncentered_gram,
     weighted_pool,
 )
 from .text import DEFAULT_TOKEN_PATTERN, build_analyzer, check_documents, iter_token_lists
@@ -112,25 +112,6 @@ def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha
                     f"Training diverged: a {name} vector has norm {norm:.3g} (sane training "
                     f"stays below {DIVERGED_NORM:g}) with alpha={alpha}; use a smaller alpha."
                 )
-
-
-#: Tokens per piece when fit's document statistics walk the corpus: bounds
-#: their sparse-matrix and pooled-vector transients (tens of bytes per token).
-STATISTICS_PIECE_TOKENS = 1 << 18
-
-
-def corpus_pieces(corpus: EncodedCorpus, max_tokens: int | None = None):
-    """Consecutive whole-sentence slices of ``corpus`` of about ``max_tokens`` tokens (views, no copies)."""
-    max_tokens = max_tokens or STATISTICS_PIECE_TOKENS
-    offsets = corpus.offsets
-    if corpus.n_tokens <= max_tokens:
-        yield corpus
-        return
-    marks = np.arange(0, corpus.n_tokens, max_tokens, dtype=np.int64)
-    cuts = np.unique(np.concatenate((np.searchsorted(offsets, marks), [corpus.n_sentences])))
-    for a, b in zip(cuts[:-1], cuts[1:]):
-        start, stop = offsets[a], offsets[b]
-        yield EncodedCorpus(corpus.ids[start:stop], offsets[a : b + 1] - start)
 
 
 def _derived_seed(seed: int, call: int) -> int:
@@ -547,35 +528,19 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _update_document_statistics(self, corpus, n_documents: int, fresh: bool) -> None:
         """idf and SIF statistics; ``partial_fit`` adds the new documents to the old ones."""
-        n_words = len(self.wv_)
-        df = np.zeros(n_words, dtype=np.int64)
-        for piece in corpus_pieces(corpus):  # bounded transients on big corpora
-            df += document_frequencies(piece, n_words)
-        gram_shape = (self.wv_.vector_size, self.wv_.vector_size)
-        if fresh:
-            self._document_frequency = df
-            self._n_documents = 0
-            self._sif_gram = np.zeros(gram_shape)
-        else:
-            grown = np.zeros(n_words, dtype=np.int64)
-            grown[: len(self._document_frequency)] = self._document_frequency
-            self._document_frequency = grown + df
-        # df counts training sentences; taking n as the larger of documents read
-        # and sentences keeps df <= n when documents over 10,000 tokens are cut.
-        self._n_documents += max(n_documents, corpus.n_sentences)
-        self.idf_ = smooth_idf(self._document_frequency, self._n_documents)
         self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))
+        stats = document_statistics(corpus, n_documents, self.wv_.vectors, self.sif_weights_)
+        self._set_document_statistics(stats if fresh else self._document_statistics + stats)
+
+    def _set_document_statistics(self, stats: DocumentStatistics) -> None:
         # The SIF direction is the top eigenvector of the summed second moments
         # of every call's training documents, each taken with the vectors as
         # they were at the end of that call (for a single fit: exactly the
         # first principal direction of the training documents).
-        gram = np.zeros(gram_shape)
-        for piece in corpus_pieces(corpus):
-            gram += uncentered_gram(
-                weighted_pool(piece, self.wv_.vectors, self.sif_weights_, "count")
-            )
-        self._sif_gram = self._sif_gram + gram
-        self.sif_component_ = top_direction(self._sif_gram)
+        self._document_statistics = stats
+        self.idf_ = smooth_idf(stats.document_frequency, stats.n_documents)
+        self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))
+        self.sif_component_ = top_direction(stats.sif_gram)
 
     def _summary(self, n_documents, n_raw_words, corpus, min_count, vocab_line) -> dict:
         if self.verbose:

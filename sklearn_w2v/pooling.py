@@ -19,10 +19,12 @@ The weighted poolings:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 
-from .corpus import EncodedCorpus
+from .corpus import EncodedCorpus, corpus_pieces
 
 AGGREGATIONS = ("mean", "sum", "max", "tfidf", "sif")
 
@@ -164,3 +166,47 @@ def l2_normalize(X: np.ndarray) -> np.ndarray:
     nonzero = norms > 0
     X[nonzero] /= norms[nonzero, None].astype(X.dtype)
     return X
+
+
+@dataclass(frozen=True)
+class DocumentStatistics:
+    """What ``agg="tfidf"`` and ``agg="sif"`` learn from training documents; sums over corpora add up.
+
+    Attributes
+    ----------
+    document_frequency : ndarray of int64, shape (n_words,)
+        Documents containing each word.
+    n_documents : int
+        Documents seen (at least the training sentences, so df <= n).
+    sif_gram : ndarray of float64, shape (vector_size, vector_size)
+        Summed second moments of the SIF-weighted document vectors.
+    """
+
+    document_frequency: np.ndarray
+    n_documents: int
+    sif_gram: np.ndarray
+
+    def __add__(self, other: "DocumentStatistics") -> "DocumentStatistics":
+        df = np.zeros(max(len(self.document_frequency), len(other.document_frequency)), np.int64)
+        df[: len(self.document_frequency)] += self.document_frequency
+        df[: len(other.document_frequency)] += other.document_frequency
+        return DocumentStatistics(df, self.n_documents + other.n_documents,
+                                  self.sif_gram + other.sif_gram)
+
+
+def document_statistics(
+    corpus: EncodedCorpus, n_documents: int, vectors: np.ndarray, sif_w: np.ndarray
+) -> DocumentStatistics:
+    """The :class:`DocumentStatistics` of one training corpus, walked in bounded pieces.
+
+    ``n_documents`` is the number of documents read; the larger of it and
+    the corpus's sentences is kept, so that df <= n also when documents over
+    the sentence limit were cut.
+    """
+    n_words, size = vectors.shape
+    df = np.zeros(n_words, dtype=np.int64)
+    gram = np.zeros((size, size))
+    for piece in corpus_pieces(corpus):
+        df += document_frequencies(piece, n_words)
+        gram += uncentered_gram(weighted_pool(piece, vectors, sif_w, "count"))
+    return DocumentStatistics(df, max(n_documents, corpus.n_sentences), gram)

@@ -191,7 +191,7 @@ def test_kernel_indexes_tokens_beyond_int32(tmp_path):
 
 def test_corpus_pieces_cover_the_corpus_in_bounded_slices():
     from sklearn_w2v.corpus import encode_for_training
-    from sklearn_w2v.estimator import corpus_pieces
+    from sklearn_w2v.corpus import corpus_pieces
 
     corpus = encode_for_training(ragged_docs(), min_count=1)[1]
     for max_tokens in (1, 100, 5000, 10**9):

@@ -175,7 +175,7 @@ def test_interrupt_leaves_fresh_estimator_unfitted(docs, monkeypatch, where):
     else:  # after the weights are stored on the staged copy
         def interrupted(*args):
             raise KeyboardInterrupt
-        monkeypatch.setattr(est, "document_frequencies", interrupted)
+        monkeypatch.setattr(est, "document_statistics", interrupted)
     model = W2V(**FAST)
     with pytest.raises(KeyboardInterrupt):
         model.fit(docs)
@@ -193,7 +193,7 @@ def test_interrupt_keeps_previous_fitted_state(docs, monkeypatch, method, where)
     else:
         def interrupted(*args):
             raise KeyboardInterrupt
-        monkeypatch.setattr(est, "document_frequencies", interrupted)
+        monkeypatch.setattr(est, "document_statistics", interrupted)
     with pytest.raises(KeyboardInterrupt):
         getattr(model, method)(docs + [["brand", "new", "words"]])
     assert_unchanged(model, before)

@@ -171,8 +171,11 @@ def _spellings(name: str) -> list[str]:
 # ---------------------------------------------------------------- training
 
 
-def train_parser() -> argparse.ArgumentParser:
-    """The parser of training command lines (C-tool flags and extras)."""
+def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
+    """The parser of training command lines (C-tool flags and extras).
+
+    ``several_files`` lets ``-train`` take several files (read in order).
+    """
     cpus = available_cpus()
     parser = _Parser(
         prog=PROG,
@@ -183,7 +186,8 @@ def train_parser() -> argparse.ArgumentParser:
             "(--size). Without -output only the vocabulary is built (and saved with "
             "-save-vocab), as the C tool does.\n\n"
             "Sub-commands: 'evaluate' (analogy and similarity scores of a vectors file), "
-            "'neighbours' (nearest words) and 'bench' (benchmarks); see "
+            "'neighbours' (nearest words), 'bench' (benchmarks) and 'distributed' "
+            "(training on the ranks of a torchrun launch); see "
             f"'{PROG} SUBCOMMAND --help'."
         ),
         epilog=(
@@ -196,7 +200,7 @@ def train_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     c = parser.add_argument_group("word2vec C tool flags (same names, meanings and defaults)")
-    c.add_argument(*_spellings("train"), metavar="FILE", dest="train",
+    c.add_argument(*_spellings("train"), metavar="FILE", dest="train", nargs="+" if several_files else None,
                    help="training text: one document per line, whitespace-separated tokens (.gz ok)")
     c.add_argument(*_spellings("output"), metavar="FILE", dest="output",
                    help="write the word vectors (or, with -classes, word classes) here")
@@ -253,14 +257,14 @@ def train_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_train_args(argv: Sequence[str]) -> argparse.Namespace:
+def parse_train_args(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> argparse.Namespace:
     """Parse and complete a training command line.
 
     Resolved here, as the C tool resolves them: ``alpha`` (0.05 for CBOW,
     0.025 for skip-gram, unless given), ``min_alpha``, ``threads`` and
     ``debug``. Raises ``SystemExit(2)`` with a message on bad flags.
     """
-    parser = train_parser()
+    parser = parser or train_parser()
     args = parser.parse_args(list(argv))
     if args.hs != 0:
         parser.error(
@@ -402,6 +406,12 @@ def run_train(argv: Sequence[str]) -> int:
         f"Trained in {stats['seconds']:.1f}s, {stats['words_per_second']:,.0f} words/s "
         f"on {stats['n_threads']} thread{'s' if stats['n_threads'] != 1 else ''} ({stats['backend']})",
     )
+    write_outputs(args, wv)
+    return 0
+
+
+def write_outputs(args: argparse.Namespace, wv) -> None:
+    """Write what -output, -classes and -save-vocab ask for, from trained vectors."""
     if args.save_vocab:
         write_vocabulary(args.save_vocab, zip(wv.index_to_key, wv.expandos["count"].tolist()))
         _say(args, 1, f"Wrote {len(wv)} words to {args.save_vocab}")
@@ -413,7 +423,6 @@ def run_train(argv: Sequence[str]) -> int:
         write_vectors(args.output, wv.index_to_key, wv.vectors, binary=bool(args.binary))
         layout = "binary" if args.binary else "text"
         _say(args, 1, f"Wrote {len(wv)} vectors of {wv.vector_size} dimensions ({layout}) to {args.output}")
-    return 0
 
 
 # ---------------------------------------------------------------- evaluate
@@ -542,8 +551,18 @@ def run_bench(argv: Sequence[str]) -> int:
 
 # ---------------------------------------------------------------- entry point
 
+def run_distributed(argv: Sequence[str]) -> int:
+    """``sklearn-w2v distributed ...``: the same as ``python -m sklearn_w2v.distributed ...``."""
+    try:
+        from .distributed.cli import main as distributed_main
+    except ImportError as exc:
+        raise CommandError(f"'distributed' needs torch: {exc}") from None
+    return distributed_main(list(argv))
+
+
 _COMMANDS = {
     "train": run_train,
+    "distributed": run_distributed,
     "evaluate": run_evaluate,
     "neighbours": run_neighbours,
     "neighbors": run_neighbours,

@@ -139,7 +139,35 @@ def encode_line_corpus(
         As :func:`sklearn_w2v.corpus.encode_for_training`.
     """
     counter, n_documents = count_byte_tokens(corpus, block_size)
-    vocabulary, final_ids = _vocabulary_of(counter, min_count, max_final_vocab, word_counts)
+    vocabulary = _vocabulary_of(counter, min_count, max_final_vocab, word_counts)
+    encoded = encode_with_counter(
+        corpus, counter, vocabulary, allocate, max_sentence_length, block_size
+    )
+    return vocabulary, encoded, counter.n_read, n_documents
+
+
+def raw_word_counts(counter: ByteTokenCounter) -> tuple[list[str], np.ndarray]:
+    """Every word of pass 1's table with its count, in first-seen order (tokens decoded alike merged)."""
+    word_of, _ = merge_decoded(counter)
+    reps = np.flatnonzero(word_of == np.arange(len(word_of)))
+    totals = np.zeros(len(word_of), dtype=np.int64)
+    np.add.at(totals, word_of, counter.counts)
+    return [t.decode("utf-8", "replace") for t in counter.tokens(reps)], totals[reps]
+
+
+def encode_with_counter(
+    corpus: LineCorpus,
+    counter: ByteTokenCounter,
+    vocabulary: Vocabulary,
+    allocate: IdAllocator = allocate_ids,
+    max_sentence_length: int | None = MAX_SENTENCE_LENGTH,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+) -> EncodedCorpus:
+    """Pass 2 with a vocabulary decided elsewhere (e.g. merged over the shards of a corpus).
+
+    ``counter`` is pass 1's table of this same corpus.
+    """
+    final_ids = _token_ids(counter, vocabulary)
     n_kept = int(counter.counts[final_ids >= 0].sum())
     ids = allocate(n_kept)
     if not (isinstance(ids, np.ndarray) and ids.dtype == np.int32 and ids.shape == (n_kept,)):
@@ -147,7 +175,7 @@ def encode_line_corpus(
     offsets = encode_blocks(
         corpus, counter, final_ids, np.asarray(ids), max_sentence_length, block_size
     )
-    return vocabulary, EncodedCorpus(ids, offsets), counter.n_read, n_documents
+    return EncodedCorpus(ids, offsets)
 
 
 def _vocabulary_of(
@@ -155,23 +183,21 @@ def _vocabulary_of(
     min_count: int,
     max_final_vocab: int | None,
     word_counts: Mapping[str, int] | None,
-) -> tuple[Vocabulary, np.ndarray]:
-    """The vocabulary, and the final id of each token of ``counter`` (-1: skipped)."""
+) -> Vocabulary:
+    """The vocabulary: from the corpus counts, or from fixed ``word_counts``."""
+    if word_counts is not None:
+        return vocabulary_from_counts(word_counts, min_count, max_final_vocab)
+    words, totals = raw_word_counts(counter)
+    ranked, min_kept = rank_words(totals, min_count, max_final_vocab)
+    return Vocabulary([words[i] for i in ranked], totals[ranked], min_kept)
+
+
+def _token_ids(counter: ByteTokenCounter, vocabulary: Vocabulary) -> np.ndarray:
+    """The final id of each token of ``counter`` (-1: not in ``vocabulary``)."""
     word_of, non_ascii_words = merge_decoded(counter)
-    reps = np.flatnonzero(word_of == np.arange(len(word_of)))  # words, first-seen order
     rep_ids = np.full(len(word_of), -1, dtype=np.int32)
-    if word_counts is None:
-        totals = np.zeros(len(word_of), dtype=np.int64)
-        np.add.at(totals, word_of, counter.counts)  # merges tokens decoded alike
-        ranked, min_kept = rank_words(totals[reps], min_count, max_final_vocab)
-        kept = reps[ranked]
-        words = [t.decode("utf-8", "replace") for t in counter.tokens(kept)]
-        vocabulary = Vocabulary(words, totals[kept], min_kept)
-        rep_ids[kept] = np.arange(len(kept), dtype=np.int32)
-    else:
-        vocabulary = vocabulary_from_counts(word_counts, min_count, max_final_vocab)
-        for i, word in enumerate(vocabulary.words):
-            rep = non_ascii_words.get(word) if not word.isascii() else counter.find(word)
-            if rep is not None and rep >= 0:
-                rep_ids[rep] = i
-    return vocabulary, rep_ids[word_of]
+    for i, word in enumerate(vocabulary.words):
+        rep = non_ascii_words.get(word) if not word.isascii() else counter.find(word)
+        if rep is not None and rep >= 0:
+            rep_ids[rep] = i
+    return rep_ids[word_of]

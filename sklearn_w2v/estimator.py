@@ -542,17 +542,17 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))
         self.sif_component_ = top_direction(stats.sif_gram)
 
-    def _summary(self, n_documents, n_raw_words, corpus, min_count, vocab_line) -> dict:
+    def _summary(self, n_documents, n_raw_words, n_corpus_words, min_count, vocab_line) -> dict:
         if self.verbose:
             print(
                 f"[W2V] {n_documents} documents, {n_raw_words} tokens; {vocab_line}; "
-                f"{corpus.n_tokens} tokens to train on",
+                f"{n_corpus_words} tokens to train on",
                 file=sys.stderr,
             )
         return {
             "n_documents": n_documents,
             "n_raw_words": n_raw_words,
-            "n_corpus_words": corpus.n_tokens,
+            "n_corpus_words": n_corpus_words,
             "effective_min_count": min_count,
         }
 
@@ -603,7 +603,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 f"times in {n_raw_words} tokens; lower min_count or pass more text."
             )
         summary = self._summary(
-            n_documents, n_raw_words, corpus, vocabulary.effective_min_count,
+            n_documents, n_raw_words, corpus.n_tokens, vocabulary.effective_min_count,
             f"{len(vocabulary)} words with count >= {vocabulary.effective_min_count}",
         )
         inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
@@ -675,7 +675,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         out = np.concatenate([self.context_vectors_, fresh_out])
         words = list(self.wv_.index_to_key) + update.new_words
         summary = self._summary(
-            update.n_documents, update.n_raw_words, update.corpus, self.min_count,
+            update.n_documents, update.n_raw_words, update.corpus.n_tokens, self.min_count,
             f"{n_new} new words, {len(words)} in all",
         )
         summary["n_new_words"] = n_new

@@ -152,6 +152,12 @@ def check_training_arrays(
                 f"{name} must be a C-contiguous float32 array of shape {shape}, "
                 f"got {arr.dtype} {arr.shape}"
             )
+    check_corpus_and_counts(corpus, counts)
+
+
+def check_corpus_and_counts(corpus: EncodedCorpus, counts: np.ndarray) -> None:
+    """The part of :func:`check_training_arrays` that does not concern the weights."""
+    n_words = len(counts)
     if n_words == 0:
         raise ValueError("cannot train with an empty vocabulary")
     if corpus.n_tokens == 0:

@@ -84,7 +84,9 @@ except ImportError as exc:
 
 from ..corpus import EncodedCorpus
 from ..sampling import alias_table, keep_probabilities, noise_distribution
-from ..training import TrainConfig, TrainResult, TrainStats, check_training_arrays
+from ..training import (
+    TrainConfig, TrainResult, TrainStats, check_corpus_and_counts, check_training_arrays,
+)
 from .torch_model import Batch, sgns_step_
 
 # Centre words per SGD step at most (see "Batch size and quality" above).
@@ -232,7 +234,45 @@ class TorchTrainer:
                 torch.set_num_threads(threads_before)
 
     # ------------------------------------------------------------- internals
+    def train_tensors(self, corpus: EncodedCorpus, counts: np.ndarray, config: TrainConfig,
+                      input_weight: "torch.Tensor", output_weight: "torch.Tensor") -> TrainStats:
+        """Train weights held as torch tensors, in place; for callers that keep them on the device.
+
+        The tensors are float32, contiguous, of shape ``(len(counts),
+        config.vector_size)``, on this trainer's device or in host memory
+        (then only rows are copied to the device per step). Distributed
+        training uses this to keep GPU weights where the collectives need them.
+        """
+        shape = (len(counts), config.vector_size)
+        for name, t in (("input_weight", input_weight), ("output_weight", output_weight)):
+            if not (isinstance(t, torch.Tensor) and tuple(t.shape) == shape
+                    and t.dtype == torch.float32 and t.is_contiguous()):
+                raise ValueError(f"{name} must be a contiguous float32 tensor of shape {shape}")
+            if t.device != self.device and t.device.type != "cpu":
+                raise ValueError(f"{name} is on {t.device}, the trainer on {self.device}")
+        check_corpus_and_counts(corpus, counts)
+        host_weights = input_weight.device != self.device
+        return self._train_tensors(corpus, counts, config, input_weight, output_weight, host_weights)
+
     def _train(self, corpus, counts, config, input_vectors, output_vectors):
+        # On CPU (or with host weights) the tensors share memory with the
+        # NumPy arrays: training is in place.
+        w_in, w_out = torch.from_numpy(input_vectors), torch.from_numpy(output_vectors)
+        host_weights = not self._keep_weights_on_device(input_vectors)
+        if not host_weights:
+            w_in, w_out = w_in.to(self.device), w_out.to(self.device)
+        try:
+            stats = self._train_tensors(corpus, counts, config, w_in, w_out, host_weights)
+        finally:
+            # Also on KeyboardInterrupt: the caller's arrays get the weights as
+            # they stand after the last whole step.
+            if w_in.data_ptr() != torch.from_numpy(input_vectors).data_ptr():
+                input_vectors[...] = w_in.cpu().numpy()
+            if w_out.data_ptr() != torch.from_numpy(output_vectors).data_ptr():
+                output_vectors[...] = w_out.cpu().numpy()
+        return TrainResult(input_vectors, output_vectors, stats)
+
+    def _train_tensors(self, corpus, counts, config, w_in, w_out, host_weights) -> TrainStats:
         start = time.perf_counter()
         dev = self.device
         cuda = dev.type == "cuda"
@@ -240,13 +280,6 @@ class TorchTrainer:
             torch.cuda.reset_peak_memory_stats(dev)
         gen = torch.Generator(device=dev)
         gen.manual_seed(int(config.seed))
-
-        # On CPU (or with host weights) the tensors share memory with the
-        # NumPy arrays: training is in place.
-        host_weights = not self._keep_weights_on_device(input_vectors)
-        w_in, w_out = torch.from_numpy(input_vectors), torch.from_numpy(output_vectors)
-        if not host_weights:
-            w_in, w_out = w_in.to(dev), w_out.to(dev)
         model = step = None
         if self.torch_module is None:
             step = host_rows_step_ if host_weights else sgns_step_
@@ -300,17 +333,13 @@ class TorchTrainer:
             interrupted = True
             raise
         finally:
-            # Also on KeyboardInterrupt: the caller's arrays get the weights as
-            # they stand after the last whole step (the weights are only ever
-            # changed by whole tensor ops, which an interrupt does not split).
+            # Also on KeyboardInterrupt: the weights stand as after the last
+            # whole step (they are only ever changed by whole tensor ops,
+            # which an interrupt does not split).
             if model is not None and (finished or interrupted):
                 self._export(model, len(counts), config, w_in, w_out)
             if cuda:
                 torch.cuda.synchronize(dev)
-            if w_in.data_ptr() != torch.from_numpy(input_vectors).data_ptr():
-                input_vectors[...] = w_in.cpu().numpy()
-            if w_out.data_ptr() != torch.from_numpy(output_vectors).data_ptr():
-                output_vectors[...] = w_out.cpu().numpy()
 
         seconds = time.perf_counter() - start
         progress.finish(seconds)
@@ -326,9 +355,8 @@ class TorchTrainer:
             extra["epoch_loss"] = epoch_loss
         if cuda:
             extra["cuda_max_memory_allocated"] = int(torch.cuda.max_memory_allocated(dev))
-        stats = TrainStats(seconds=seconds, words=total_words, effective_words=int(effective),
-                           extra=extra)
-        return TrainResult(input_vectors, output_vectors, stats)
+        return TrainStats(seconds=seconds, words=total_words, effective_words=int(effective),
+                          extra=extra)
 
     def _keep_weights_on_device(self, input_vectors) -> bool:
         if self.weights_on_device is not None:

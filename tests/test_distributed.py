@@ -1,0 +1,196 @@
+"""Distributed training: real processes over gloo on 127.0.0.1 (no other network)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from conftest import group_purity, planted_corpus  # noqa: E402
+from sklearn_w2v import W2V, LineCorpus, load  # noqa: E402
+from sklearn_w2v.word2vec_format import read_vectors, read_vocabulary  # noqa: E402
+
+WORKER = os.path.join(os.path.dirname(__file__), "distributed_worker.py")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(commands, timeout=120, world_size=None):
+    """Start one process per command as ranks 0.. of a group on 127.0.0.1; wait for all.
+
+    Returns (return codes, stderr texts, seconds until the last one ended).
+    """
+    world_size = world_size or len(commands)
+    port = str(free_port())
+    procs = []
+    start = time.monotonic()
+    for rank, command in enumerate(commands):
+        env = dict(os.environ, MASTER_ADDR="127.0.0.1", MASTER_PORT=port, RANK=str(rank),
+                   WORLD_SIZE=str(world_size), LOCAL_RANK=str(rank),
+                   LOCAL_WORLD_SIZE=str(world_size), PYTHONUNBUFFERED="1")
+        if os.path.exists("/sys/class/net/lo"):
+            env["GLOO_SOCKET_IFNAME"] = "lo"  # loopback only
+        procs.append(subprocess.Popen([sys.executable, *command], env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    errors = []
+    try:
+        for p in procs:
+            _, err = p.communicate(timeout=max(1.0, timeout - (time.monotonic() - start)))
+            errors.append(err)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    return [p.returncode for p in procs], errors, time.monotonic() - start
+
+
+@pytest.fixture(scope="module")
+def planted_file(tmp_path_factory):
+    docs, groups = planted_corpus(n_docs=1200)
+    path = tmp_path_factory.mktemp("planted") / "planted.txt"
+    path.write_text("".join(" ".join(d) + "\n" for d in docs))
+    return str(path), groups
+
+
+def run_workers(mode, out_dir, corpus, n=2, timeout=120, **options):
+    args = [f"{k}={v}" for k, v in options.items()]
+    return launch([[WORKER, mode, str(out_dir), corpus, *args] for _ in range(n)], timeout)
+
+
+def load_rank(out_dir, rank):
+    arrays = dict(np.load(out_dir / f"rank{rank}.npz"))
+    with open(out_dir / f"rank{rank}.json") as f:
+        arrays.update(json.load(f))
+    return arrays
+
+
+@pytest.mark.parametrize("backend", ["numba", "torch"])
+def test_two_ranks_agree_match_single_process_vocabulary_and_recover_the_groups(
+        planted_file, tmp_path, backend):
+    corpus, groups = planted_file
+    codes, errors, _ = run_workers("fit", tmp_path, corpus, backend=backend)
+    assert codes == [0, 0], errors
+    r0, r1 = load_rank(tmp_path, 0), load_rank(tmp_path, 1)
+    # Bit-identical weights and statistics on both ranks.
+    for key in ("vectors", "context", "counts", "idf", "sif"):
+        assert np.array_equal(r0[key], r1[key]), key
+    assert r0["words"] == r1["words"]
+    # The vocabulary one process reading the whole file builds.
+    single = W2V(min_count=2, vector_size=16, epochs=1, n_jobs=1, random_state=0).fit(
+        LineCorpus(corpus))
+    assert r0["words"] == single.wv_.index_to_key
+    assert r0["counts"].tolist() == single.wv_.expandos["count"].tolist()
+    assert np.allclose(r0["idf"], single.idf_)
+    stats = r0["stats"]
+    assert stats["world_size"] == 2 and stats["n_syncs"] % 5 == 0 and stats["n_syncs"] >= 10
+    assert stats["n_corpus_words"] == single.training_stats_["n_corpus_words"]
+    # Trained: the planted groups are recovered (an untrained model scores about 0.2).
+    model = W2V(min_count=2, vector_size=16, epochs=1, n_jobs=1, random_state=0).fit(
+        LineCorpus(corpus))
+    model.wv_.vectors[:] = r0["vectors"]
+    assert group_purity(model.wv_, groups) > 0.9
+
+
+def test_untrained_vectors_fail_the_planted_check(planted_file):
+    """The control: the purity check of the test above can fail."""
+    corpus, groups = planted_file
+    model = W2V(min_count=2, vector_size=16, epochs=1, n_jobs=1, random_state=0).fit(
+        LineCorpus(corpus))
+    model.wv_.vectors[:] = np.random.default_rng(0).standard_normal(model.wv_.vectors.shape)
+    assert group_purity(model.wv_, groups) < 0.5
+
+
+@pytest.mark.parametrize("combine", ["sum", "mean"])
+def test_touched_row_sync_equals_full_sync_with_fewer_bytes(tmp_path, combine):
+    codes, errors, _ = run_workers("sync", tmp_path, "-", combine=combine)
+    assert codes == [0, 0], errors
+    r0, r1 = dict(np.load(tmp_path / "rank0.npz")), dict(np.load(tmp_path / "rank1.npz"))
+    for key in ("touched0", "touched1", "all0", "all1"):
+        assert np.array_equal(r0[key], r1[key]), key
+    assert np.allclose(r0["touched0"], r0["all0"]) and np.allclose(r0["touched1"], r0["all1"])
+    assert r0["touched_bytes"] < r0["all_bytes"]
+    # Against a direct computation of the combined updates.
+    import torch
+    start = torch.arange(60, dtype=torch.float32).reshape(20, 3) / 7
+    updates = []
+    for rank in (0, 1):
+        w = start.clone()
+        gen = torch.Generator().manual_seed(rank)
+        changed = torch.randperm(20, generator=gen)[: 20 // 3]
+        w[changed] += torch.randn(len(changed), 3, generator=gen)
+        updates.append((w - start).numpy())
+    total = updates[0] + updates[1]
+    expected = start.numpy() + (total if combine == "sum" else total / 2)
+    np.testing.assert_allclose(r0["all0"], expected, rtol=1e-6, atol=1e-6)
+
+
+def test_a_rank_that_dies_ends_the_others_with_a_clear_error(planted_file, tmp_path):
+    corpus, _ = planted_file
+    codes, errors, seconds = run_workers("fit", tmp_path, corpus, die_at_round=2, timeout=90)
+    assert codes[1] == 17
+    assert codes[0] == 3, errors[0]
+    assert "DistributedError" in errors[0] and "peer" in errors[0]
+    assert seconds < 60
+    assert not (tmp_path / "rank0.npz").exists()
+
+
+def test_a_peer_that_never_joins_ends_the_run_after_the_timeout(tmp_path):
+    start = time.monotonic()
+    codes, errors, _ = launch([[WORKER, "fit", str(tmp_path), "-", "timeout=3"]], timeout=60,
+                              world_size=2)
+    assert codes == [3], errors
+    assert "did not all join" in errors[0]
+    assert time.monotonic() - start < 40
+
+
+def test_ranks_with_different_parameters_refuse_to_train(planted_file, tmp_path):
+    corpus, _ = planted_file
+    codes, errors, _ = run_workers("fit", tmp_path, corpus, other_window_on_rank1=1)
+    assert codes == [3, 3], errors
+    assert all("window=4 vs 3" in e for e in errors), errors
+
+
+def test_command_line_writes_the_outputs_once_in_the_usual_formats(planted_file, tmp_path):
+    corpus, groups = planted_file
+    out = tmp_path / "vectors.bin"
+    command = ["-m", "sklearn_w2v.distributed", "-train", corpus, "-output", str(out),
+               "-binary", "1", "-size", "16", "-window", "3", "-min-count", "2", "-cbow", "0",
+               "-threads", "1", "--seed", "1", "--sync-words", "5000", "-save-vocab",
+               str(tmp_path / "vocab.txt"), "--save-model", str(tmp_path / "model.joblib"),
+               "--timeout", "60"]
+    codes, errors, _ = launch([command, command])
+    assert codes == [0, 0], errors
+    wv = read_vectors(str(out))
+    model = load(tmp_path / "model.joblib")
+    assert wv.index_to_key == model.wv_.index_to_key
+    assert np.array_equal(wv.vectors, model.wv_.vectors)
+    assert list(read_vocabulary(str(tmp_path / "vocab.txt"))) == wv.index_to_key
+    assert group_purity(model.wv_, groups) > 0.9
+    docs = [line.split() for line in open(corpus)][:5]
+    assert model.transform(docs).shape == (5, 16)
+    assert sorted(os.listdir(tmp_path)) == ["model.joblib", "vocab.txt", "vectors.bin"]
+
+
+def test_command_line_refuses_bad_flags_before_joining(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "sklearn_w2v.distributed", "-train", "x.txt"],
+                            capture_output=True, text=True, timeout=60,
+                            env=dict(os.environ, RANK="0", WORLD_SIZE="2"))
+    assert result.returncode == 2
+    assert "-output FILE is required" in result.stderr
+
+
+def test_fit_distributed_needs_a_process_group():
+    from sklearn_w2v.distributed import DistributedError, fit_distributed
+
+    with pytest.raises(DistributedError, match="no process group"):
+        fit_distributed(W2V(), None)

@@ -119,7 +119,7 @@ def seek_line_start(f, pos: int, read_size: int = SKIP_READ_SIZE) -> int:
 
 
 def _range_chunks(f, pos: int, stop: int | None, block_size: int) -> Iterator[bytes]:
-    """The raw bytes of the lines beginning in ``[pos, stop)``; ``f`` is at ``pos``, a line start."""
+    """The raw bytes of the lines beginning in ``[pos, stop)``; ``f`` is at line start ``pos``."""
     if stop is None:
         while data := f.read(block_size):
             yield data

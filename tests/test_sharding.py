@@ -62,7 +62,8 @@ def test_segments_hold_the_lines_beginning_in_their_range(tmp_path_factory, data
     longest = max((len(line) for _, line in reference), default=0)
     read = []
     for start, stop in ranges:
-        expected = [line for pos, line in reference if start <= pos and (stop is None or pos < stop)]
+        expected = [line for pos, line in reference
+                    if start <= pos and (stop is None or pos < stop)]
         corpus = LineCorpus(Segment(path, start, stop))
         assert list(corpus) == [tokens(line) for line in expected]
         blocks = list(corpus.iter_blocks(block_size))

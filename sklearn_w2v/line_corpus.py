@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import numbers
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 PathLike = str | os.PathLike
 
@@ -12,6 +14,75 @@ PathLike = str | os.PathLike
 # small enough that the ~50 bytes of Python objects per token of a block stay
 # a small transient next to the encoded corpus.
 DEFAULT_BLOCK_SIZE = 1 << 20  # 1 MiB of text
+
+# Reads made while looking for the end of a line cut by a segment's start.
+SKIP_READ_SIZE = 1 << 16
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The lines of a text file whose first byte lies in ``[start, stop)``.
+
+    A line is the bytes up to and including its ``b"\\n"`` (the file's last
+    line may lack it). A cut inside a line gives the whole line to the segment
+    holding its first byte; a cut right after a ``b"\\n"`` is exact. So
+    segments ``[0, c1)``, ``[c1, c2)``, ..., ``[ck, None)`` of one file hold
+    each of its lines exactly once, in order, whatever the cut points.
+    Reading a segment seeks to it; the file is never read from its beginning.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A text file; stored as ``str``. ``.gz`` files cannot seek, so they
+        only make whole-file segments (``start=0``, ``stop=None``).
+    start : int, default=0
+        Byte offset of the first byte a line may begin at.
+    stop : int or None, default=None
+        Lines beginning at or after this byte offset are left out (the last
+        line kept may run past it); ``None`` is the end of the file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "t.txt")
+    >>> with open(path, "wb") as f:
+    ...     _ = f.write(b"a b\\nc d\\ne\\n")   # lines begin at bytes 0, 4, 8
+    >>> [b"".join(LineCorpus(s).iter_blocks()) for s in (Segment(path, 0, 5), Segment(path, 5))]
+    [b'a b\\nc d\\n', b'e\\n']
+    >>> list(LineCorpus(Segment(path, 4, 5)))
+    [['c', 'd']]
+    """
+
+    path: str
+    start: int = 0
+    stop: int | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.path, (str, os.PathLike)):
+            raise TypeError(f"Segment path must be a str or path-like, got {self.path!r}.")
+        object.__setattr__(self, "path", os.fspath(self.path))
+        for name in ("start", "stop"):
+            value = getattr(self, name)
+            if value is None and name == "stop":
+                continue
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"Segment {name} must be an integer, got {value!r}.")
+            object.__setattr__(self, name, int(value))
+        if self.start < 0:
+            raise ValueError(f"Segment start must be >= 0, got {self.start}.")
+        if self.stop is not None and self.stop < self.start:
+            raise ValueError(f"Segment stop ({self.stop}) must be >= start ({self.start}).")
+        if self.path.endswith(".gz") and not self.whole_file:
+            raise ValueError(
+                f"A gzip file cannot seek, so its segment must be the whole file "
+                f"(start=0, stop=None); got start={self.start}, stop={self.stop} "
+                f"for {self.path!r}."
+            )
+
+    @property
+    def whole_file(self) -> bool:
+        """Whether the segment is the whole file."""
+        return self.start == 0 and self.stop is None
 
 
 def _open_binary(path: PathLike):
@@ -22,21 +93,91 @@ def _open_binary(path: PathLike):
     return open(path, "rb")
 
 
-def _file_blocks(path: str, block_size: int) -> Iterator[bytes]:
-    """The blocks of :meth:`LineCorpus.iter_blocks` for one file."""
-    with _open_binary(path) as f:
-        pending: list[bytes] = []  # the start of a line cut by the previous read
+def seek_line_start(f, pos: int, read_size: int = SKIP_READ_SIZE) -> int:
+    """Move the seekable binary file ``f`` to the first line beginning at or after ``pos``.
+
+    Returns that offset (the file's size if no line begins there). A line
+    begins at ``pos`` if ``pos`` is 0 or the byte before it is ``b"\\n"``;
+    otherwise the rest of the line cut by ``pos`` is skipped, in reads that
+    grow from 1 KiB to ``read_size`` bytes.
+    """
+    if pos == 0:
+        f.seek(0)
+        return 0
+    f.seek(pos - 1)
+    pos -= 1
+    size = min(read_size, 1024)  # most lines are short: start small, then double
+    while data := f.read(size):
+        newline = data.find(b"\n")
+        if newline >= 0:
+            pos += newline + 1
+            f.seek(pos)
+            return pos
+        pos += len(data)
+        size = min(2 * size, read_size)
+    return pos
+
+
+def _range_chunks(f, pos: int, stop: int | None, block_size: int) -> Iterator[bytes]:
+    """The raw bytes of the lines beginning in ``[pos, stop)``; ``f`` is at line start ``pos``."""
+    if stop is None:
         while data := f.read(block_size):
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:  # no line ends here: keep reading
-                pending.append(data)
-                continue
-            head = data if cut == len(data) else data[:cut]
-            yield b"".join((*pending, head)) if pending else head
-            pending = [data[cut:]] if cut < len(data) else []
-        if pending:  # a last line without its newline
-            pending.append(b"\n")
-            yield b"".join(pending)
+            yield data
+        return
+    last = b"\n"  # the byte before pos, as far as finishing a line goes
+    while pos < stop:
+        data = f.read(min(block_size, stop - pos))
+        if not data:
+            return
+        yield data
+        pos += len(data)
+        last = data[-1:]
+    if last == b"\n":  # the cut at stop falls between two lines
+        return
+    while data := f.read(block_size):  # finish the line holding byte stop - 1
+        newline = data.find(b"\n")
+        if newline >= 0:
+            yield data[: newline + 1]
+            return
+        yield data
+
+
+def _line_blocks(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Regroup raw chunks into blocks of whole lines, each ending in ``b"\\n"``."""
+    pending: list[bytes] = []  # the start of a line cut by the previous chunk
+    for data in chunks:
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:  # no line ends here: keep reading
+            pending.append(data)
+            continue
+        head = data if cut == len(data) else data[:cut]
+        yield b"".join((*pending, head)) if pending else head
+        pending = [data[cut:]] if cut < len(data) else []
+    if pending:  # a last line without its newline
+        pending.append(b"\n")
+        yield b"".join(pending)
+
+
+def _segment_blocks(segment: Segment, block_size: int) -> Iterator[bytes]:
+    """The blocks of :meth:`LineCorpus.iter_blocks` for one segment."""
+    with _open_binary(segment.path) as f:
+        pos = seek_line_start(f, segment.start, block_size)
+        yield from _line_blocks(_range_chunks(f, pos, segment.stop, block_size))
+
+
+def _segment_lines(segment: Segment) -> Iterator[bytes]:
+    """The raw lines of one segment."""
+    with _open_binary(segment.path) as f:
+        pos = seek_line_start(f, segment.start)
+        stop = segment.stop
+        if stop is None:
+            yield from f
+            return
+        for line in f:
+            if pos >= stop:
+                return
+            yield line
+            pos += len(line)
 
 
 class LineCorpus:
@@ -56,8 +197,17 @@ class LineCorpus:
 
     Parameters
     ----------
-    paths : path or sequence of paths
-        Text files, read in the given order.
+    paths : path, Segment, or sequence of paths and Segments
+        Text files, read in the given order; a :class:`Segment` stands for
+        the lines of a byte range of a file (e.g. one rank's shard, see
+        :func:`sklearn_w2v.sharding.shard_files`), a path for the whole file.
+
+    Attributes
+    ----------
+    segments : list of Segment
+        What is read, in order; a path given is a whole-file segment.
+    paths : list of str
+        The file of each segment (the files given, when no segment is).
 
     Examples
     --------
@@ -65,23 +215,26 @@ class LineCorpus:
     >>> corpus = LineCorpus(datapath("lee_background.cor"))
     >>> next(iter(corpus))[:4]
     ['Hundreds', 'of', 'people', 'have']
+    >>> half = LineCorpus(Segment(datapath("lee_background.cor"), 0, 100_000))
+    >>> sum(1 for _ in half)
+    89
     """
 
-    def __init__(self, paths: PathLike | Sequence[PathLike]):
-        if isinstance(paths, (str, os.PathLike)):
+    def __init__(self, paths: PathLike | Segment | Sequence[PathLike | Segment]):
+        if isinstance(paths, (str, os.PathLike, Segment)):
             paths = [paths]
-        self.paths = [os.fspath(p) for p in paths]
-        if not self.paths:
+        self.segments = [p if isinstance(p, Segment) else Segment(p) for p in paths]
+        self.paths = [s.path for s in self.segments]
+        if not self.segments:
             raise ValueError("LineCorpus needs at least one file.")
-        for path in self.paths:
+        for path in dict.fromkeys(self.paths):
             if not os.path.isfile(path):
                 raise FileNotFoundError(f"Corpus file not found: {path!r}")
 
     def __iter__(self) -> Iterator[list[str]]:
-        for path in self.paths:
-            with _open_binary(path) as f:
-                for line in f:
-                    yield [t.decode("utf-8", "replace") for t in line.split()]
+        for segment in self.segments:
+            for line in _segment_lines(segment):
+                yield [t.decode("utf-8", "replace") for t in line.split()]
 
     def iter_blocks(self, block_size: int = DEFAULT_BLOCK_SIZE) -> Iterator[bytes]:
         """Yield the raw text of the files in blocks of whole lines.
@@ -89,8 +242,8 @@ class LineCorpus:
         Every block holds one or more complete lines and ends with ``b"\\n"``
         (one is added after a file's last line if it lacks it), so
         ``block.count(b"\\n")`` is its number of documents and a block never
-        spans two files. A block is about ``block_size`` bytes, more when a
-        single line is longer.
+        spans two segments (or files). A block is about ``block_size`` bytes,
+        more when a single line is longer.
 
         Examples
         --------
@@ -102,8 +255,9 @@ class LineCorpus:
         """
         if block_size < 1:
             raise ValueError(f"block_size must be positive, got {block_size}.")
-        for path in self.paths:
-            yield from _file_blocks(path, block_size)
+        for segment in self.segments:
+            yield from _segment_blocks(segment, block_size)
 
     def __repr__(self) -> str:
-        return f"LineCorpus({self.paths!r})"
+        items = [s.path if s.whole_file else s for s in self.segments]
+        return f"LineCorpus({items!r})"

@@ -4,8 +4,9 @@
 """
 
 from .estimator import W2V
-from .line_corpus import LineCorpus
+from .line_corpus import LineCorpus, Segment
+from .sharding import shard_files
 
 __version__ = "0.1.0"
 
-__all__ = ["LineCorpus", "W2V", "__version__"]
+__all__ = ["LineCorpus", "Segment", "W2V", "__version__", "shard_files"]

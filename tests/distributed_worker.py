@@ -42,7 +42,7 @@ def fit(out_dir, corpus, options):
 
 def sync_check(out_dir, combine):
     """Random updates of random rows: touched-row and all-row synchronisation must agree."""
-    rank, size = dist.get_rank(), dist.get_world_size()
+    rank = dist.get_rank()
     start = torch.arange(60, dtype=torch.float32).reshape(20, 3) / 7
     results = {}
     for rows in ("touched", "all"):

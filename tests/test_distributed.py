@@ -13,7 +13,8 @@ import pytest
 pytest.importorskip("torch")
 
 from conftest import group_purity, planted_corpus  # noqa: E402
-from sklearn_w2v import W2V, LineCorpus, load  # noqa: E402
+from sklearn_w2v import W2V, LineCorpus  # noqa: E402
+from sklearn_w2v.persistence import load  # noqa: E402
 from sklearn_w2v.word2vec_format import read_vectors, read_vocabulary  # noqa: E402
 
 WORKER = os.path.join(os.path.dirname(__file__), "distributed_worker.py")
@@ -178,7 +179,7 @@ def test_command_line_writes_the_outputs_once_in_the_usual_formats(planted_file,
     assert group_purity(model.wv_, groups) > 0.9
     docs = [line.split() for line in open(corpus)][:5]
     assert model.transform(docs).shape == (5, 16)
-    assert sorted(os.listdir(tmp_path)) == ["model.joblib", "vocab.txt", "vectors.bin"]
+    assert sorted(os.listdir(tmp_path)) == ["model.joblib", "vectors.bin", "vocab.txt"]
 
 
 def test_command_line_refuses_bad_flags_before_joining(tmp_path):

@@ -9,6 +9,7 @@ MODULES = [
     "sklearn_w2v.estimator", "sklearn_w2v.text", "sklearn_w2v.vocabulary",
     "sklearn_w2v.sampling", "sklearn_w2v.export", "sklearn_w2v.line_corpus",
     "sklearn_w2v.byte_tokens", "sklearn_w2v.word2vec_format", "sklearn_w2v.vocabulary_update",
+    "sklearn_w2v.sharding",
 ]
 
 

@@ -1,6 +1,5 @@
 """Segments of line files and byte-range shards: every line read exactly once, in order."""
 
-import doctest
 import gzip
 import io
 import os
@@ -10,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sklearn_w2v import W2V, LineCorpus
-from sklearn_w2v import line_corpus, sharding
+from sklearn_w2v import line_corpus
 from sklearn_w2v.corpus_file import encode_line_corpus
 from sklearn_w2v.line_corpus import Segment
 from sklearn_w2v.sharding import shard_files
@@ -236,8 +235,3 @@ def test_two_pass_encoding_over_shards_equals_whole_files(tmp_path, block_size):
         assert sharded[1].offsets.tolist() == whole[1].offsets.tolist()
         assert sharded[2:] == whole[2:]
 
-
-def test_docstring_examples():
-    for module in (line_corpus, sharding):
-        result = doctest.testmod(module)
-        assert result.attempted > 0 and result.failed == 0

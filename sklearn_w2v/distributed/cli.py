@@ -133,7 +133,9 @@ def _train(args) -> int:
              f"Trained in {stats['seconds']:.1f}s, {stats['words_per_second']:,.0f} words/s on "
              f"{stats['world_size']} ranks x {stats['n_threads']} threads ({stats['backend']}); "
              f"{stats['n_syncs']} synchronisations took {stats['sync_seconds']:.1f}s and "
-             f"{stats['bytes_reduced_per_epoch'] / 1e6:,.1f} MB per epoch per rank")
+             f"{stats['bytes_reduced_per_epoch'] / 1e6:,.1f} MB per epoch per rank; "
+             f"{stats['touched_rows_per_sync']:,.0f} of the {2 * len(model.wv_):,} rows touched "
+             "per synchronisation")
         write_outputs(args, model.wv_)
         if args.save_model:
             save(model.set_params(verbose=args.debug >= 2 and 1 or 0), args.save_model)

@@ -44,9 +44,10 @@ from .group import DistributedError, agree, collective, rank_and_size
 from .sync import COMBINE, ROWS, WeightSync
 from .vocabulary import merged_vocabulary
 
-#: Corpus words each rank trains between two synchronisations, by default
-#: (see the README's "Training on several processes" for the measurements).
-DEFAULT_SYNC_WORDS = 1_000_000
+#: Corpus words each rank trains between two synchronisations, by default.
+#: Measured on en-mix with 2 ranks (README, "Training on several machines"):
+#: 250k keeps single-process quality, 1M lost 0.035 WordSim353.
+DEFAULT_SYNC_WORDS = 250_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,11 +92,13 @@ def fit_distributed(
     corpus : LineCorpus or None
         This rank's shard (see :func:`sklearn_w2v.sharding.shard_files`);
         None for a rank without lines (it still takes part).
-    sync_words : int, default=1_000_000
+    sync_words : int, default=250_000
         Corpus words of the largest shard between two synchronisations.
-    combine : {"sum", "mean"}, default="sum"
+        The staleness a rank sees grows with ``world_size * sync_words``.
+    combine : {"sum", "mean", "touched-mean"}, default="sum"
         How the ranks' updates are combined (see
-        :mod:`sklearn_w2v.distributed.sync`).
+        :mod:`sklearn_w2v.distributed.sync`); "sum" keeps the quality of
+        single-process training where the others lose (README).
     rows : {"touched", "all"}, default="touched"
         Which rows are all-reduced; the result is the same, the bytes not.
     on_round : callable, optional

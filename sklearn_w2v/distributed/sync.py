@@ -7,17 +7,28 @@ all-reduce, added to the reference, and the result becomes every rank's
 weights. Starting from equal weights, all ranks then hold bit-identical
 weights after every synchronisation.
 
-``combine="sum"`` adds the ranks' updates, as if one process had made them
-all (with some staleness between synchronisations): each word's vector
-moves as much as in single-process training. ``combine="mean"`` averages
-them (model averaging): every rank's step counts 1/K, a smaller effective
-learning rate. The default is chosen by measurement (see the README).
+``combine`` says how the summed updates are applied:
+
+* ``"sum"``: as they are, as if one process had made them all (with the
+  staleness of the rounds): each word's vector moves as much as in
+  single-process training, and frequent words, moved by every rank in the
+  same direction, overshoot;
+* ``"mean"``: divided by the number of ranks (model averaging): every
+  rank's step counts 1/K, so rare words, seen by one rank, learn K times
+  slower;
+* ``"touched-mean"``: each row divided by the number of ranks that changed
+  it: a row only one rank saw keeps that rank's whole update, a row all
+  ranks moved gets their mean. The flags all-reduce then sums (counts)
+  instead of taking the maximum.
+
+The default is chosen by measurement (see the README).
 
 ``rows="touched"`` all-reduces only the rows that some rank changed: first
 a byte per row (a max all-reduce of "changed" flags), then the changed
-rows. A row no rank touched has a zero update everywhere, so the result is
-exactly that of ``rows="all"``, which all-reduces both whole matrices;
-only the bytes on the wire differ.
+rows (or, when more than :data:`DENSE_SHARE` of all rows changed, the whole
+matrices). A row no rank touched has a zero update everywhere, so the
+result is exactly that of ``rows="all"``, which all-reduces the whole
+matrices; only the bytes on the wire differ.
 """
 
 from __future__ import annotations
@@ -30,8 +41,12 @@ import torch.distributed as dist
 
 from .group import collective
 
-COMBINE = ("sum", "mean")
+COMBINE = ("sum", "mean", "touched-mean")
 ROWS = ("touched", "all")
+
+#: Above this share of touched rows, whole matrices are all-reduced instead
+#: (same result; indexing the rows would cost more than the bytes it saves).
+DENSE_SHARE = 0.5
 
 # Rows compared per step when finding the changed ones: bounds the boolean
 # temporary to a few MB whatever the vocabulary.
@@ -75,60 +90,75 @@ class WeightSync:
         self.bytes_reduced = 0
         self.seconds = 0.0
         self.n_syncs = 0
-        self.touched_rows = 0  # summed over synchronisations
+        self.touched_rows = 0  # rows some rank changed, summed over synchronisations
 
     def __call__(self) -> None:
         """Synchronise now (a collective: every rank must call it)."""
         start = time.perf_counter()
         with collective("synchronising the weights"):
-            if self.rows == "all":
-                self._sync_all()
+            touching = None
+            if self.rows == "touched" or self.combine == "touched-mean":
+                touching = self._touching_ranks()
+            n_rows = sum(len(w) for w in self.weights)
+            n_touched = n_rows if touching is None else int((touching > 0).sum())
+            self.touched_rows += n_touched
+            if self.rows == "all" or n_touched > DENSE_SHARE * n_rows:
+                self._sync_all(touching)  # indexing rows would cost more than it saves
             else:
-                self._sync_touched()
+                self._sync_rows(touching)
         self.seconds += time.perf_counter() - start
         self.n_syncs += 1
 
-    def _scale(self, update: torch.Tensor) -> torch.Tensor:
+    def _touching_ranks(self) -> torch.Tensor:
+        """For each row of the stacked matrices: how many ranks changed it (or, for sum/mean, whether any did)."""
+        counting = self.combine == "touched-mean"
+        dtype = torch.int32 if counting and dist.get_world_size() > 255 else torch.uint8
+        flags = torch.cat([self._changed_rows(w, ref, dtype) for w, ref in zip(self.weights, self.reference)])
+        dist.all_reduce(flags, op=dist.ReduceOp.SUM if counting else dist.ReduceOp.MAX)
+        self.bytes_reduced += flags.numel() * flags.element_size()
+        return flags
+
+    def _combine(self, update: torch.Tensor, touching: torch.Tensor | None) -> torch.Tensor:
+        """Turn the sum of the ranks' updates (rows matching ``touching``) into the update to apply."""
         if self.combine == "mean":
             update /= dist.get_world_size()
+        elif self.combine == "touched-mean":
+            update /= touching.clamp(min=1).to(update.dtype).unsqueeze(1)
         return update
 
-    def _sync_all(self) -> None:
+    def _sync_all(self, touching: torch.Tensor | None) -> None:
+        first = 0
         for w, ref in zip(self.weights, self.reference):
-            update = w - ref
-            dist.all_reduce(update)
-            ref += self._scale(update)
+            w -= ref  # w holds this rank's update, then all ranks' (no temporary)
+            dist.all_reduce(w)
+            ref += self._combine(w, None if touching is None else touching[first : first + len(w)])
             w.copy_(ref)
-            self.bytes_reduced += update.numel() * update.element_size()
-            self.touched_rows += len(w)
+            self.bytes_reduced += w.numel() * w.element_size()
+            first += len(w)
 
-    def _sync_touched(self) -> None:
-        flags = torch.cat([self._changed_rows(w, ref) for w, ref in zip(self.weights, self.reference)])
-        dist.all_reduce(flags, op=dist.ReduceOp.MAX)
-        self.bytes_reduced += flags.numel()
-        rows = flags.nonzero().squeeze(1)
-        self.touched_rows += len(rows)
+    def _sync_rows(self, touching: torch.Tensor) -> None:
+        rows = touching.nonzero().squeeze(1)
         if len(rows) == 0:
             return
-        # One all-reduce for all matrices: rows of the stacked matrices.
-        parts, start = [], 0
-        for w, ref in zip(self.weights, self.reference):
-            mine = rows[(rows >= start) & (rows < start + len(w))] - start
-            parts.append(mine)
-            start += len(w)
-        update = torch.cat([w[r] - ref[r] for w, ref, r in zip(self.weights, self.reference, parts)])
+        # One all-reduce for all matrices: their touched rows, stacked.
+        parts, first = [], 0
+        for w in self.weights:
+            parts.append(rows[(rows >= first) & (rows < first + len(w))] - first)
+            first += len(w)
+        update = torch.cat([w.index_select(0, r) - ref.index_select(0, r)
+                            for w, ref, r in zip(self.weights, self.reference, parts)])
         dist.all_reduce(update)
         self.bytes_reduced += update.numel() * update.element_size()
-        self._scale(update)
+        self._combine(update, touching[rows])
         at = 0
         for w, ref, r in zip(self.weights, self.reference, parts):
-            ref[r] += update[at : at + len(r)]
-            w[r] = ref[r]
+            ref.index_add_(0, r, update[at : at + len(r)])
+            w.index_copy_(0, r, ref.index_select(0, r))
             at += len(r)
 
     @staticmethod
-    def _changed_rows(w: torch.Tensor, ref: torch.Tensor) -> torch.Tensor:
-        flags = torch.empty(len(w), dtype=torch.uint8, device=w.device)
+    def _changed_rows(w: torch.Tensor, ref: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+        flags = torch.empty(len(w), dtype=dtype, device=w.device)
         for a in range(0, len(w), _COMPARE_ROWS):
             b = min(a + _COMPARE_ROWS, len(w))
             flags[a:b] = (w[a:b] != ref[a:b]).any(dim=1)

@@ -50,12 +50,19 @@ def distributed_parser() -> argparse.ArgumentParser:
         f"'{PROG}' command; -threads defaults to the machine's cores shared among its ranks."
     )
     parser.set_defaults(threads=_SHARE_CORES)
+    parser.epilog = (
+        f"example: {parser.prog} -train a.txt b.txt.gz -output vectors.bin -binary 1 -cbow 0\n"
+        "         torchrun --nnodes 2 --nproc-per-node 8 --rdzv-backend c10d --rdzv-endpoint "
+        "HOST:29400 -m sklearn_w2v.distributed --backend torch -train corpus.txt -output v.bin"
+    )
     d = parser.add_argument_group("distributed")
     d.add_argument("--sync-words", type=_int_at_least(1, "--sync-words"), default=DEFAULT_SYNC_WORDS,
                    metavar="N", help="corpus words each rank trains between synchronisations "
                    f"(default {DEFAULT_SYNC_WORDS:,})")
     d.add_argument("--combine", choices=COMBINE, default="sum",
-                   help="add the ranks' updates (sum) or average them (mean); default sum")
+                   help="how the ranks' updates combine: added (sum, the default: keeps single-process "
+                   "quality), averaged (mean), or each row averaged over the ranks that changed "
+                   "it (touched-mean); see sklearn_w2v.distributed.sync")
     d.add_argument("--sync-rows", choices=ROWS, default="touched", dest="rows",
                    help="all-reduce only the rows some rank changed, or all rows; same result, "
                    "other traffic (default touched)")
@@ -65,7 +72,7 @@ def distributed_parser() -> argparse.ArgumentParser:
                    help="how long a rank waits for its peers, to join or in any collective, "
                    f"before failing (default {DEFAULT_TIMEOUT:g})")
     d.add_argument("--save-model", metavar="FILE", dest="save_model",
-                   help="also save the fitted W2V estimator (sklearn_w2v.load reads it)")
+                   help="also save the fitted W2V estimator (sklearn_w2v.persistence.load reads it)")
     return parser
 
 

@@ -167,13 +167,15 @@ def test_ranks_with_different_parameters_refuse_to_train(planted_file, tmp_path)
 def test_command_line_writes_the_outputs_once_in_the_usual_formats(planted_file, tmp_path):
     corpus, groups = planted_file
     out = tmp_path / "vectors.bin"
-    command = ["-m", "sklearn_w2v.distributed", "-train", corpus, "-output", str(out),
+    command = ["-m", "sklearn_w2v.distributed", "-train", corpus, "-output", str(out), "-debug", "2",
                "-binary", "1", "-size", "16", "-window", "3", "-min-count", "2", "-cbow", "0",
                "-threads", "1", "--seed", "1", "--sync-words", "5000", "-save-vocab",
                str(tmp_path / "vocab.txt"), "--save-model", str(tmp_path / "model.joblib"),
                "--timeout", "60"]
     codes, errors, _ = launch([command, command])
     assert codes == [0, 0], errors
+    assert "[W2V distributed] epoch 5 round" in errors[0] and "Wrote" in errors[0]
+    assert "[W2V distributed]" not in errors[1] and "Wrote" not in errors[1]  # rank 0 reports
     wv = read_vectors(str(out))
     model = load(tmp_path / "model.joblib")
     assert wv.index_to_key == model.wv_.index_to_key
@@ -198,3 +200,77 @@ def test_fit_distributed_needs_a_process_group():
 
     with pytest.raises(DistributedError, match="no process group"):
         fit_distributed(W2V(), None)
+
+
+def test_sklearn_w2v_distributed_is_the_same_command():
+    from sklearn_w2v.cli import main
+
+    assert main(["distributed", "--help"]) == 0
+    assert main(["distributed", "-train", "x.txt"]) == 2  # no -output
+
+
+# -- a one-rank group in this process: fast checks of fit_distributed's own logic
+
+@pytest.fixture
+def one_rank_group():
+    import torch.distributed as dist
+
+    dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
+    try:
+        yield
+    finally:
+        dist.destroy_process_group()
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"sync_words": 0}, ValueError), ({"sync_words": 1.5}, ValueError),
+    ({"combine": "median"}, ValueError), ({"rows": "some"}, ValueError),
+])
+def test_fit_distributed_refuses_bad_options(one_rank_group, planted_file, kwargs, error):
+    from sklearn_w2v.distributed import fit_distributed
+
+    with pytest.raises(error, match=next(iter(kwargs))):
+        fit_distributed(W2V(), LineCorpus(planted_file[0]), **kwargs)
+
+
+def test_fit_distributed_refuses_bad_corpus_and_parameters(one_rank_group, planted_file):
+    from sklearn_w2v.distributed import fit_distributed
+
+    with pytest.raises(TypeError, match="LineCorpus"):
+        fit_distributed(W2V(), [["a", "b"]])
+    with pytest.raises(ValueError, match="max_vocab_size"):
+        fit_distributed(W2V(max_vocab_size=100), LineCorpus(planted_file[0]))
+    with pytest.raises(ValueError, match="window"):
+        fit_distributed(W2V(window=0), LineCorpus(planted_file[0]))
+    with pytest.raises(ValueError, match="No word occurs"):
+        fit_distributed(W2V(), None)
+
+
+def test_one_rank_gives_a_complete_w2v(one_rank_group, planted_file):
+    from sklearn_w2v.distributed import fit_distributed
+
+    corpus, groups = planted_file
+    params = dict(min_count=2, vector_size=16, window=3, epochs=3, n_jobs=1, random_state=0,
+                  compute_loss=True, agg="sif")
+    model = fit_distributed(W2V(**params), LineCorpus(corpus), sync_words=3000)
+    single = W2V(**params).fit(LineCorpus(corpus))
+    assert model.wv_.index_to_key == single.wv_.index_to_key
+    assert np.array_equal(model.idf_, single.idf_)
+    assert model.epoch_loss_.shape == (3,) and np.all(model.epoch_loss_ > 0)
+    stats = model.training_stats_
+    assert stats["n_syncs"] == 3 * -(-stats["n_corpus_words"] // 3000)  # rounds of 3000 words
+    assert group_purity(model.wv_, groups) > 0.9
+    docs = [line.split() for line in open(corpus)][:4]
+    assert model.transform(docs).shape == (4, 16)
+    grown = model.partial_fit([["brand", "new", "brand", "new"]] * 3)
+    assert "brand" in grown.wv_.key_to_index
+
+
+def test_fixed_vocabulary_skips_the_merge(one_rank_group, planted_file):
+    from sklearn_w2v.distributed import fit_distributed
+
+    counts = {"g0w0": 10, "g0w1": 9, "g1w0": 8}
+    model = fit_distributed(W2V(vocabulary=counts, min_count=1, vector_size=8, n_jobs=1),
+                            LineCorpus(planted_file[0]))
+    assert model.wv_.index_to_key == ["g0w0", "g0w1", "g1w0"]
+    assert model.wv_.expandos["count"].tolist() == [10, 9, 8]

@@ -153,40 +153,13 @@ def fit_distributed(
     config = dataclasses.replace(config, seed=_broadcast_int(config.seed, device))
 
     start = time.perf_counter()
-    counter = None
-    try:
-        if corpus is not None:
-            counter, n_documents = count_byte_tokens(corpus)
-            words, counts = raw_word_counts(counter)
-        else:
-            n_documents, words, counts = 0, [], np.zeros(0, dtype=np.int64)
-    except (OSError, ValueError) as exc:
-        error = exc
-    agree(error, "counting the words of the shards")
-    vocabulary = _shared_vocabulary(model, words, counts)
-    del words, counts
-    if len(vocabulary) == 0:
-        raise ValueError(f"No word occurs at least min_count={vocabulary.effective_min_count} "
-                         "times in the corpus of all ranks; lower min_count or pass more text.")
-    try:
-        local = (encode_with_counter(corpus, counter, vocabulary) if counter is not None
-                 else EncodedCorpus(np.zeros(0, np.int32), np.zeros(1, np.int64)))
-    except (OSError, RuntimeError, ValueError) as exc:
-        error = exc
-    agree(error, "encoding the shards")
-    n_raw = counter.n_read if counter is not None else 0
-    del counter
-    totals = _all_sum(np.array([local.n_tokens, n_raw, n_documents], np.int64), device)
-    n_tokens, n_raw_words, n_documents_all = (int(x) for x in totals)
-    if n_tokens == 0:
-        raise ValueError("The shards of all ranks hold no word of the vocabulary.")
-    n_rounds = int(_all_max(np.array([-(-local.n_tokens // sync_words)], np.int64), device)[0])
-    n_rounds = max(n_rounds, 1)
+    shard = _read_shard(model, corpus, device)
+    n_rounds = int(_all_max(np.array([-(-shard.local.n_tokens // sync_words)], np.int64), device)[0])
     prepared = time.perf_counter() - start
 
-    inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
-    run = _Run(trainer, vocabulary.counts, config, inp, out, device, combine, rows)
-    run.train(local.split(n_rounds), rank, on_round)
+    inp, out = initial_vectors(len(shard.vocabulary), config.vector_size, config.seed)
+    run = _Run(trainer, shard.vocabulary.counts, config, inp, out, device, combine, rows)
+    run.train(shard.local.split(max(n_rounds, 1)), rank, on_round)
     inp, out = run.result()
     if not _same_everywhere(inp, out):
         warnings.warn("The ranks' weights differed after the last synchronisation; rank 0's "
@@ -194,22 +167,7 @@ def fit_distributed(
         inp, out = _broadcast_arrays((inp, out), device)
     check_converged(inp, out, config.alpha)
 
-    stats = TrainStats(
-        seconds=run.seconds,
-        words=n_tokens * config.epochs,
-        effective_words=int(_all_sum(np.array([run.effective_words], np.int64), device)[0]),
-        extra={"n_threads": config.n_threads},
-    )
-    if config.compute_loss:
-        stats.extra["epoch_loss"] = _all_sum(np.asarray(run.epoch_loss), device).tolist()
-    summary = {
-        "n_documents": n_documents_all,
-        "n_raw_words": n_raw_words,
-        "n_corpus_words": n_tokens,
-        "effective_min_count": vocabulary.effective_min_count,
-    }
-    model._store(vocabulary.words, vocabulary.counts, TrainResult(inp, out, stats),
-                 trainer, config, summary)
+    _store_fitted(model, shard, run, trainer, config, inp, out, device)
     model.training_stats_.update(
         world_size=size,
         prepare_seconds=prepared,
@@ -221,9 +179,72 @@ def fit_distributed(
         combine=combine,
         rows=rows,
     )
-    model._set_document_statistics(_shared_document_statistics(local, n_documents, model, device))
-    model._n_training_calls = 1
     return model
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class _Shard:
+    """This rank's encoded shard, the shared vocabulary, and the totals over all ranks."""
+
+    vocabulary: Vocabulary
+    local: EncodedCorpus
+    n_documents: int  # this rank's
+    n_tokens_all: int
+    n_raw_words_all: int
+    n_documents_all: int
+
+
+def _read_shard(model: W2V, corpus: LineCorpus | None, device) -> _Shard:
+    """Count the shard, merge the vocabulary over all ranks, encode the shard (collective)."""
+    error = counter = None
+    n_documents, words, counts = 0, [], np.zeros(0, dtype=np.int64)
+    try:
+        if corpus is not None:
+            counter, n_documents = count_byte_tokens(corpus)
+            words, counts = raw_word_counts(counter)
+    except (OSError, ValueError) as exc:
+        error = exc
+    agree(error, "counting the words of the shards")
+    vocabulary = _shared_vocabulary(model, words, counts)
+    del words, counts
+    if len(vocabulary) == 0:
+        raise ValueError(f"No word occurs at least min_count={vocabulary.effective_min_count} "
+                         "times in the corpus of all ranks; lower min_count or pass more text.")
+    local = EncodedCorpus(np.zeros(0, np.int32), np.zeros(1, np.int64))
+    try:
+        if counter is not None:
+            local = encode_with_counter(corpus, counter, vocabulary)
+    except (OSError, RuntimeError, ValueError) as exc:
+        error = exc
+    agree(error, "encoding the shards")
+    n_raw = counter.n_read if counter is not None else 0
+    totals = _all_sum(np.array([local.n_tokens, n_raw, n_documents], np.int64), device)
+    if totals[0] == 0:
+        raise ValueError("The shards of all ranks hold no word of the vocabulary.")
+    return _Shard(vocabulary, local, n_documents, *(int(x) for x in totals))
+
+
+def _store_fitted(model: W2V, shard: _Shard, run: "_Run", trainer, config, inp, out, device) -> None:
+    """Set the fitted attributes ``W2V.fit`` sets, from the totals and statistics of all ranks."""
+    stats = TrainStats(
+        seconds=run.seconds,
+        words=shard.n_tokens_all * config.epochs,
+        effective_words=int(_all_sum(np.array([run.effective_words], np.int64), device)[0]),
+        extra={"n_threads": config.n_threads},
+    )
+    if config.compute_loss:
+        stats.extra["epoch_loss"] = _all_sum(np.asarray(run.epoch_loss), device).tolist()
+    summary = {
+        "n_documents": shard.n_documents_all,
+        "n_raw_words": shard.n_raw_words_all,
+        "n_corpus_words": shard.n_tokens_all,
+        "effective_min_count": shard.vocabulary.effective_min_count,
+    }
+    model._store(shard.vocabulary.words, shard.vocabulary.counts, TrainResult(inp, out, stats),
+                 trainer, config, summary)
+    model._set_document_statistics(
+        _shared_document_statistics(shard.local, shard.n_documents, model, device))
+    model._n_training_calls = 1
 
 
 class _Run:
@@ -320,6 +341,9 @@ def _setup(model: W2V, world_size: int):
     return config, trainer, device
 
 
+_PER_RANK_PARAMETERS = ("verbose", "n_jobs")
+
+
 def _fingerprint(value) -> str:
     if callable(value):
         return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
@@ -327,8 +351,13 @@ def _fingerprint(value) -> str:
 
 
 def _check_same_parameters(model: W2V) -> None:
-    """All ranks must train with the same parameters (a rank started with other flags is an error)."""
-    mine = {k: _fingerprint(v) for k, v in model.get_params(deep=False).items()}
+    """All ranks must train with the same parameters (a rank started with other flags is an error).
+
+    ``verbose`` and ``n_jobs`` may differ: they concern each rank's own
+    output and cores, not what is learned.
+    """
+    mine = {k: _fingerprint(v) for k, v in model.get_params(deep=False).items()
+            if k not in _PER_RANK_PARAMETERS}
     _, size = rank_and_size()
     everyone: list = [None] * size
     with collective("comparing the parameters"):

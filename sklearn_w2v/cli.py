@@ -555,8 +555,12 @@ def run_distributed(argv: Sequence[str]) -> int:
     """``sklearn-w2v distributed ...``: the same as ``python -m sklearn_w2v.distributed ...``."""
     try:
         from .distributed.cli import main as distributed_main
-    except ImportError as exc:
-        raise CommandError(f"'distributed' needs torch: {exc}") from None
+    except ModuleNotFoundError as exc:
+        if exc.name != "torch":
+            raise
+        from .backends import TORCH_MISSING
+
+        raise CommandError(f"'distributed' needs PyTorch. {TORCH_MISSING}") from None
     return distributed_main(list(argv))
 
 

@@ -2,6 +2,13 @@
 
 import sys
 
-from .cli import main
+try:
+    from .cli import main
+except ModuleNotFoundError as exc:
+    if exc.name != "torch":
+        raise
+    from . import TORCH_MISSING
+
+    sys.exit(f"sklearn-w2v distributed: error: distributed training needs PyTorch. {TORCH_MISSING}")
 
 sys.exit(main())

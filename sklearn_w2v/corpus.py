@@ -88,15 +88,9 @@ PIECE_TOKENS = 1 << 18
 
 
 def corpus_pieces(corpus: EncodedCorpus, max_tokens: int | None = None) -> Iterable[EncodedCorpus]:
-    """Consecutive whole-sentence slices of ``corpus`` of about ``max_tokens`` tokens (views, no copies)."""
-    max_tokens = max_tokens or PIECE_TOKENS
-    if corpus.n_tokens <= max_tokens:
-        yield corpus
-        return
-    marks = np.arange(0, corpus.n_tokens, max_tokens, dtype=np.int64)
-    cuts = np.unique(np.concatenate((np.searchsorted(corpus.offsets, marks), [corpus.n_sentences])))
-    for a, b in zip(cuts[:-1], cuts[1:]):
-        yield corpus.sentences(a, b)
+    """Consecutive non-empty slices of ``corpus`` of at most about ``max_tokens`` tokens (views, no copies)."""
+    n_parts = max(1, -(-corpus.n_tokens // (max_tokens or PIECE_TOKENS)))
+    return (piece for piece in corpus.split(n_parts) if piece.n_sentences)
 
 
 def _cut_points(length: int, max_length: int | None) -> Iterable[int]:

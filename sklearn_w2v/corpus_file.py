@@ -139,20 +139,28 @@ def encode_line_corpus(
         As :func:`sklearn_w2v.corpus.encode_for_training`.
     """
     counter, n_documents = count_byte_tokens(corpus, block_size)
-    vocabulary = _vocabulary_of(counter, min_count, max_final_vocab, word_counts)
-    encoded = encode_with_counter(
-        corpus, counter, vocabulary, allocate, max_sentence_length, block_size
-    )
+    if word_counts is None:
+        vocabulary, final_ids = _counted_vocabulary(counter, min_count, max_final_vocab)
+    else:
+        vocabulary = vocabulary_from_counts(word_counts, min_count, max_final_vocab)
+        final_ids = _token_ids(counter, vocabulary)
+    encoded = _encode(corpus, counter, final_ids, allocate, max_sentence_length, block_size)
     return vocabulary, encoded, counter.n_read, n_documents
+
+
+def _word_totals(counter: ByteTokenCounter) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``word_of`` (see :func:`merge_decoded`), the words' representative tokens in first-seen order, their counts."""
+    word_of, _ = merge_decoded(counter)
+    reps = np.flatnonzero(word_of == np.arange(len(word_of)))
+    totals = np.zeros(len(word_of), dtype=np.int64)
+    np.add.at(totals, word_of, counter.counts)  # merges tokens decoded alike
+    return word_of, reps, totals[reps]
 
 
 def raw_word_counts(counter: ByteTokenCounter) -> tuple[list[str], np.ndarray]:
     """Every word of pass 1's table with its count, in first-seen order (tokens decoded alike merged)."""
-    word_of, _ = merge_decoded(counter)
-    reps = np.flatnonzero(word_of == np.arange(len(word_of)))
-    totals = np.zeros(len(word_of), dtype=np.int64)
-    np.add.at(totals, word_of, counter.counts)
-    return [t.decode("utf-8", "replace") for t in counter.tokens(reps)], totals[reps]
+    _, reps, totals = _word_totals(counter)
+    return [t.decode("utf-8", "replace") for t in counter.tokens(reps)], totals
 
 
 def encode_with_counter(
@@ -168,6 +176,10 @@ def encode_with_counter(
     ``counter`` is pass 1's table of this same corpus.
     """
     final_ids = _token_ids(counter, vocabulary)
+    return _encode(corpus, counter, final_ids, allocate, max_sentence_length, block_size)
+
+
+def _encode(corpus, counter, final_ids, allocate, max_sentence_length, block_size) -> EncodedCorpus:
     n_kept = int(counter.counts[final_ids >= 0].sum())
     ids = allocate(n_kept)
     if not (isinstance(ids, np.ndarray) and ids.dtype == np.int32 and ids.shape == (n_kept,)):
@@ -178,18 +190,20 @@ def encode_with_counter(
     return EncodedCorpus(ids, offsets)
 
 
-def _vocabulary_of(
-    counter: ByteTokenCounter,
-    min_count: int,
-    max_final_vocab: int | None,
-    word_counts: Mapping[str, int] | None,
-) -> Vocabulary:
-    """The vocabulary: from the corpus counts, or from fixed ``word_counts``."""
-    if word_counts is not None:
-        return vocabulary_from_counts(word_counts, min_count, max_final_vocab)
-    words, totals = raw_word_counts(counter)
+def _counted_vocabulary(
+    counter: ByteTokenCounter, min_count: int, max_final_vocab: int | None
+) -> tuple[Vocabulary, np.ndarray]:
+    """The vocabulary of the counted corpus, and the final id of each token (-1: skipped).
+
+    Only kept words are decoded to str, and the ids map without lookups.
+    """
+    word_of, reps, totals = _word_totals(counter)
     ranked, min_kept = rank_words(totals, min_count, max_final_vocab)
-    return Vocabulary([words[i] for i in ranked], totals[ranked], min_kept)
+    kept = reps[ranked]
+    words = [t.decode("utf-8", "replace") for t in counter.tokens(kept)]
+    rep_ids = np.full(len(word_of), -1, dtype=np.int32)
+    rep_ids[kept] = np.arange(len(kept), dtype=np.int32)
+    return Vocabulary(words, totals[ranked], min_kept), rep_ids[word_of]
 
 
 def _token_ids(counter: ByteTokenCounter, vocabulary: Vocabulary) -> np.ndarray:

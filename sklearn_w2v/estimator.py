@@ -500,6 +500,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """Set the fitted attributes that every training call refreshes."""
         stats = result.stats
         self.wv_ = to_keyed_vectors(words, counts, result.input_vectors)
+        self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))
         self.context_vectors_ = result.output_vectors
         loss = stats.extra.get("epoch_loss")
         if config.compute_loss and loss is None:
@@ -528,7 +529,6 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _update_document_statistics(self, corpus, n_documents: int, fresh: bool) -> None:
         """idf and SIF statistics; ``partial_fit`` adds the new documents to the old ones."""
-        self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))
         stats = document_statistics(corpus, n_documents, self.wv_.vectors, self.sif_weights_)
         self._set_document_statistics(stats if fresh else self._document_statistics + stats)
 
@@ -539,7 +539,6 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         # first principal direction of the training documents).
         self._document_statistics = stats
         self.idf_ = smooth_idf(stats.document_frequency, stats.n_documents)
-        self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))
         self.sif_component_ = top_direction(stats.sif_gram)
 
     def _summary(self, n_documents, n_raw_words, n_corpus_words, min_count, vocab_line) -> dict:

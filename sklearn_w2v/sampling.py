@@ -72,3 +72,26 @@ def alias_table(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # Whatever is left holds probability 1 up to rounding.
     threshold = np.round(np.clip(keep, 0.0, 1.0) * 2.0**32).astype(np.uint64)
     return threshold, alias
+
+
+class LastTables:
+    """The tables ``build(counts, *settings)`` made last, reused while counts and settings stay the same.
+
+    Training one corpus in rounds (distributed training) calls a trainer
+    again and again with the same counts; building the alias table each
+    time would cost about 45 ms per round for 50k words, 0.9 s for 1M.
+    Comparing the counts is O(n_words) and much cheaper.
+    """
+
+    def __init__(self, build):
+        self._build = build
+        self._settings = None
+        self._counts: np.ndarray | None = None
+        self._tables = None
+
+    def get(self, counts: np.ndarray, *settings):
+        if (self._counts is None or settings != self._settings
+                or not np.array_equal(self._counts, counts)):
+            self._tables = self._build(counts, *settings)
+            self._settings, self._counts = settings, np.array(counts, copy=True)
+        return self._tables

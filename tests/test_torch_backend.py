@@ -146,7 +146,7 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
     config = TrainConfig(window=2, sample=0, shrink_windows=False, sg=True, negative=2)
     counts = np.ones(7, dtype=np.int64)
     gen = torch.Generator().manual_seed(0)
-    tables = tt._Tables(counts, config, torch.device("cpu"))
+    tables = tt._Tables(counts, config.sample, config.ns_exponent, config.window, torch.device("cpu"))
     chunk = tt._Chunk(torch.from_numpy(corpus.ids), torch.from_numpy(np.diff(corpus.offsets)),
                       tables, config, gen)
     batch = chunk.batch(0, 100, 0.01, tables, gen)
@@ -164,7 +164,8 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
 def test_cbow_batch_windows_shrink_within_reach():
     corpus = tiny_corpus([list(range(10))])
     config = TrainConfig(window=3, sample=0, sg=False)
-    tables = tt._Tables(np.ones(10, dtype=np.int64), config, torch.device("cpu"))
+    tables = tt._Tables(np.ones(10, dtype=np.int64), config.sample, config.ns_exponent, config.window,
+                       torch.device("cpu"))
     gen = torch.Generator().manual_seed(1)
     chunk = tt._Chunk(torch.from_numpy(corpus.ids), torch.tensor([10]), tables, config, gen)
     batch = chunk.batch(0, 10, 0.01, tables, gen)
@@ -179,7 +180,7 @@ def test_cbow_batch_windows_shrink_within_reach():
 def test_noise_draws_follow_the_noise_distribution():
     counts = np.array([500, 200, 50, 10, 1], dtype=np.int64)
     config = TrainConfig(ns_exponent=0.75)
-    tables = tt._Tables(counts, config, torch.device("cpu"))
+    tables = tt._Tables(counts, config.sample, config.ns_exponent, config.window, torch.device("cpu"))
     draws = tables.noise((200_000,), torch.Generator().manual_seed(0))
     freq = np.bincount(draws.numpy(), minlength=5) / 200_000
     np.testing.assert_allclose(freq, noise_distribution(counts, 0.75), atol=4e-3)

@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from ..corpus import EncodedCorpus
-from ..sampling import alias_table, keep_thresholds, noise_distribution
+from ..sampling import LastTables, alias_table, keep_thresholds, noise_distribution
 from ..training import TrainConfig, TrainResult, TrainStats, check_training_arrays
 from .numba_kernels import train_sentences, work_buffers
 
@@ -113,6 +113,9 @@ class NumbaTrainer:
     name = "numba"
     report_every = 5.0  # seconds between progress lines when verbose
 
+    def __init__(self):
+        self._tables = LastTables(_sampling_tables)
+
     def train(
         self,
         corpus: EncodedCorpus,
@@ -123,11 +126,8 @@ class NumbaTrainer:
     ) -> TrainResult:
         check_training_arrays(corpus, counts, config, input_vectors, output_vectors)
         start = time.perf_counter()
-        noise_keep, noise_alias = alias_table(noise_distribution(counts, config.ns_exponent))
-        args = (
-            corpus.ids, corpus.offsets, input_vectors, output_vectors,
-            keep_thresholds(counts, config.sample), noise_keep, noise_alias,
-        )
+        args = (corpus.ids, corpus.offsets, input_vectors, output_vectors,
+                *self._tables.get(counts, config.sample, config.ns_exponent))
         # Small corpora get smaller jobs, so that every thread has some.
         job_tokens = max(1, min(JOB_TOKENS, corpus.n_tokens // (4 * config.n_threads)))
         jobs = _jobs(corpus.offsets, 0, corpus.n_sentences, job_tokens)
@@ -179,6 +179,12 @@ class NumbaTrainer:
             for t in threads:
                 t.join()
             raise
+
+
+def _sampling_tables(counts, sample, ns_exponent):
+    """Subsampling thresholds, then the noise alias table (keep, alias), as the kernels take them."""
+    return (keep_thresholds(counts, sample),
+            *alias_table(noise_distribution(counts, ns_exponent)))
 
 
 def _report(done: int, total: int, elapsed: float, worker: _Worker) -> None:

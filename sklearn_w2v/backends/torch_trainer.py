@@ -83,7 +83,7 @@ except ImportError as exc:
     raise ImportError(TORCH_MISSING) from exc
 
 from ..corpus import EncodedCorpus
-from ..sampling import alias_table, keep_probabilities, noise_distribution
+from ..sampling import LastTables, alias_table, keep_probabilities, noise_distribution
 from ..training import (
     TrainConfig, TrainResult, TrainStats, check_corpus_and_counts, check_training_arrays,
 )
@@ -211,6 +211,7 @@ class TorchTrainer:
         self.chunk_tokens = int(chunk_tokens)
         self.corpus_on_device = corpus_on_device
         self.weights_on_device = weights_on_device
+        self._tables = LastTables(_Tables)
 
     # ------------------------------------------------------------------ API
     def train(
@@ -290,7 +291,7 @@ class TorchTrainer:
             model = self._build_module(len(counts), config, w_in, w_out)
             params = [p for p in model.parameters() if p.requires_grad]
 
-        tables = _Tables(counts, config, dev)
+        tables = self._tables.get(counts, config.sample, config.ns_exponent, config.window, dev)
         step_centres = centres_per_step(
             self.batch_size, config, float(noise_distribution(counts, config.ns_exponent).max()))
         ids = torch.from_numpy(corpus.ids)
@@ -441,15 +442,15 @@ def sgd_step_(params, lr: float) -> None:
 class _Tables:
     """Sampling tables on the device."""
 
-    def __init__(self, counts, config, dev):
-        self.subsample = config.sample > 0
-        self.keep = torch.as_tensor(keep_probabilities(counts, config.sample),
+    def __init__(self, counts, sample, ns_exponent, window, dev):
+        self.subsample = sample > 0
+        self.keep = torch.as_tensor(keep_probabilities(counts, sample),
                                     dtype=torch.float32).to(dev)
-        keep, alias = alias_table(noise_distribution(counts, config.ns_exponent))
+        keep, alias = alias_table(noise_distribution(counts, ns_exponent))
         self.noise_keep = torch.from_numpy(keep.astype(np.int64)).to(dev)  # scaled to 2**32
         self.noise_alias = torch.from_numpy(alias.astype(np.int64)).to(dev)
         self.n_words = len(counts)
-        w = config.window
+        w = window
         self.offsets = torch.cat((torch.arange(-w, 0), torch.arange(1, w + 1))).to(dev)
 
     def noise(self, shape, gen) -> torch.Tensor:

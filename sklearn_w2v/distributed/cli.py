@@ -145,7 +145,7 @@ def _train(args) -> int:
              "per synchronisation")
         write_outputs(args, model.wv_)
         if args.save_model:
-            save(model.set_params(verbose=args.debug >= 2 and 1 or 0), args.save_model)
+            save(model, args.save_model)
             _say(args, 1, f"Saved the fitted estimator to {args.save_model}")
     with collective("waiting for rank 0 to write the outputs"):
         dist.barrier()

@@ -37,7 +37,7 @@ from ..corpus import EncodedCorpus
 from ..corpus_file import count_byte_tokens, encode_with_counter, raw_word_counts
 from ..estimator import W2V, available_cpus, check_converged
 from ..line_corpus import LineCorpus
-from ..pooling import DocumentStatistics, document_statistics, sif_weights
+from ..pooling import DocumentStatistics, document_statistics
 from ..training import TrainConfig, TrainResult, TrainStats, initial_vectors
 from ..vocabulary import Vocabulary, check_word_counts, vocabulary_from_counts
 from .group import DistributedError, agree, collective, rank_and_size
@@ -379,8 +379,7 @@ def _shared_vocabulary(model: W2V, words, counts) -> Vocabulary:
 
 
 def _shared_document_statistics(local: EncodedCorpus, n_documents: int, model: W2V, device):
-    sif_w = sif_weights(model.wv_.expandos["count"], float(model.sif_a))
-    mine = document_statistics(local, n_documents, model.wv_.vectors, sif_w)
+    mine = document_statistics(local, n_documents, model.wv_.vectors, model.sif_weights_)
     return DocumentStatistics(
         _all_sum(mine.document_frequency, device),
         int(_all_sum(np.array([mine.n_documents], np.int64), device)[0]),

@@ -18,30 +18,24 @@ tokenizer of :class:`~sklearn_w2v.W2V`.
 from __future__ import annotations
 
 import argparse
-import gzip
+import io
 import math
 import time
 from collections.abc import Sequence
 
-from gensim.test.utils import datapath
-
 from . import W2V, __version__
+from ._files import open_binary
 from .evaluation import evaluate
+from .text import default_corpus
 
 # Words that occur often in the Lee corpus (news about Australia and the world).
 DEFAULT_PROBES = ("government", "police", "australia", "president", "afghanistan")
 N_NEIGHBOURS = 5
 
 
-def default_corpus() -> str:
-    """Path of the Lee background corpus bundled with gensim's test data."""
-    return datapath("lee_background.cor")
-
-
 def read_documents(path: str) -> list[str]:
     """One raw-string document per non-blank line of ``path`` (``.gz`` is decompressed)."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+    with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as f:
         return [line for line in f if line.strip()]
 
 

@@ -1,6 +1,5 @@
 """The benchmark command: option checks, the statistics helpers, and one real run."""
 
-import doctest
 import gzip
 import json
 import os
@@ -10,11 +9,11 @@ import sys
 import pytest
 from gensim.test.utils import datapath
 
+import sklearn_w2v.bench._runner as runner  # its steps are replaced below
 from sklearn_w2v.bench import BenchParams, main, run_benchmark
-from sklearn_w2v.bench import memory, runner, stats
-from sklearn_w2v.bench.params import parse_int_list, parse_name_list
-from sklearn_w2v.bench.runner import prepare_corpus, schedule
-from sklearn_w2v.bench.stats import quality_difference, ratio, spread, summarize
+from sklearn_w2v.bench._params import parse_int_list, parse_name_list
+from sklearn_w2v.bench._runner import prepare_corpus, schedule
+from sklearn_w2v.bench._stats import quality_difference, ratio, spread, summarize
 
 LEE = datapath("lee_background.cor")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -23,12 +22,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def lee_tokens():
     with open(LEE, "rb") as f:
         return sum(len(line.split()) for line in f)
-
-
-@pytest.mark.parametrize("module", [memory, runner, stats])
-def test_docstring_examples(module):
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
 
 
 # --- option validation: clear errors before any work ---------------------------------

@@ -12,11 +12,11 @@ import pytest
 from gensim.models import KeyedVectors
 
 from sklearn_w2v import W2V
-from sklearn_w2v import cli
 from sklearn_w2v.cli import estimator_from_args, main, parse_train_args
+from sklearn_w2v.estimator import available_cpus
 from sklearn_w2v.word2vec_format import read_vectors, read_vocabulary, write_vectors
 
-from conftest import planted_corpus
+from helpers import planted_corpus
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TINY = ["-size", "8", "-iter", "1", "-threads", "1", "-min-count", "1", "--seed", "0"]
@@ -54,7 +54,7 @@ def test_c_tool_defaults_and_mapping():
         100, 5, 1e-3, 5, 5, 5
     )
     assert (args.hs, args.binary, args.cbow, args.classes) == (0, 0, 1, 0)
-    assert args.threads == cli.available_cpus()
+    assert args.threads == available_cpus()
     assert args.min_alpha == pytest.approx(0.05 * 1e-4)
     assert args.debug == 0  # stderr is not a terminal under pytest
     model = estimator_from_args(parse_train_args(["-train", "f", "-cbow", "0", "-size", "7", "-iter", "2",
@@ -285,14 +285,14 @@ def test_bench_missing_or_forwarded(monkeypatch, capsys):
             raise ModuleNotFoundError("No module named 'sklearn_w2v.bench'", name=name)
         return real_import(name, *a)
 
-    monkeypatch.setattr(cli.importlib, "import_module", no_bench)
+    monkeypatch.setattr(importlib, "import_module", no_bench)
     assert main(["bench", "--quick"]) == 1
     assert "needs the module sklearn_w2v.bench" in capsys.readouterr().err
 
     seen = []
     fake = type(sys)("sklearn_w2v.bench")
     fake.main = lambda argv: seen.append(argv) or 3
-    monkeypatch.setattr(cli.importlib, "import_module", lambda name, *a: fake)
+    monkeypatch.setattr(importlib, "import_module", lambda name, *a: fake)
     assert main(["bench", "--quick", "-x"]) == 3
     assert seen == [["--quick", "-x"]]
 

@@ -1,8 +1,7 @@
+from helpers import planted_corpus
 from sklearn_w2v import W2V
-from sklearn_w2v.backends.numba_trainer import NumbaTrainer
 from sklearn_w2v.demo import main
-
-from conftest import planted_corpus
+from sklearn_w2v.training import ProgressReporter
 
 
 def test_demo_runs_on_gensim_corpus(capsys):
@@ -12,7 +11,7 @@ def test_demo_runs_on_gensim_corpus(capsys):
 
 
 def test_verbose_reports_vocabulary_and_progress(capsys, monkeypatch):
-    monkeypatch.setattr(NumbaTrainer, "report_every", 0.0)
+    monkeypatch.setattr(ProgressReporter, "every", 0.0)
     docs = planted_corpus(n_docs=3000)[0]
     W2V(min_count=1, epochs=20, n_jobs=2, verbose=1, random_state=0).fit(docs)
     err = capsys.readouterr().err

@@ -12,12 +12,12 @@ import pytest
 
 pytest.importorskip("torch")
 
-from conftest import group_purity, planted_corpus  # noqa: E402
+from helpers import group_purity, planted_corpus  # noqa: E402
 from sklearn_w2v import W2V, LineCorpus  # noqa: E402
 from sklearn_w2v.persistence import load  # noqa: E402
 from sklearn_w2v.word2vec_format import read_vectors, read_vocabulary  # noqa: E402
 
-WORKER = os.path.join(os.path.dirname(__file__), "distributed_worker.py")
+WORKER = os.path.join(os.path.dirname(__file__), "distributed_rank.py")
 
 
 def free_port() -> int:

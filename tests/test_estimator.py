@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from conftest import group_purity, planted_corpus
+from helpers import group_purity, planted_corpus
 from sklearn_w2v import W2V
 
 FAST = dict(vector_size=16, min_count=1, epochs=3, n_jobs=1, random_state=0)

@@ -7,9 +7,14 @@ import pytest
 from gensim.models import Word2Vec
 
 from sklearn_w2v import W2V, LineCorpus
-from sklearn_w2v.corpus import encode_documents
-from sklearn_w2v.sampling import keep_thresholds, noise_distribution
-from sklearn_w2v.vocabulary import build_vocabulary, check_word_counts, vocabulary_from_counts
+from sklearn_w2v.corpus import encode_documents, encode_for_training
+from sklearn_w2v.training import keep_thresholds, noise_distribution
+from sklearn_w2v.vocabulary import VocabularyScanner, check_word_counts, vocabulary_from_counts
+
+
+def build_vocabulary(docs, **kw):
+    """The scan and prepare steps, as a fit takes them."""
+    return encode_for_training(docs, **kw).vocabulary
 
 
 def zipf_corpus(n_docs=400, vocab=300, seed=3):

@@ -1,42 +1,89 @@
-"""Training backends, looked up by name.
+"""Training backends, looked up by name: the numba trainer on CPUs, the torch trainer on CPUs and GPUs.
 
-Backends are imported lazily, so an optional one (torch) costs nothing
-until it is asked for. A backend is a class implementing
-:class:`sklearn_w2v.training.Trainer`.
+Each backend is a subpackage that describes itself with a
+:class:`~sklearn_w2v.training.BackendSpec` (``numba.SPEC``, ``torch.SPEC``):
+its name, the estimator options it takes, the devices it trains on and
+where its :class:`~sklearn_w2v.training.Trainer` class lives. The registry
+here reads those descriptions without importing the trainers, so an
+optional backend (torch) costs nothing until it is asked for, and the
+estimator names no backend.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Mapping
+from typing import Any
 
-from ..training import Trainer
+from .._optional import installed, load
+from ..training import BackendSpec, Trainer
+from . import numba, torch  # the backend subpackages; importing the torch one needs no torch
 
-# name -> (module, class); listed even when the module's dependencies are absent.
-_REGISTRY: dict[str, tuple[str, str]] = {
-    "numba": ("sklearn_w2v.backends.numba_trainer", "NumbaTrainer"),
-    "torch": ("sklearn_w2v.backends.torch_trainer", "TorchTrainer"),
-}
-
-# Raised (as ImportError) when the torch backend is asked for without torch.
-TORCH_MISSING = (
-    "The torch backend needs PyTorch, which is not installed. Install torch first "
-    "(see https://pytorch.org/get-started/locally/ for the build that matches your "
-    'CUDA version), then `pip install "sklearn-w2v[torch]"`.'
-)
+_SPECS: dict[str, BackendSpec] = {spec.name: spec for spec in (numba.SPEC, torch.SPEC)}
 
 
 def backend_names() -> list[str]:
-    """Names accepted by :func:`get_trainer` (and ``W2V(backend=...)``)."""
-    return sorted(_REGISTRY)
+    """Names accepted by :func:`get_trainer` (and ``W2V(backend=...)``), installed or not."""
+    return sorted(_SPECS)
 
 
-def get_trainer(name: str, **options) -> Trainer:
-    """Instantiate the backend called ``name`` with backend-specific ``options``."""
+def backend_spec(name: str) -> BackendSpec:
+    """The description of the backend called ``name``; ValueError for an unknown name."""
     try:
-        module_name, class_name = _REGISTRY[name]
+        return _SPECS[name]
     except KeyError:
-        raise ValueError(
-            f"Unknown backend {name!r}; choose one of {backend_names()}."
-        ) from None
-    module = importlib.import_module(module_name)
-    return getattr(module, class_name)(**options)
+        raise ValueError(f"Unknown backend {name!r}; choose one of {backend_names()}.") from None
+
+
+def backend_available(name: str) -> bool:
+    """Whether the backend's extra dependencies (e.g. torch) are installed."""
+    return all(installed(module) for module in backend_spec(name).requires)
+
+
+def backend_options(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The options of backend ``name`` taken from estimator parameters ``params``.
+
+    An option that only other backends take must be left at its default:
+    ``torch_module`` with the numba backend is an error, not ignored.
+
+    Examples
+    --------
+    >>> backend_options("torch", {"device": "cpu", "torch_module": None, "window": 5})
+    {'device': 'cpu', 'torch_module': None}
+    >>> backend_options("numba", {"device": None, "torch_module": None})
+    {'device': None}
+    """
+    spec = backend_spec(name)
+    for other in _SPECS.values():
+        for option, default in other.options.items():
+            if option not in spec.options and params.get(option, default) != default:
+                raise ValueError(f"{option} needs backend={other.name!r}, not {name!r}.")
+    return {option: params.get(option, default) for option, default in spec.options.items()}
+
+
+def _check_device(spec: BackendSpec, device: Any) -> None:
+    if device is None:
+        return
+    kind = str(device).split(":")[0]
+    if kind in spec.device_types:
+        return
+    owners = [s.name for s in _SPECS.values() if kind in s.device_types]
+    where = " or ".join(t.upper() if t == "cpu" else t.upper() + " devices" for t in spec.device_types)
+    needs = f"needs backend={owners[0]!r}" if owners else "is not a device any backend trains on"
+    raise ValueError(f"device={device!r} {needs}; the {spec.name} backend runs on the {where}.")
+
+
+def get_trainer(name: str, **options: Any) -> Trainer:
+    """Instantiate the backend called ``name`` with its ``options`` (see :func:`backend_options`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown backend or a device it does not train on.
+    ImportError
+        When the backend's optional dependency is missing (the message says
+        how to install it).
+    """
+    spec = backend_spec(name)
+    _check_device(spec, options.get("device"))
+    trainer_class = load(spec.trainer, f"The {name} backend")
+    return trainer_class(**options)

@@ -13,8 +13,19 @@ in the same run.
 reusable by another CLI.
 """
 
-from .cli import build_parser, main
-from .params import BenchParams, available_trainers
-from .runner import run_benchmark
+from ._cli import build_parser, main
+from ._memory import RSSProbe, rusage_peak_bytes
+from ._params import BenchParams, available_trainers
+from ._runner import run_benchmark
+from ._worker import memory_bound_bytes
 
-__all__ = ["BenchParams", "available_trainers", "build_parser", "main", "run_benchmark"]
+__all__ = [
+    "BenchParams",
+    "RSSProbe",
+    "available_trainers",
+    "build_parser",
+    "main",
+    "memory_bound_bytes",
+    "run_benchmark",
+    "rusage_peak_bytes",
+]

@@ -7,9 +7,9 @@ import json
 import os
 import sys
 
-from .params import BenchParams, available_trainers, parse_int_list, parse_name_list
-from .report import markdown_table, text_table
-from .runner import run_benchmark
+from ._params import BenchParams, available_trainers, parse_int_list, parse_name_list
+from ._report import markdown_table, text_table
+from ._runner import run_benchmark
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,35 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import os
 from dataclasses import dataclass
+
+from .._optional import installed
+from ..backends import backend_available, backend_names
+from ..estimator import available_cpus
+from ..text import default_corpus
+from ..training import check_learning_rates
 
 GENSIM_TRAINERS = ("gensim-file", "gensim-iter")
 
 
-def default_corpus() -> str:
-    """gensim's shipped ``lee_background.cor`` (about 60,000 tokens), so the benchmark runs anywhere."""
-    from gensim.test.utils import datapath
-
-    return datapath("lee_background.cor")
-
-
 def our_trainers() -> list[str]:
     """Our backends that can run here: registered, with their dependencies importable."""
-    from ..backends import backend_names
-
-    names = []
-    for name in backend_names():
-        if name == "torch" and importlib.util.find_spec("torch") is None:
-            continue
-        names.append(name)
-    return names
+    return [name for name in backend_names() if backend_available(name)]
 
 
 def available_trainers() -> list[str]:
     """Every trainer name this machine can benchmark, ours first."""
-    gensim = list(GENSIM_TRAINERS) if importlib.util.find_spec("gensim") else []
+    gensim = list(GENSIM_TRAINERS) if installed("gensim") else []
     return our_trainers() + gensim
 
 
@@ -95,7 +86,7 @@ class BenchParams:
             raise FileNotFoundError(f"Corpus file not found: {corpus!r}")
         available = available_trainers()
         trainers = tuple(self.trainers) or tuple(available)
-        known = set(GENSIM_TRAINERS) | set(_registered()) | {"torch"}
+        known = set(GENSIM_TRAINERS) | set(backend_names())
         for name in trainers:
             if name not in known:
                 raise ValueError(
@@ -108,7 +99,7 @@ class BenchParams:
                 )
         if not trainers:
             raise ValueError("No trainer to benchmark.")
-        threads = tuple(self.threads) or (_default_threads(),)
+        threads = tuple(self.threads) or (available_cpus(),)
         for t in threads:
             if int(t) != t or t < 1:
                 raise ValueError(f"threads must be integers >= 1, got {t!r}")
@@ -121,10 +112,7 @@ class BenchParams:
             raise ValueError(f"min_count must be >= 0, got {self.min_count!r}")
         if self.sample < 0:
             raise ValueError(f"sample must be >= 0, got {self.sample!r}")
-        if not self.alpha > 0:
-            raise ValueError(f"alpha must be > 0, got {self.alpha!r}")
-        if not 0 <= self.min_alpha <= self.alpha:
-            raise ValueError(f"min_alpha must be in [0, alpha], got {self.min_alpha!r}")
+        check_learning_rates(self.alpha, self.min_alpha)
         if self.timeout is not None and not self.timeout > 0:
             raise ValueError(f"timeout must be > 0 seconds, got {self.timeout!r}")
         if self.device is not None and "torch" not in trainers:
@@ -147,14 +135,3 @@ class BenchParams:
             "min_alpha": float(self.min_alpha),
         }
 
-
-def _registered() -> list[str]:
-    from ..backends import backend_names
-
-    return backend_names()
-
-
-def _default_threads() -> int:
-    from ..estimator import available_cpus
-
-    return available_cpus()

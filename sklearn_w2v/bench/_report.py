@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import math
 
+from ._stats import median_of
+
 
 def _num(x, fmt: str) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "-"
     return format(x, fmt)
-
-
-def _med(row: dict, key: str):
-    s = row.get(key)
-    return None if s is None else s["median"]
 
 
 def _range(row: dict, key: str, fmt: str, scale: float = 1.0) -> str:
@@ -24,7 +21,7 @@ def _range(row: dict, key: str, fmt: str, scale: float = 1.0) -> str:
 
 
 def _memory(row: dict) -> str:
-    text = _num(_med(row, "rss_increase_mb"), ".0f")
+    text = _num(median_of(row, "rss_increase_mb"), ".0f")
     if "memory_bound_mb" in row:
         mark = "ok" if row.get("within_bound") else "OVER"
         text += f" / {row['memory_bound_mb']:.0f} {mark}"
@@ -39,17 +36,17 @@ def _quality(row: dict, key: str, scale: float, fmt: str) -> str:
 
 def _columns(row: dict, with_ranges: bool) -> list[str]:
     r = row.get("ratios", {})
-    wps = _med(row, "words_per_second")
+    wps = median_of(row, "words_per_second")
     return [
         row["trainer"],
         str(row["threads"]),
         _num(None if wps is None else wps / 1e3, ",.0f")
         + (_range(row, "words_per_second", ",.0f", 1e-3) if with_ranges else ""),
         _num(r.get("words_per_second_vs_gensim"), ".2f"),
-        _num(_med(row, "end_to_end_seconds"), ".2f")
+        _num(median_of(row, "end_to_end_seconds"), ".2f")
         + (_range(row, "end_to_end_seconds", ".2f") if with_ranges else ""),
         _num(r.get("end_to_end_vs_gensim"), ".2f"),
-        _num(_med(row, "cpu_seconds"), ".2f"),
+        _num(median_of(row, "cpu_seconds"), ".2f"),
         _memory(row),
         _quality(row, "analogy", 100.0, ".1f"),
         _quality(row, "wordsim353", 1.0, ".3f"),

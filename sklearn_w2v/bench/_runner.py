@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import gzip
 import importlib.metadata
 import json
 import math
@@ -17,11 +16,13 @@ import tempfile
 import time
 from collections.abc import Callable
 
-from .params import BenchParams
-from .stats import summarize
+from .. import __version__
+from .._files import open_binary
+from ..corpus import MAX_SENTENCE_LENGTH
+from ..estimator import available_cpus
+from ._params import BenchParams
+from ._stats import summarize
 
-# Documents longer than this are trained as pieces (gensim's and our rule).
-MAX_SENTENCE_LEN = 10_000
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -37,7 +38,7 @@ def prepare_corpus(path: str, workdir: str, log: Callable[[str], None] = lambda 
     if path.endswith(".gz"):
         used = os.path.join(workdir, os.path.basename(path)[:-3] or "corpus.txt")
         start = time.perf_counter()
-        with gzip.open(path, "rb") as src, open(used, "wb") as dst:
+        with open_binary(path) as src, open(used, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
         info["decompressed"] = True
         info["decompress_seconds"] = time.perf_counter() - start
@@ -50,7 +51,7 @@ def prepare_corpus(path: str, workdir: str, log: Callable[[str], None] = lambda 
             words = line.split()
             lines += 1
             tokens += len(words)
-            sentences += max(math.ceil(len(words) / MAX_SENTENCE_LEN), 1)
+            sentences += max(math.ceil(len(words) / MAX_SENTENCE_LENGTH), 1)
             distinct.update(words)
     info.update(
         used_path=os.path.abspath(used),
@@ -94,9 +95,6 @@ def _git_commit() -> str | None:
 
 def machine_info() -> dict:
     """CPU, memory, OS and library versions, and the date."""
-    from .. import __version__
-    from ..estimator import available_cpus
-
     mem_total = None
     try:
         with open("/proc/meminfo") as f:
@@ -148,7 +146,7 @@ def _run_one(spec: dict, workdir: str, index: int, timeout: float | None) -> dic
     out_path = os.path.join(workdir, f"out-{index}.json")
     with open(spec_path, "w") as f:
         json.dump(spec, f)
-    cmd = [sys.executable, "-m", "sklearn_w2v.bench.worker", spec_path, out_path]
+    cmd = [sys.executable, "-m", "sklearn_w2v.bench._worker", spec_path, out_path]
     start = time.perf_counter()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_child_env())

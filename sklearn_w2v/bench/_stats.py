@@ -6,7 +6,7 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 
-from .params import GENSIM_TRAINERS
+from ._params import GENSIM_TRAINERS
 
 QUALITY_KEYS = ("analogy", "wordsim353", "simlex999")
 
@@ -98,7 +98,8 @@ def summarize(runs: Sequence[dict], trainers: Sequence[str], threads: Sequence[i
     return rows
 
 
-def _med(row: dict, key: str) -> float | None:
+def median_of(row: dict, key: str) -> float | None:
+    """The median of a summary row's figure ``key``, or None when it has none."""
     s = row.get(key)
     return None if s is None else s["median"]
 
@@ -116,14 +117,14 @@ def add_ratios(rows: list[dict]) -> None:
             r for r in rows
             if r["threads"] == row["threads"] and r["trainer"] in GENSIM_TRAINERS and r["n_ok"]
         ]
-        fastest = max(refs, key=lambda r: _med(r, "words_per_second"), default=None)
-        quickest = min(refs, key=lambda r: _med(r, "end_to_end_seconds"), default=None)
+        fastest = max(refs, key=lambda r: median_of(r, "words_per_second"), default=None)
+        quickest = min(refs, key=lambda r: median_of(r, "end_to_end_seconds"), default=None)
         row["ratios"] = {
             "words_per_second_vs_gensim": None if fastest is None or not row["n_ok"]
-            else ratio(_med(row, "words_per_second"), _med(fastest, "words_per_second")),
+            else ratio(median_of(row, "words_per_second"), median_of(fastest, "words_per_second")),
             "words_per_second_gensim_mode": None if fastest is None else fastest["trainer"],
             "end_to_end_vs_gensim": None if quickest is None or not row["n_ok"]
-            else ratio(_med(row, "end_to_end_seconds"), _med(quickest, "end_to_end_seconds")),
+            else ratio(median_of(row, "end_to_end_seconds"), median_of(quickest, "end_to_end_seconds")),
             "end_to_end_gensim_mode": None if quickest is None else quickest["trainer"],
             "quality_vs": {
                 r["trainer"]: quality_difference(row["quality"], r["quality"])

@@ -15,7 +15,13 @@ import sys
 import time
 import traceback
 
-from .memory import RSSProbe
+from gensim.models import Word2Vec
+from gensim.models.word2vec import LineSentence
+
+from ..estimator import W2V
+from ..evaluation import evaluate
+from ..text import LineCorpus
+from ._memory import RSSProbe
 
 # Small but varied enough to reach every kernel branch (windows, negatives,
 # subsampling), so that numba compiles (or loads from its cache) here, not
@@ -24,8 +30,6 @@ WARMUP_DOCS = [[f"w{(i * 7 + j * 3) % 40}" for j in range(25)] for i in range(60
 
 
 def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
-    from sklearn_w2v import LineCorpus, W2V
-
     kwargs = dict(
         spec["params"],
         backend=spec["trainer"],
@@ -62,9 +66,6 @@ def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
 
 
 def _fit_gensim(spec: dict, probe: RSSProbe) -> dict:
-    from gensim.models import Word2Vec
-    from gensim.models.word2vec import LineSentence
-
     logging.getLogger("gensim").setLevel(logging.WARNING)
     p = spec["params"]
     kwargs = dict(p, workers=spec["threads"], seed=spec["seed"], hs=0)
@@ -157,8 +158,6 @@ def _no_quality(reason: str) -> dict:
 
 
 def _quality(wv) -> dict:
-    from sklearn_w2v.evaluation import evaluate
-
     start = time.perf_counter()
     try:
         quality = evaluate(wv)

@@ -18,16 +18,17 @@ The rules follow gensim 4's ``build_vocab(update=True)``:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
-from .corpus import EncodedCorpus, remap, scan_and_encode
-from .vocabulary import prepare_vocabulary
+from ..vocabulary import prepare_vocabulary
+from ._encode import remap, scan_and_encode
+from ._encoded import EncodedCorpus
 
 
-@dataclass(frozen=True, eq=False)
-class VocabularyUpdate:
+class VocabularyUpdate(NamedTuple):
     """The result of scanning new documents against an existing vocabulary.
 
     Attributes
@@ -70,7 +71,9 @@ def update_vocabulary(
     (['new'], [7, 4, 2])
     """
     n_old = len(counts)
-    raw, scanned = scan_and_encode(token_lists, max_vocab_size)
+    scanned = scan_and_encode(token_lists, max_vocab_size)
+    raw = scanned.raw
+    raw.check_words()
     known = np.fromiter(
         (key_to_index.get(w, -1) for w in raw.id_words), dtype=np.int64,
         count=len(raw.id_words),
@@ -93,7 +96,7 @@ def update_vocabulary(
     return VocabularyUpdate(
         new_words=list(new_vocab.words),
         counts=all_counts,
-        corpus=remap(scanned, id_map.astype(np.int32)),
+        corpus=remap(scanned.corpus, id_map.astype(np.int32), int(raw.counts[id_map >= 0].sum())),
         n_raw_words=raw.n_words,
         n_documents=raw.n_documents,
     )

@@ -1,4 +1,4 @@
-"""Training across processes, GPUs and machines on torch.distributed.
+"""Front end: training across processes, GPUs and machines on torch.distributed.
 
 Launch ``torchrun --nproc-per-node K [--nnodes N ...] -m sklearn_w2v.distributed
 -train FILE... -output vectors.bin [word2vec flags]``, or call
@@ -6,33 +6,31 @@ Launch ``torchrun --nproc-per-node K [--nnodes N ...] -m sklearn_w2v.distributed
 initialised. Needs torch (``pip install "sklearn_w2v[torch]"``); without it,
 using anything here raises an ImportError saying so.
 
-Modules: :mod:`.group` (joining the group, clear errors on failed
-collectives), :mod:`.vocabulary` (counts merged over the shards),
-:mod:`.sync` (all-reducing the weight updates), :mod:`.fit` (the rounds of
-training), :mod:`.cli` (the command line).
+Modules: ``_group`` (joining the group, clear errors on failed
+collectives: :func:`join_group`, :class:`DistributedError`), ``_vocabulary``
+(counts merged over the shards), ``_sync`` (all-reducing the weight updates:
+:class:`WeightSync`), ``_fit`` (:func:`fit_distributed`: the fit's stages
+on a shard, trained in rounds), ``_cli`` (the command line, :func:`main`).
 """
 
-import importlib
-
-from ..backends import TORCH_MISSING
+from .._optional import lazy_attributes
 
 # Imported on first use, so that without torch the package (and ``-m``) can
 # say what is missing instead of failing with a traceback on import.
 _EXPORTS = {
-    "DEFAULT_SYNC_WORDS": ".fit", "RoundReport": ".fit", "fit_distributed": ".fit",
-    "DistributedError": ".group", "join_group": ".group", "leave_group": ".group",
+    "DEFAULT_SYNC_WORDS": "._fit",
+    "DistributedFit": "._fit",
+    "RoundReport": "._fit",
+    "fit_distributed": "._fit",
+    "DistributedError": "._group",
+    "join_group": "._group",
+    "leave_group": "._group",
+    "COMBINE": "._sync",
+    "DENSE_SHARE": "._sync",
+    "ROWS": "._sync",
+    "WeightSync": "._sync",
+    "main": "._cli",
 }
 
+__getattr__ = lazy_attributes(__name__, _EXPORTS, "Distributed training")
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    try:
-        module = importlib.import_module(_EXPORTS[name], __name__)
-    except ModuleNotFoundError as exc:
-        if exc.name != "torch" and not (exc.name or "").startswith("torch."):
-            raise
-        raise ImportError(f"Distributed training needs PyTorch. {TORCH_MISSING}") from exc
-    return getattr(module, name)

@@ -1,14 +1,12 @@
-"""``python -m sklearn_w2v.distributed`` (under torchrun): see :mod:`sklearn_w2v.distributed.cli`."""
+"""``python -m sklearn_w2v.distributed`` (under torchrun): see :mod:`sklearn_w2v.distributed`."""
 
 import sys
 
-try:
-    from .cli import main
-except ModuleNotFoundError as exc:
-    if exc.name != "torch":
-        raise
-    from . import TORCH_MISSING
+from .._optional import load
 
-    sys.exit(f"sklearn-w2v distributed: error: distributed training needs PyTorch. {TORCH_MISSING}")
+try:
+    main = load("sklearn_w2v.distributed._cli:main", "Distributed training")
+except ImportError as exc:
+    sys.exit(f"sklearn-w2v distributed: error: {exc}")
 
 sys.exit(main())

@@ -1,7 +1,7 @@
 """``torchrun ... -m sklearn_w2v.distributed``: the word2vec command line on every rank.
 
 Every rank parses the same flags, takes its shard of the ``-train`` files,
-trains with :func:`~sklearn_w2v.distributed.fit.fit_distributed`, and rank 0
+trains with :func:`~sklearn_w2v.distributed.fit_distributed`, and rank 0
 alone writes the outputs, in the formats of single-process training.
 """
 
@@ -18,20 +18,19 @@ import torch.distributed as dist
 from ..cli import (
     PROG,
     CommandError,
-    _check_writable_target,
-    _int_at_least,
-    _say,
+    check_writable_target,
     estimator_from_args,
+    int_at_least,
     parse_train_args,
+    say,
     train_parser,
     write_outputs,
 )
-from ..line_corpus import LineCorpus
-from ..persistence import save
-from ..sharding import shard_files
-from .fit import DEFAULT_SYNC_WORDS, fit_distributed
-from .group import DEFAULT_TIMEOUT, DistributedError, agree, collective, join_group, leave_group
-from .sync import COMBINE, ROWS
+from ..text import LineCorpus, shard_files
+from ..vectors import save
+from ._fit import DEFAULT_SYNC_WORDS, fit_distributed
+from ._group import DEFAULT_TIMEOUT, DistributedError, agree, collective, join_group, leave_group
+from ._sync import COMBINE, ROWS
 
 #: -threads default: the cores of a machine shared among its ranks.
 _SHARE_CORES = 0
@@ -56,13 +55,13 @@ def distributed_parser() -> argparse.ArgumentParser:
         "HOST:29400 -m sklearn_w2v.distributed --backend torch -train corpus.txt -output v.bin"
     )
     d = parser.add_argument_group("distributed")
-    d.add_argument("--sync-words", type=_int_at_least(1, "--sync-words"), default=DEFAULT_SYNC_WORDS,
+    d.add_argument("--sync-words", type=int_at_least(1, "--sync-words"), default=DEFAULT_SYNC_WORDS,
                    metavar="N", help="corpus words each rank trains between synchronisations "
                    f"(default {DEFAULT_SYNC_WORDS:,})")
     d.add_argument("--combine", choices=COMBINE, default="sum",
                    help="how the ranks' updates combine: added (sum, the default: keeps single-process "
                    "quality), averaged (mean), or each row averaged over the ranks that changed "
-                   "it (touched-mean); see sklearn_w2v.distributed.sync")
+                   "it (touched-mean); see sklearn_w2v.distributed.WeightSync")
     d.add_argument("--sync-rows", choices=ROWS, default="touched", dest="rows",
                    help="all-reduce only the rows some rank changed, or all rows; same result, "
                    "other traffic (default touched)")
@@ -116,9 +115,9 @@ def _train(args) -> int:
     error = None
     if rank == 0:
         try:
-            _check_writable_target(args.output, "-output")
-            _check_writable_target(args.save_vocab, "-save-vocab")
-            _check_writable_target(args.save_model, "--save-model")
+            check_writable_target(args.output, "-output")
+            check_writable_target(args.save_vocab, "-save-vocab")
+            check_writable_target(args.save_model, "--save-model")
         except CommandError as exc:
             error = exc
     agree(error, "checking the output files")
@@ -129,14 +128,14 @@ def _train(args) -> int:
         estimator.set_params(verbose=0)
     corpus = _my_shard(args.train)
     if rank == 0:
-        _say(args, 1, f"Starting training on {dist.get_world_size()} ranks using {' '.join(args.train)}")
+        say(args, 1, f"Starting training on {dist.get_world_size()} ranks using {' '.join(args.train)}")
     model = fit_distributed(estimator, corpus, sync_words=args.sync_words,
                             combine=args.combine, rows=args.rows)
     if rank == 0:
         stats = model.training_stats_
-        _say(args, 1, f"Vocab size: {len(model.wv_)}")
-        _say(args, 1, f"Words in train files: {stats['n_raw_words']}")
-        _say(args, 1,
+        say(args, 1, f"Vocab size: {len(model.wv_)}")
+        say(args, 1, f"Words in train files: {stats['n_raw_words']}")
+        say(args, 1,
              f"Trained in {stats['seconds']:.1f}s, {stats['words_per_second']:,.0f} words/s on "
              f"{stats['world_size']} ranks x {stats['n_threads']} threads ({stats['backend']}); "
              f"{stats['n_syncs']} synchronisations took {stats['sync_seconds']:.1f}s and "
@@ -146,7 +145,7 @@ def _train(args) -> int:
         write_outputs(args, model.wv_)
         if args.save_model:
             save(model, args.save_model)
-            _say(args, 1, f"Saved the fitted estimator to {args.save_model}")
+            say(args, 1, f"Saved the fitted estimator to {args.save_model}")
     with collective("waiting for rank 0 to write the outputs"):
         dist.barrier()
     return 0

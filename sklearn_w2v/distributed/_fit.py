@@ -13,41 +13,64 @@ single-process trainer, in rounds:
   ``(k + 1) / n``: the schedule of single-process training over all words
   of all ranks, since each rank has then trained ``k / n`` of its words;
 * after each round the ranks' updates are all-reduced
-  (:class:`~sklearn_w2v.distributed.sync.WeightSync`), leaving every rank
+  (:class:`~sklearn_w2v.distributed.WeightSync`), leaving every rank
   with the same weights.
+
+The fit runs through :meth:`W2V.fit_stages <sklearn_w2v.W2V.fit_stages>`
+like any other (:class:`DistributedFit` reads the shard and trains in
+rounds), so the estimator stores its fitted attributes as ``fit`` does.
 """
+
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import torch
 import torch.distributed as dist
 from sklearn.base import clone
 
-from ..backends import get_trainer
-from ..corpus import EncodedCorpus
-from ..corpus_file import count_byte_tokens, encode_with_counter, raw_word_counts
-from ..estimator import W2V, available_cpus, check_converged
-from ..line_corpus import LineCorpus
+from ..backends import backend_spec
+from ..corpus import EncodedCorpus, encode_counted
+from ..estimator import (
+    CorpusSummary,
+    FitStages,
+    TrainingData,
+    TrainingSetup,
+    W2V,
+    available_cpus,
+)
 from ..pooling import DocumentStatistics, document_statistics
-from ..training import TrainConfig, TrainResult, TrainStats, initial_vectors
-from ..vocabulary import Vocabulary, check_word_counts, vocabulary_from_counts
-from .group import DistributedError, agree, collective, rank_and_size
-from .sync import COMBINE, ROWS, WeightSync
-from .vocabulary import merged_vocabulary
+from ..text import LineCorpus
+from ..training import (
+    TensorTrainer,
+    TrainConfig,
+    TrainResult,
+    TrainStats,
+    derive_seed,
+    initial_vectors,
+)
+from ..vocabulary import Vocabulary, check_word_counts, count_line_corpus, vocabulary_from_counts
+from ._group import DistributedError, agree, collective, rank_and_size
+from ._sync import COMBINE, ROWS, WeightSync
+from ._vocabulary import merged_vocabulary
 
 #: Corpus words each rank trains between two synchronisations, by default.
 #: Measured on en-mix with 2 ranks (README, "Training on several machines"):
 #: 250k keeps single-process quality, 1M lost 0.035 WordSim353.
 DEFAULT_SYNC_WORDS = 250_000
+
+#: Parameters that may differ between ranks: they concern each rank's own
+#: output and cores, not what is learned.
+PER_RANK_PARAMETERS = ("verbose", "n_jobs")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,14 +113,14 @@ def fit_distributed(
         ``n_jobs=None`` shares the cores among the ranks of one machine.
         ``max_vocab_size`` (pruning during the scan) is not supported.
     corpus : LineCorpus or None
-        This rank's shard (see :func:`sklearn_w2v.sharding.shard_files`);
+        This rank's shard (see :func:`sklearn_w2v.shard_files`);
         None for a rank without lines (it still takes part).
     sync_words : int, default=250_000
         Corpus words of the largest shard between two synchronisations.
         The staleness a rank sees grows with ``world_size * sync_words``.
     combine : {"sum", "mean", "touched-mean"}, default="sum"
         How the ranks' updates are combined (see
-        :mod:`sklearn_w2v.distributed.sync`); "sum" keeps the quality of
+        :class:`~sklearn_w2v.distributed.WeightSync`); "sum" keeps the quality of
         single-process training where the others lose (README).
     rows : {"touched", "all"}, default="touched"
         Which rows are all-reduced; the result is the same, the bytes not.
@@ -125,13 +148,13 @@ def fit_distributed(
         import torch.distributed as dist
         from sklearn_w2v import W2V, LineCorpus
         from sklearn_w2v.distributed import fit_distributed
-        from sklearn_w2v.sharding import shard_files
+        from sklearn_w2v import shard_files
 
         dist.init_process_group("gloo")
         shard = shard_files(["big.txt"], dist.get_world_size())[dist.get_rank()]
         model = fit_distributed(W2V(sg=1), LineCorpus(shard) if shard else None)
     """
-    rank, size = rank_and_size()
+    rank_and_size()  # inside a process group, or a clear error
     if isinstance(sync_words, bool) or not isinstance(sync_words, (int, np.integer)) or sync_words < 1:
         raise ValueError(f"sync_words must be a positive integer, got {sync_words!r}")
     if combine not in COMBINE:
@@ -141,44 +164,10 @@ def fit_distributed(
     if corpus is not None and not isinstance(corpus, LineCorpus):
         raise TypeError(f"corpus must be a LineCorpus (this rank's shard) or None, "
                         f"got {type(corpus).__name__}")
-
     model = clone(estimator)
-    error = None
-    try:
-        config, trainer, device = _setup(model, size)
-    except (TypeError, ValueError, ImportError) as exc:
-        error = exc
-    agree(error, "checking the parameters")
-    _check_same_parameters(model)
-    config = dataclasses.replace(config, seed=_broadcast_int(config.seed, device))
-
-    start = time.perf_counter()
-    shard = _read_shard(model, corpus, device)
-    n_rounds = int(_all_max(np.array([-(-shard.local.n_tokens // sync_words)], np.int64), device)[0])
-    prepared = time.perf_counter() - start
-
-    inp, out = initial_vectors(len(shard.vocabulary), config.vector_size, config.seed)
-    run = _Run(trainer, shard.vocabulary.counts, config, inp, out, device, combine, rows)
-    run.train(shard.local.split(max(n_rounds, 1)), rank, on_round)
-    inp, out = run.result()
-    if not _same_everywhere(inp, out):
-        warnings.warn("The ranks' weights differed after the last synchronisation; rank 0's "
-                      "were sent to all.", RuntimeWarning, stacklevel=2)
-        inp, out = _broadcast_arrays((inp, out), device)
-    check_converged(inp, out, config.alpha)
-
-    _store_fitted(model, shard, run, trainer, config, inp, out, device)
-    model.training_stats_.update(
-        world_size=size,
-        prepare_seconds=prepared,
-        n_syncs=run.sync.n_syncs,
-        sync_seconds=run.sync.seconds,
-        touched_rows_per_sync=run.sync.touched_rows / max(run.sync.n_syncs, 1),
-        bytes_reduced_per_epoch=run.sync.bytes_reduced / config.epochs,
-        sync_words=int(sync_words),
-        combine=combine,
-        rows=rows,
-    )
+    stages = DistributedFit(corpus, int(sync_words), combine, rows, on_round)
+    model.fit_stages(stages)
+    model.training_stats_.update(stages.report())
     return model
 
 
@@ -194,60 +183,160 @@ class _Shard:
     n_documents_all: int
 
 
+class DistributedFit(FitStages):
+    """The stages of a fit on every rank of the default process group (see :func:`fit_distributed`).
+
+    ``setup`` agrees on the parameters, the device and the seed; ``read``
+    counts this rank's shard, merges the vocabulary and encodes the shard;
+    ``train`` trains in rounds and synchronises the weights after each;
+    ``document_statistics`` sums every rank's. Each stage is a collective:
+    every rank runs it, and a failure on one rank stops all of them.
+    """
+
+    def __init__(self, corpus: LineCorpus | None, sync_words: int, combine: str, rows: str,
+                 on_round: Callable[[RoundReport], None] | None):
+        self.corpus = corpus
+        self.sync_words = sync_words
+        self.combine = combine
+        self.rows = rows
+        self.on_round = on_round
+        self.device = torch.device("cpu")
+
+    def setup(self, model: W2V, call: int) -> TrainingSetup:
+        rank, size = rank_and_size()
+        error = setup = None
+        try:
+            setup = self._local_setup(model, call, size)
+        except (TypeError, ValueError, ImportError) as exc:
+            error = exc
+        agree(error, "checking the parameters")
+        _check_same_parameters(model)
+        seed = _broadcast_int(setup.config.seed, self.device)
+        return dataclasses.replace(setup, config=dataclasses.replace(setup.config, seed=seed))
+
+    def _local_setup(self, model: W2V, call: int, world_size: int) -> TrainingSetup:
+        if model.max_vocab_size is not None:
+            raise ValueError("max_vocab_size (pruning while scanning) is not supported in "
+                             "distributed training; use min_count or max_final_vocab.")
+        options = model.backend_options()
+        overrides = {}
+        if (backend_spec(model.backend).may_use_gpu(options)
+                and options.get("device") in (None, "cuda")):  # one GPU per local rank
+            local = os.environ.get("LOCAL_RANK", torch.cuda.current_device())
+            overrides["device"] = f"cuda:{local}"
+        setup = model.training_setup(call=call, **overrides)
+        self.device = torch.device(setup.trainer.device)
+        if self.device.type == "cuda":
+            if not isinstance(setup.trainer, TensorTrainer):
+                raise TypeError(f"the {setup.trainer.name} backend cannot keep its weights on "
+                                f"{self.device} between rounds (it has no train_tensors)")
+            torch.cuda.set_device(self.device)
+        elif dist.get_backend() == "nccl":
+            raise ValueError("the weights are in CPU memory (numba or CPU torch): the process "
+                             "group needs the gloo backend, not nccl.")
+        if model.n_jobs is None:  # the ranks of one machine share its cores
+            local_ranks = int(os.environ.get("LOCAL_WORLD_SIZE", world_size))
+            config = dataclasses.replace(setup.config,
+                                         n_threads=max(1, available_cpus() // local_ranks))
+            setup = dataclasses.replace(setup, config=config)
+        return setup
+
+    @contextlib.contextmanager
+    def read(self, model: W2V, setup: TrainingSetup) -> Iterator[TrainingData]:
+        start = time.perf_counter()
+        shard = self.shard = _read_shard(model, self.corpus, self.device)
+        largest = _all_max(np.array([-(-shard.local.n_tokens // self.sync_words)], np.int64),
+                           self.device)
+        self.n_rounds = int(largest[0])
+        self.prepare_seconds = time.perf_counter() - start
+        vocabulary, config = shard.vocabulary, setup.config
+        inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
+        summary = CorpusSummary(shard.n_documents_all, shard.n_raw_words_all, shard.n_tokens_all,
+                                vocabulary.effective_min_count, len(vocabulary))
+        yield TrainingData(vocabulary.words, vocabulary.counts, shard.local, inp, out, summary)
+
+    def train(self, setup: TrainingSetup, data: TrainingData) -> TrainResult:
+        rank, _ = rank_and_size()
+        config = setup.config
+        rounds = self.rounds = _Rounds(setup.trainer, data.counts, config, data.input_vectors,
+                                       data.output_vectors, self.device, self.combine, self.rows)
+        rounds.train(data.corpus.split(max(self.n_rounds, 1)), rank, self.on_round)
+        inp, out = rounds.result()
+        if not _same_everywhere(inp, out):
+            warnings.warn("The ranks' weights differed after the last synchronisation; rank 0's "
+                          "were sent to all.", RuntimeWarning, stacklevel=2)
+            inp, out = _broadcast_arrays((inp, out), self.device)
+        effective = _all_sum(np.array([rounds.effective_words], np.int64), self.device)[0]
+        loss = None
+        if config.compute_loss:
+            loss = tuple(_all_sum(np.asarray(rounds.epoch_loss), self.device).tolist())
+        stats = TrainStats(
+            seconds=rounds.seconds,
+            words=self.shard.n_tokens_all * config.epochs,
+            effective_words=int(effective),
+            n_threads=config.n_threads,
+            epoch_loss=loss,
+            device=str(self.device),
+        )
+        return TrainResult(inp, out, stats)
+
+    def document_statistics(self, data: TrainingData, vectors: np.ndarray,
+                            sif_weights: np.ndarray) -> DocumentStatistics:
+        mine = document_statistics(data.corpus, self.shard.n_documents, vectors, sif_weights)
+        return DocumentStatistics(
+            _all_sum(mine.document_frequency, self.device),
+            int(_all_sum(np.array([mine.n_documents], np.int64), self.device)[0]),
+            _all_sum(mine.sif_gram, self.device),
+        )
+
+    def report(self) -> dict:
+        """What ``training_stats_`` adds for a distributed fit."""
+        sync, epochs = self.rounds.sync, self.rounds.config.epochs
+        return {
+            "world_size": rank_and_size()[1],
+            "prepare_seconds": self.prepare_seconds,
+            "n_syncs": sync.n_syncs,
+            "sync_seconds": sync.seconds,
+            "touched_rows_per_sync": sync.touched_rows / max(sync.n_syncs, 1),
+            "bytes_reduced_per_epoch": sync.bytes_reduced / epochs,
+            "sync_words": self.sync_words,
+            "combine": self.combine,
+            "rows": self.rows,
+        }
+
+
 def _read_shard(model: W2V, corpus: LineCorpus | None, device) -> _Shard:
     """Count the shard, merge the vocabulary over all ranks, encode the shard (collective)."""
-    error = counter = None
-    n_documents, words, counts = 0, [], np.zeros(0, dtype=np.int64)
+    error = counts = None
+    n_documents, words, word_counts = 0, [], np.zeros(0, dtype=np.int64)
     try:
         if corpus is not None:
-            counter, n_documents = count_byte_tokens(corpus)
-            words, counts = raw_word_counts(counter)
+            counts = count_line_corpus(corpus)
+            n_documents = counts.n_documents
+            words, word_counts = counts.word_counts()
     except (OSError, ValueError) as exc:
         error = exc
     agree(error, "counting the words of the shards")
-    vocabulary = _shared_vocabulary(model, words, counts)
-    del words, counts
+    vocabulary = _shared_vocabulary(model, words, word_counts)
+    del words, word_counts
     if len(vocabulary) == 0:
         raise ValueError(f"No word occurs at least min_count={vocabulary.effective_min_count} "
                          "times in the corpus of all ranks; lower min_count or pass more text.")
-    local = EncodedCorpus(np.zeros(0, np.int32), np.zeros(1, np.int64))
+    local = EncodedCorpus.empty()
     try:
-        if counter is not None:
-            local = encode_with_counter(corpus, counter, vocabulary)
+        if counts is not None:
+            local = encode_counted(corpus, counts, vocabulary)
     except (OSError, RuntimeError, ValueError) as exc:
         error = exc
     agree(error, "encoding the shards")
-    n_raw = counter.n_read if counter is not None else 0
+    n_raw = counts.n_raw_words if counts is not None else 0
     totals = _all_sum(np.array([local.n_tokens, n_raw, n_documents], np.int64), device)
     if totals[0] == 0:
         raise ValueError("The shards of all ranks hold no word of the vocabulary.")
     return _Shard(vocabulary, local, n_documents, *(int(x) for x in totals))
 
 
-def _store_fitted(model: W2V, shard: _Shard, run: "_Run", trainer, config, inp, out, device) -> None:
-    """Set the fitted attributes ``W2V.fit`` sets, from the totals and statistics of all ranks."""
-    stats = TrainStats(
-        seconds=run.seconds,
-        words=shard.n_tokens_all * config.epochs,
-        effective_words=int(_all_sum(np.array([run.effective_words], np.int64), device)[0]),
-        extra={"n_threads": config.n_threads},
-    )
-    if config.compute_loss:
-        stats.extra["epoch_loss"] = _all_sum(np.asarray(run.epoch_loss), device).tolist()
-    summary = {
-        "n_documents": shard.n_documents_all,
-        "n_raw_words": shard.n_raw_words_all,
-        "n_corpus_words": shard.n_tokens_all,
-        "effective_min_count": shard.vocabulary.effective_min_count,
-    }
-    model._store(shard.vocabulary.words, shard.vocabulary.counts, TrainResult(inp, out, stats),
-                 trainer, config, summary)
-    model._set_document_statistics(
-        _shared_document_statistics(shard.local, shard.n_documents, model, device))
-    model._n_training_calls = 1
-
-
-class _Run:
+class _Rounds:
     """The rounds of training and synchronisation of one rank."""
 
     def __init__(self, trainer, counts, config: TrainConfig, inp, out, device, combine, rows):
@@ -265,6 +354,7 @@ class _Run:
 
     def train(self, pieces: list[EncodedCorpus], rank: int, on_round) -> None:
         c = self.config
+        schedule = c.schedule
         n_rounds = len(pieces)
         total = c.epochs * n_rounds
         start = time.perf_counter()
@@ -272,20 +362,18 @@ class _Run:
             for r, piece in enumerate(pieces):
                 k = epoch * n_rounds + r
                 if piece.n_tokens:
+                    part = schedule.part(k / total, (k + 1) / total)
                     self._train_piece(piece, epoch, dataclasses.replace(
-                        c, epochs=1, alpha=self._alpha(k / total), min_alpha=self._alpha((k + 1) / total),
-                        seed=_round_seed(c.seed, rank, k), verbose=0))
+                        c, epochs=1, alpha=part.start, min_alpha=part.end,
+                        seed=derive_seed(c.seed, rank, k), verbose=0))
                 self.sync()
-                report = RoundReport(rank, epoch, r, n_rounds, self._alpha((k + 1) / total),
+                report = RoundReport(rank, epoch, r, n_rounds, schedule.at((k + 1) / total),
                                      time.perf_counter() - start, self.sync.bytes_reduced)
                 if c.verbose and rank == 0:
                     _print_round(report, self.sync)
                 if on_round is not None:
                     on_round(report)
         self.seconds = time.perf_counter() - start
-
-    def _alpha(self, progress: float) -> float:
-        return self.config.alpha - (self.config.alpha - self.config.min_alpha) * progress
 
     def _train_piece(self, piece, epoch, config) -> None:
         if self.on_device:
@@ -294,7 +382,7 @@ class _Run:
             stats = self.trainer.train(piece, self.counts, config, *self.arrays).stats
         self.effective_words += stats.effective_words
         if config.compute_loss:
-            self.epoch_loss[epoch] += sum(stats.extra.get("epoch_loss", [0.0]))
+            self.epoch_loss[epoch] += sum(stats.epoch_loss or (0.0,))
 
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         if self.on_device:
@@ -311,39 +399,6 @@ def _print_round(report: RoundReport, sync: WeightSync) -> None:
     )
 
 
-def _round_seed(seed: int, rank: int, k: int) -> int:
-    """A seed for each rank and round: no two ranks or rounds share random draws."""
-    state = np.random.SeedSequence([seed, rank, k]).generate_state(1)[0]
-    return int(state % np.iinfo(np.int32).max)
-
-
-def _setup(model: W2V, world_size: int):
-    """Validate the parameters; the training config, the trainer and the weights' device."""
-    model._validate_params()
-    if model.max_vocab_size is not None:
-        raise ValueError("max_vocab_size (pruning while scanning) is not supported in distributed "
-                         "training; use min_count or max_final_vocab.")
-    options = model._backend_options()
-    if model.backend == "torch" and options["device"] in (None, "cuda") and torch.cuda.is_available():
-        options["device"] = f"cuda:{os.environ.get('LOCAL_RANK', torch.cuda.current_device())}"
-    trainer = get_trainer(model.backend, **options)
-    device = getattr(trainer, "device", torch.device("cpu"))
-    if device.type == "cuda":
-        torch.cuda.set_device(device)
-    backend = dist.get_backend()
-    if device.type == "cpu" and backend == "nccl":
-        raise ValueError("the weights are in CPU memory (numba or CPU torch): the process group "
-                         "needs the gloo backend, not nccl.")
-    config = model._train_config()
-    if model.n_jobs is None:  # the ranks of one machine share its cores
-        local_ranks = int(os.environ.get("LOCAL_WORLD_SIZE", world_size))
-        config = dataclasses.replace(config, n_threads=max(1, available_cpus() // local_ranks))
-    return config, trainer, device
-
-
-_PER_RANK_PARAMETERS = ("verbose", "n_jobs")
-
-
 def _fingerprint(value) -> str:
     if callable(value):
         return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
@@ -351,13 +406,9 @@ def _fingerprint(value) -> str:
 
 
 def _check_same_parameters(model: W2V) -> None:
-    """All ranks must train with the same parameters (a rank started with other flags is an error).
-
-    ``verbose`` and ``n_jobs`` may differ: they concern each rank's own
-    output and cores, not what is learned.
-    """
+    """All ranks must train with the same parameters (a rank started with other flags is an error)."""
     mine = {k: _fingerprint(v) for k, v in model.get_params(deep=False).items()
-            if k not in _PER_RANK_PARAMETERS}
+            if k not in PER_RANK_PARAMETERS}
     _, size = rank_and_size()
     everyone: list = [None] * size
     with collective("comparing the parameters"):
@@ -376,15 +427,6 @@ def _shared_vocabulary(model: W2V, words, counts) -> Vocabulary:
         return vocabulary_from_counts(check_word_counts(model.vocabulary), model.min_count,
                                       model.max_final_vocab)
     return merged_vocabulary(words, counts, model.min_count, model.max_final_vocab)
-
-
-def _shared_document_statistics(local: EncodedCorpus, n_documents: int, model: W2V, device):
-    mine = document_statistics(local, n_documents, model.wv_.vectors, model.sif_weights_)
-    return DocumentStatistics(
-        _all_sum(mine.document_frequency, device),
-        int(_all_sum(np.array([mine.n_documents], np.int64), device)[0]),
-        _all_sum(mine.sif_gram, device),
-    )
 
 
 def _tensor(array: np.ndarray, device) -> torch.Tensor:

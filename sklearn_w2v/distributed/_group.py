@@ -13,7 +13,6 @@ import datetime
 import os
 from collections.abc import Iterator
 
-import torch
 import torch.distributed as dist
 
 #: Seconds a rank waits for its peers in any one collective, and for all
@@ -26,13 +25,6 @@ _LAUNCH_VARIABLES = ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
 
 class DistributedError(RuntimeError):
     """A peer failed, hung, never joined, or the ranks disagree."""
-
-
-def default_backend(device: torch.device | None = None) -> str:
-    """``nccl`` for CUDA weights, ``gloo`` for CPU ones."""
-    if device is not None and torch.device(device).type == "cuda":
-        return "nccl"
-    return "gloo"
 
 
 def rank_and_size() -> tuple[int, int]:

@@ -40,7 +40,7 @@ import numba
 import torch
 import torch.distributed as dist
 
-from .group import collective
+from ._group import collective
 
 COMBINE = ("sum", "mean", "touched-mean")
 ROWS = ("touched", "all")

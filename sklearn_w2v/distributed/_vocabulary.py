@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import torch.distributed as dist
 import numpy as np
+import torch.distributed as dist
 
 from ..vocabulary import Vocabulary, vocabulary_from_counts
-from .group import collective, rank_and_size
+from ._group import collective, rank_and_size
 
 
 def merged_vocabulary(

@@ -1,13 +1,13 @@
-"""The scikit-learn estimator."""
+"""The scikit-learn estimator: ``W2V``, a transformer that learns word vectors and pools them."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 from sklearn.base import (
@@ -20,105 +20,31 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .backends import backend_names, get_trainer
-from .corpus import encode, encode_documents
-from .export import to_keyed_vectors
-from .out_of_core import TempArrays, check_temp_folder
-from .pooling import (
+from ..backends import backend_names, backend_options, backend_spec, get_trainer
+from ..corpus import encode
+from ..pooling import (
     AGGREGATIONS,
     DocumentStatistics,
-    document_statistics,
     l2_normalize,
-    max_pool,
-    remove_direction,
+    pool_documents,
     sif_weights,
     smooth_idf,
     top_direction,
-    weighted_pool,
 )
-from .text import DEFAULT_TOKEN_PATTERN, build_analyzer, check_documents, iter_token_lists
-from .training import TrainConfig, TrainResult, TrainStats, initial_vectors
-from .vocabulary_update import update_vocabulary
+from ..text import DEFAULT_TOKEN_PATTERN, build_analyzer, check_documents, iter_token_lists
+from ..training import (
+    TrainConfig,
+    TrainResult,
+    check_converged,
+    check_learning_rates,
+    derive_seed,
+)
+from ..vectors import to_keyed_vectors
+from ._n_jobs import resolve_n_jobs
+from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSetup
 
-
-def available_cpus() -> int:
-    """Cores this process may run on (its affinity mask where the OS has one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
-
-
-def _joblib_context() -> tuple[int, int | None]:
-    """joblib's nesting level here and the ``n_jobs`` of an enclosing ``parallel_config``.
-
-    Inside a task that joblib runs in parallel (``GridSearchCV(n_jobs=2)``,
-    ``cross_val_score(n_jobs=-1)``, with processes or threads) the active
-    backend has a nesting level of 1 or more; at top level it is 0.
-    """
-    try:
-        from joblib.parallel import get_active_backend
-
-        backend, n_jobs = get_active_backend()
-    except Exception:  # an unexpected joblib: behave as at top level
-        return 0, None
-    return int(getattr(backend, "nesting_level", 0) or 0), n_jobs
-
-
-def resolve_n_jobs(n_jobs: int | None) -> int:
-    """The number of training threads for an ``n_jobs`` value.
-
-    ``k > 0``: exactly ``k``; ``-1`` all cores this process may use, ``-2``
-    all but one, and so on. ``None``: one thread inside a task that joblib
-    already runs in parallel (nested in ``GridSearchCV(n_jobs=...)`` and
-    friends, where more threads would only compete for the same cores); the
-    ``n_jobs`` of an enclosing ``joblib.parallel_config(n_jobs=...)``;
-    otherwise all cores this process may use.
-    """
-    n_cpus = available_cpus()
-    if n_jobs is None:
-        nesting_level, context_n_jobs = _joblib_context()
-        if nesting_level > 0:
-            return 1
-        if context_n_jobs is None:
-            return n_cpus
-        n_jobs = int(context_n_jobs) or 1
-    if n_jobs < 0:
-        return max(n_cpus + 1 + n_jobs, 1)
-    return int(n_jobs)
-
-
-#: A trained weight row longer than this means training diverged. Weights start
-#: with norms below 1 (inputs uniform in ``[-1, 1) / vector_size``, outputs 0)
-#: and sane training keeps them in the tens: the sigmoid saturates, so the
-#: gradients fade as scores grow. A learning rate far too high instead throws
-#: rows to norms of 1e6 and more, finite (pairs scoring beyond +-6 are skipped,
-#: so NaN rarely appears) but meaningless.
-DIVERGED_NORM = 1e4
-
-
-def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha: float) -> None:
-    """Raise ``FloatingPointError`` if trained weights are non-finite or diverged (see :data:`DIVERGED_NORM`)."""
-    for name, weights in (("word", input_vectors), ("context", output_vectors)):
-        if not np.isfinite(weights).all():
-            raise FloatingPointError(
-                f"Training diverged (non-finite {name} vectors) with alpha={alpha}; "
-                "use a smaller alpha."
-            )
-        if len(weights):
-            norm = float(np.sqrt(np.einsum("ij,ij->i", weights, weights, dtype=np.float64).max()))
-            if norm > DIVERGED_NORM:
-                raise FloatingPointError(
-                    f"Training diverged: a {name} vector has norm {norm:.3g} (sane training "
-                    f"stays below {DIVERGED_NORM:g}) with alpha={alpha}; use a smaller alpha."
-                )
-
-
-def _derived_seed(seed: int, call: int) -> int:
-    """Seed of the ``call``-th training run (0: the one ``fit`` uses)."""
-    if call == 0:
-        return seed
-    return int(np.random.SeedSequence([seed, call]).generate_state(1)[0] % np.iinfo(np.int32).max)
+# Text options a callable analyzer bypasses (warned about at fit time).
+_ANALYZER_STEPS = ("preprocessor", "tokenizer", "stop_words", "strip_accents")
 
 
 class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -235,13 +161,13 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         held in memory. (``partial_fit`` batches are always encoded in
         memory.)
     device : str or None, default=None
-        torch backend: None picks CUDA when available, else the CPU; or
-        "cpu", "cuda", "cuda:1", ... The numba backend accepts only None
-        or "cpu".
+        Where training runs. torch backend: None picks CUDA when available,
+        else the CPU; or "cpu", "cuda", "cuda:1", ... The numba backend
+        accepts only None or "cpu".
     torch_module : callable or None, default=None
         torch backend: None uses the built-in hand-written update (fast).
         Otherwise a ``torch.nn.Module`` class or factory, trained with
-        autograd; see :class:`sklearn_w2v.backends.torch_model.SGNSModule`
+        autograd; see :class:`sklearn_w2v.backends.torch.SGNSModule`
         for the contract.
 
     Attributes
@@ -277,7 +203,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     Reliability: bad parameters or input raise ``ValueError``/``TypeError``
     before training starts. Training that diverges (non-finite weights, or a
-    weight row longer than :data:`DIVERGED_NORM`, from a learning rate far
+    weight row longer than :data:`~sklearn_w2v.training.DIVERGED_NORM`, from a learning rate far
     too high) raises ``FloatingPointError``. A ``KeyboardInterrupt`` (or any
     error) during ``fit``/``partial_fit`` stops the training threads and
     leaves the estimator exactly as it was before the call: unfitted, or
@@ -339,6 +265,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def __init__(
         self,
+        *,
         vector_size=100,
         window=5,
         min_count=5,
@@ -407,6 +334,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.device = device
         self.torch_module = torch_module
 
+
     # -- building blocks -------------------------------------------------
 
     def build_analyzer(self):
@@ -421,27 +349,38 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             stop_words=self.stop_words,
         )
 
-    def _fit_analyzer(self):
-        """``build_analyzer()``, warning (at fit time only) about options a callable analyzer ignores."""
-        if callable(self.analyzer):
-            ignored = [n for n in ("preprocessor", "tokenizer", "stop_words", "strip_accents")
-                       if getattr(self, n) is not None]
-            if ignored:
-                warnings.warn(
-                    f"analyzer is a callable, so {', '.join(ignored)} "
-                    f"{'is' if len(ignored) == 1 else 'are'} ignored.",
-                    UserWarning,
-                    stacklevel=4,
-                )
-        return self.build_analyzer()
+    def backend_options(self) -> dict[str, Any]:
+        """The options this estimator passes to its backend, from its parameters.
 
-    def _train_config(self, call: int = 0) -> TrainConfig:
-        if self.min_alpha > self.alpha:
-            raise ValueError(
-                f"min_alpha={self.min_alpha} must not exceed alpha={self.alpha}."
-            )
+        Each backend declares the estimator parameters it takes (its
+        :class:`~sklearn_w2v.training.BackendSpec`); a parameter that only
+        another backend takes must keep its default.
+
+        Raises
+        ------
+        ValueError
+            E.g. ``torch_module`` set with ``backend="numba"``.
+        """
+        return backend_options(self.backend, self.get_params(deep=False))
+
+    def training_setup(self, *, call: int = 0, **options: Any) -> TrainingSetup:
+        """The configuration, trainer and analyzer of a training call, from the parameters.
+
+        For custom :class:`~sklearn_w2v.estimator.FitStages`: ``call`` is
+        the number of training calls the model has had (0 for ``fit``; the
+        ``k``-th ``partial_fit`` call gets its own derived seed), and
+        ``options`` override backend options (e.g. ``device="cuda:1"``).
+        Validates the parameters the estimator's constraints cannot (such
+        as ``min_alpha <= alpha``) and builds the trainer, so it fails
+        before any data is read.
+
+        Returns
+        -------
+        TrainingSetup
+        """
+        check_learning_rates(self.alpha, self.min_alpha)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        return TrainConfig(
+        config = TrainConfig(
             vector_size=int(self.vector_size),
             window=int(self.window),
             negative=int(self.negative),
@@ -453,84 +392,106 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             cbow_mean=bool(self.cbow_mean),
             epochs=int(self.epochs),
             shrink_windows=bool(self.shrink_windows),
-            seed=_derived_seed(int(seed), call),
+            seed=int(seed) if call == 0 else derive_seed(int(seed), call),
             n_threads=resolve_n_jobs(self.n_jobs),
             verbose=int(self.verbose),
             compute_loss=bool(self.compute_loss),
         )
+        trainer = get_trainer(self.backend, **{**self.backend_options(), **options})
+        return TrainingSetup(config, trainer, self._fit_analyzer())
 
-    def _train(self, trainer, corpus, counts, config, inp, out):
-        result = trainer.train(corpus, counts, config, inp, out)
-        check_converged(result.input_vectors, result.output_vectors, self.alpha)
-        return result
+    def _fit_analyzer(self):
+        """``build_analyzer()``, warning (at fit time only) about options a callable analyzer ignores."""
+        if callable(self.analyzer):
+            ignored = [n for n in _ANALYZER_STEPS if getattr(self, n) is not None]
+            if ignored:
+                warnings.warn(
+                    f"analyzer is a callable, so {', '.join(ignored)} "
+                    f"{'is' if len(ignored) == 1 else 'are'} ignored.",
+                    UserWarning,
+                    stacklevel=5,
+                )
+        return self.build_analyzer()
 
-    def _backend_options(self) -> dict:
-        if self.backend == "torch":
-            return {"device": self.device, "torch_module": self.torch_module}
-        if self.device not in (None, "cpu"):
-            raise ValueError(
-                f"device={self.device!r} needs backend='torch'; "
-                f"the {self.backend} backend runs on the CPU."
-            )
-        if self.torch_module is not None:
-            raise ValueError(f"torch_module needs backend='torch', not {self.backend!r}.")
-        return {}
+    # -- fitting ---------------------------------------------------------
 
-    def _temp_arrays(self):
-        """Where ``fit`` puts the encoded corpus: a TempArrays, or nothing (memory)."""
-        if self.temp_folder is None:
-            return contextlib.nullcontext()
-        return TempArrays(self.temp_folder)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_stages(self, stages: FitStages) -> W2V:
+        """Fit through ``stages``: the one extension point of ``fit``, ``partial_fit`` and distributed training.
 
-    def _transaction(self, method, X) -> "W2V":
-        """Run ``method`` on a shallow copy of ``self``; adopt its attributes only if it completes.
+        Runs, in order: ``stages.setup`` (configuration, trainer, analyzer),
+        ``stages.read`` (the encoded corpus, its vocabulary and the starting
+        weights), ``stages.train``, the divergence check, then stores the
+        fitted attributes (``wv_``, ``context_vectors_``, ``training_stats_``,
+        ``epoch_loss_``, ``sif_weights_``) and the document statistics
+        ``stages.document_statistics`` gives (``idf_``, ``sif_component_``).
+        It all happens on a staged copy that replaces the estimator's state
+        only once complete: an error or ``KeyboardInterrupt`` leaves the
+        estimator exactly as it was. See :mod:`sklearn_w2v.estimator` for
+        the stages ``fit`` (:class:`~sklearn_w2v.estimator.FreshFit`) and
+        ``partial_fit`` (:class:`~sklearn_w2v.estimator.ContinuedFit`) use.
 
-        The fitted attributes are replaced, never mutated in place, so the
-        copy shares the old ones safely; a single ``dict.update`` then
-        publishes the new state. An error or ``KeyboardInterrupt`` before
-        that leaves ``self`` exactly as it was.
+        Parameters
+        ----------
+        stages : FitStages
+
+        Returns
+        -------
+        self : W2V
         """
         staged = object.__new__(type(self))
+        # The fitted attributes are replaced, never mutated in place, so the
+        # copy shares the old ones safely; a single dict.update then
+        # publishes the new state.
         staged.__dict__.update(self.__dict__)
-        method(staged, X)
+        staged._run_stages(stages)
         self.__dict__.update(staged.__dict__)
         return self
 
-    def _store(self, words, counts, result, trainer, config, summary: dict) -> None:
+    def _run_stages(self, stages: FitStages) -> None:
+        call = self._n_training_calls if stages.continues else 0
+        setup = stages.setup(self, call)
+        with stages.read(self, setup) as data:
+            if self.verbose:
+                print(data.summary.line(), file=sys.stderr)
+            result = stages.train(setup, data)
+            check_converged(result.input_vectors, result.output_vectors, setup.config.alpha)
+            self._store(data, result, setup)
+            statistics = stages.document_statistics(data, self.wv_.vectors, self.sif_weights_)
+        self._set_document_statistics(
+            self._document_statistics + statistics if stages.continues else statistics)
+        self._n_training_calls = call + 1
+
+    def _store(self, data: TrainingData, result: TrainResult, setup: TrainingSetup) -> None:
         """Set the fitted attributes that every training call refreshes."""
-        stats = result.stats
-        self.wv_ = to_keyed_vectors(words, counts, result.input_vectors)
+        stats, config = result.stats, setup.config
+        self.wv_ = to_keyed_vectors(data.words, data.counts, result.input_vectors)
         self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))
         self.context_vectors_ = result.output_vectors
-        loss = stats.extra.get("epoch_loss")
-        if config.compute_loss and loss is None:
+        if config.compute_loss and stats.epoch_loss is None:
             warnings.warn(
-                f"Backend {trainer.name!r} does not report the training loss; "
+                f"Backend {setup.trainer.name!r} does not report the training loss; "
                 "epoch_loss_ is None.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=5,
             )
         self.epoch_loss_ = (
-            np.asarray(loss, dtype=np.float64) if config.compute_loss and loss is not None else None
+            np.asarray(stats.epoch_loss, dtype=np.float64)
+            if config.compute_loss and stats.epoch_loss is not None else None
         )
         if self.verbose and self.epoch_loss_ is not None:
             for k, value in enumerate(self.epoch_loss_, 1):
                 print(f"[W2V] epoch {k}: loss {value:.6g}", file=sys.stderr)
         self.training_stats_ = {
-            **summary,
-            "backend": trainer.name,
-            "n_threads": stats.extra.get("n_threads", config.n_threads),
+            **data.summary.as_dict(),
+            "backend": setup.trainer.name,
+            "n_threads": stats.n_threads,
             "seconds": stats.seconds,
             "trained_words": stats.words,
             "effective_words": stats.effective_words,
             "words_per_second": stats.words_per_second,
         }
         self._n_features_out = config.vector_size
-
-    def _update_document_statistics(self, corpus, n_documents: int, fresh: bool) -> None:
-        """idf and SIF statistics; ``partial_fit`` adds the new documents to the old ones."""
-        stats = document_statistics(corpus, n_documents, self.wv_.vectors, self.sif_weights_)
-        self._set_document_statistics(stats if fresh else self._document_statistics + stats)
 
     def _set_document_statistics(self, stats: DocumentStatistics) -> None:
         # The SIF direction is the top eigenvector of the summed second moments
@@ -541,29 +502,13 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.idf_ = smooth_idf(stats.document_frequency, stats.n_documents)
         self.sif_component_ = top_direction(stats.sif_gram)
 
-    def _summary(self, n_documents, n_raw_words, n_corpus_words, min_count, vocab_line) -> dict:
-        if self.verbose:
-            print(
-                f"[W2V] {n_documents} documents, {n_raw_words} tokens; {vocab_line}; "
-                f"{n_corpus_words} tokens to train on",
-                file=sys.stderr,
-            )
-        return {
-            "n_documents": n_documents,
-            "n_raw_words": n_raw_words,
-            "n_corpus_words": n_corpus_words,
-            "effective_min_count": min_count,
-        }
-
-    # -- fitting ---------------------------------------------------------
-
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: Iterable, y=None) -> "W2V":
+    def fit(self, X: Iterable, y=None) -> W2V:
         """Learn word vectors from the documents in ``X``.
 
         Parameters
         ----------
-        X : iterable of str or of list of str
+        X : iterable of str or of list of str, or LineCorpus
             Raw strings or tokenized documents (a list, a generator, a 1-D
             array or a pandas Series); read once.
         y : None
@@ -573,46 +518,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         self : W2V
         """
-        return self._transaction(W2V._fit, X)
-
-    def _fit(self, X) -> None:
-        config = self._train_config()
-        trainer = get_trainer(self.backend, **self._backend_options())  # fails before any work
-        if self.temp_folder is not None:
-            check_temp_folder(self.temp_folder)
-        analyze = self._fit_analyzer()
-        with self._temp_arrays() as store:
-            self._fit_encoded(X, config, trainer, analyze, store)
-
-    def _fit_encoded(self, X, config, trainer, analyze, store) -> None:
-        vocabulary, corpus, n_raw_words, n_documents = encode_documents(
-            X,
-            tokenize=analyze,
-            min_count=self.min_count,
-            max_vocab_size=self.max_vocab_size,
-            max_final_vocab=self.max_final_vocab,
-            word_counts=self.vocabulary,
-            store=store,
-        )
-        if n_documents == 0:
-            raise ValueError("X contains no documents.")
-        if len(vocabulary) == 0:
-            raise ValueError(
-                f"No word occurs at least min_count={vocabulary.effective_min_count} "
-                f"times in {n_raw_words} tokens; lower min_count or pass more text."
-            )
-        summary = self._summary(
-            n_documents, n_raw_words, corpus.n_tokens, vocabulary.effective_min_count,
-            f"{len(vocabulary)} words with count >= {vocabulary.effective_min_count}",
-        )
-        inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
-        result = self._train(trainer, corpus, vocabulary.counts, config, inp, out)
-        self._store(vocabulary.words, vocabulary.counts, result, trainer, config, summary)
-        self._update_document_statistics(corpus, n_documents, fresh=True)
-        self._n_training_calls = 1
+        return self.fit_stages(FreshFit(X))
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X: Iterable, y=None) -> "W2V":
+    def partial_fit(self, X: Iterable, y=None) -> W2V:
         """Continue training on new documents, adding their new words to the vocabulary.
 
         The first call (on an unfitted estimator) is exactly ``fit(X)``. A
@@ -645,46 +554,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         self : W2V
         """
-        if not hasattr(self, "wv_"):
-            return self.fit(X)
-        return self._transaction(W2V._partial_fit, X)
-
-    def _partial_fit(self, X) -> None:
-        if int(self.vector_size) != self.wv_.vector_size:
-            raise ValueError(
-                f"vector_size={self.vector_size} differs from the fitted vectors' "
-                f"size {self.wv_.vector_size}; partial_fit cannot change it (call fit)."
-            )
-        config = self._train_config(call=self._n_training_calls)
-        trainer = get_trainer(self.backend, **self._backend_options())
-        analyze = self._fit_analyzer()
-        update = update_vocabulary(
-            iter_token_lists(X, analyze),
-            self.wv_.key_to_index,
-            self.wv_.expandos["count"],
-            min_count=self.min_count,
-            max_vocab_size=self.max_vocab_size,
-            max_final_vocab=self.max_final_vocab,
-        )
-        if update.n_documents == 0:
-            raise ValueError("X contains no documents.")
-        n_new = len(update.new_words)
-        fresh_in, fresh_out = initial_vectors(n_new, config.vector_size, config.seed)
-        inp = np.concatenate([self.wv_.vectors, fresh_in])
-        out = np.concatenate([self.context_vectors_, fresh_out])
-        words = list(self.wv_.index_to_key) + update.new_words
-        summary = self._summary(
-            update.n_documents, update.n_raw_words, update.corpus.n_tokens, self.min_count,
-            f"{n_new} new words, {len(words)} in all",
-        )
-        summary["n_new_words"] = n_new
-        if update.corpus.n_tokens:
-            result = self._train(trainer, update.corpus, update.counts, config, inp, out)
-        else:  # nothing known to train on: only the counts change
-            result = TrainResult(inp, out, TrainStats(0.0, 0, 0, {"n_threads": config.n_threads}))
-        self._store(words, update.counts, result, trainer, config, summary)
-        self._update_document_statistics(update.corpus, update.n_documents, fresh=False)
-        self._n_training_calls += 1
+        return self.fit_stages(ContinuedFit(X) if hasattr(self, "wv_") else FreshFit(X))
 
     # -- transforming ----------------------------------------------------
 
@@ -702,26 +572,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "wv_")
         corpus = encode(iter_token_lists(X, self.build_analyzer()), self.wv_.key_to_index)
-        vectors = self.wv_.vectors
-        agg = self.agg
-        if agg == "mean":
-            out = weighted_pool(corpus, vectors)
-        elif agg == "sum":
-            out = weighted_pool(corpus, vectors, divide_by=None)
-        elif agg == "max":
-            out = max_pool(corpus, vectors)
-        elif agg == "tfidf":
-            out = weighted_pool(corpus, vectors, self.idf_, divide_by="weight")
-        elif agg == "sif":
-            out = weighted_pool(corpus, vectors, self.sif_weights_, divide_by="count")
-            out = remove_direction(out, self.sif_component_)
-        else:
-            raise ValueError(f"agg must be one of {AGGREGATIONS}, got {agg!r}.")
-        if self.norm == "l2":
-            out = l2_normalize(out)
-        elif self.norm is not None:
-            raise ValueError(f"norm must be 'l2' or None, got {self.norm!r}.")
-        return out
+        out = pool_documents(corpus, self.wv_.vectors, self.agg, idf=self.idf_,
+                             sif_weights=self.sif_weights_, sif_component=self.sif_component_)
+        return l2_normalize(out) if self.norm == "l2" else out
 
     def fit_transform(self, X: Iterable, y=None) -> np.ndarray:
         """Fit, then transform the same documents (a one-shot iterator is read into a list)."""
@@ -762,22 +615,18 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         out[missing] = 0.0 if unknown == "zeros" else np.nan
         return out
 
-    def _may_use_cuda(self) -> bool:
-        """Whether fit may train on a GPU (whose summed updates vary in order)."""
-        if self.backend != "torch":
-            return False
-        if self.device is not None:
-            return str(self.device).startswith("cuda")
-        try:
-            import torch
-        except ImportError:
-            return False
-        return torch.cuda.is_available()
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []
-        tags.non_deterministic = self.n_jobs != 1 or self._may_use_cuda()
+        tags.non_deterministic = self.n_jobs != 1 or self._may_use_gpu()
         return tags
+
+    def _may_use_gpu(self) -> bool:
+        """Whether fit may train on a GPU (whose summed updates vary in order); the backend decides."""
+        try:
+            spec = backend_spec(self.backend)
+        except ValueError:  # an invalid backend: fit will say so
+            return False
+        return spec.may_use_gpu({name: getattr(self, name, None) for name in spec.options})

@@ -17,20 +17,22 @@ The weighted poolings:
   code), with the direction fixed at fit time.
 """
 
+
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
-from .corpus import EncodedCorpus, corpus_pieces
+if TYPE_CHECKING:
+    from ..corpus import EncodedCorpus
 
 AGGREGATIONS = ("mean", "sum", "max", "tfidf", "sif")
 
 # Rows of gathered word vectors per step of max pooling: bounds the
 # (tokens x dimensions) block that ``np.maximum.reduceat`` needs.
-_MAX_POOL_TOKENS = 1 << 18
+MAX_POOL_TOKENS = 1 << 18
 
 
 def doc_word_matrix(
@@ -46,31 +48,6 @@ def doc_word_matrix(
     return sp.csr_matrix(
         (data, corpus.ids, corpus.offsets), shape=(corpus.n_sentences, n_words)
     )
-
-
-def document_frequencies(corpus: EncodedCorpus, n_words: int) -> np.ndarray:
-    """Number of documents (sentences of ``corpus``) that contain each word."""
-    # Copies: sum_duplicates sorts the indices in place, and those would
-    # otherwise be the corpus's own ids.
-    m = sp.csr_matrix(
-        (np.ones(corpus.n_tokens, dtype=np.int32), corpus.ids.copy(), corpus.offsets.copy()),
-        shape=(corpus.n_sentences, n_words),
-    )
-    m.sum_duplicates()
-    return np.bincount(m.indices, minlength=n_words).astype(np.int64)
-
-
-def smooth_idf(df: np.ndarray, n_documents: int) -> np.ndarray:
-    """scikit-learn's ``smooth_idf=True`` formula: ``ln((1 + n) / (1 + df)) + 1``."""
-    df = np.asarray(df, dtype=np.float64)
-    return (np.log((1.0 + n_documents) / (1.0 + df)) + 1.0).astype(np.float32)
-
-
-def sif_weights(counts: np.ndarray, a: float) -> np.ndarray:
-    """``a / (a + p(w))`` with ``p(w) = count(w) / sum(counts)``."""
-    counts = np.asarray(counts, dtype=np.float64)
-    p = counts / max(counts.sum(), 1.0)
-    return (a / (a + p)).astype(np.float32)
 
 
 def weighted_pool(
@@ -100,13 +77,13 @@ def weighted_pool(
     return out
 
 
-def mean_pool(corpus: EncodedCorpus, vectors: np.ndarray) -> np.ndarray:
-    """Mean of each sentence's word vectors; an empty sentence gives zeros."""
-    return weighted_pool(corpus, vectors)
+def max_pool(
+    corpus: EncodedCorpus, vectors: np.ndarray, block_tokens: int = MAX_POOL_TOKENS
+) -> np.ndarray:
+    """Element-wise maximum over each document's word vectors; empty documents give zeros.
 
-
-def max_pool(corpus: EncodedCorpus, vectors: np.ndarray) -> np.ndarray:
-    """Element-wise maximum over each document's word vectors; empty documents give zeros."""
+    Whole documents are gathered about ``block_tokens`` tokens at a time.
+    """
     n_docs = corpus.n_sentences
     out = np.zeros((n_docs, vectors.shape[1]), dtype=np.float32)
     lengths = np.diff(corpus.offsets)
@@ -114,9 +91,9 @@ def max_pool(corpus: EncodedCorpus, vectors: np.ndarray) -> np.ndarray:
     ends = corpus.offsets[docs + 1]
     start = 0
     while start < len(docs):
-        # Take whole documents until the block holds about _MAX_POOL_TOKENS tokens.
+        # Take whole documents until the block holds about block_tokens tokens.
         first_token = corpus.offsets[docs[start]]
-        stop = int(np.searchsorted(ends, first_token + _MAX_POOL_TOKENS, side="right"))
+        stop = int(np.searchsorted(ends, first_token + block_tokens, side="right"))
         stop = max(stop, start + 1)
         block = docs[start:stop]
         lo, hi = corpus.offsets[block[0]], corpus.offsets[block[-1] + 1]
@@ -126,27 +103,6 @@ def max_pool(corpus: EncodedCorpus, vectors: np.ndarray) -> np.ndarray:
         out[block] = np.maximum.reduceat(gathered, corpus.offsets[block] - lo, axis=0)
         start = stop
     return out
-
-
-def uncentered_gram(X: np.ndarray) -> np.ndarray:
-    """``X.T @ X`` in float64: the statistic the SIF direction is taken from."""
-    X = np.asarray(X, dtype=np.float64)
-    return X.T @ X
-
-
-def top_direction(gram: np.ndarray) -> np.ndarray:
-    """Unit eigenvector of the largest eigenvalue of a symmetric matrix (zeros if it is zero).
-
-    The sign is fixed (largest-magnitude entry positive) so that the vector
-    is the same on every platform; the SIF projection does not depend on it.
-    """
-    if not np.any(gram):
-        return np.zeros(gram.shape[0], dtype=np.float32)
-    _, vecs = np.linalg.eigh(gram)
-    u = vecs[:, -1]
-    if u[np.argmax(np.abs(u))] < 0:
-        u = -u
-    return u.astype(np.float32)
 
 
 def remove_direction(X: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -168,45 +124,38 @@ def l2_normalize(X: np.ndarray) -> np.ndarray:
     return X
 
 
-@dataclass(frozen=True)
-class DocumentStatistics:
-    """What ``agg="tfidf"`` and ``agg="sif"`` learn from training documents; sums over corpora add up.
+def pool_documents(
+    corpus: EncodedCorpus,
+    vectors: np.ndarray,
+    agg: str = "mean",
+    *,
+    idf: np.ndarray | None = None,
+    sif_weights: np.ndarray | None = None,
+    sif_component: np.ndarray | None = None,
+) -> np.ndarray:
+    """One vector per document of ``corpus`` (its sentences), pooled as ``agg`` says.
 
-    Attributes
+    Parameters
     ----------
-    document_frequency : ndarray of int64, shape (n_words,)
-        Documents containing each word.
-    n_documents : int
-        Documents seen (at least the training sentences, so df <= n).
-    sif_gram : ndarray of float64, shape (vector_size, vector_size)
-        Summed second moments of the SIF-weighted document vectors.
+    agg : {"mean", "sum", "max", "tfidf", "sif"}
+        See the module docstring; ``"tfidf"`` needs ``idf``, ``"sif"`` needs
+        ``sif_weights`` and ``sif_component``.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.corpus import EncodedCorpus
+    >>> corpus = EncodedCorpus(np.array([0, 1, 1], np.int32), np.array([0, 1, 3, 3]))
+    >>> pool_documents(corpus, np.array([[1.0, 0.0], [0.0, 2.0]], np.float32), "sum").tolist()
+    [[1.0, 0.0], [0.0, 4.0], [0.0, 0.0]]
     """
-
-    document_frequency: np.ndarray
-    n_documents: int
-    sif_gram: np.ndarray
-
-    def __add__(self, other: "DocumentStatistics") -> "DocumentStatistics":
-        df = np.zeros(max(len(self.document_frequency), len(other.document_frequency)), np.int64)
-        df[: len(self.document_frequency)] += self.document_frequency
-        df[: len(other.document_frequency)] += other.document_frequency
-        return DocumentStatistics(df, self.n_documents + other.n_documents,
-                                  self.sif_gram + other.sif_gram)
-
-
-def document_statistics(
-    corpus: EncodedCorpus, n_documents: int, vectors: np.ndarray, sif_w: np.ndarray
-) -> DocumentStatistics:
-    """The :class:`DocumentStatistics` of one training corpus, walked in bounded pieces.
-
-    ``n_documents`` is the number of documents read; the larger of it and
-    the corpus's sentences is kept, so that df <= n also when documents over
-    the sentence limit were cut.
-    """
-    n_words, size = vectors.shape
-    df = np.zeros(n_words, dtype=np.int64)
-    gram = np.zeros((size, size))
-    for piece in corpus_pieces(corpus):
-        df += document_frequencies(piece, n_words)
-        gram += uncentered_gram(weighted_pool(piece, vectors, sif_w, "count"))
-    return DocumentStatistics(df, max(n_documents, corpus.n_sentences), gram)
+    if agg == "mean":
+        return weighted_pool(corpus, vectors)
+    if agg == "sum":
+        return weighted_pool(corpus, vectors, divide_by=None)
+    if agg == "max":
+        return max_pool(corpus, vectors)
+    if agg == "tfidf":
+        return weighted_pool(corpus, vectors, idf, divide_by="weight")
+    if agg == "sif":
+        return remove_direction(weighted_pool(corpus, vectors, sif_weights), sif_component)
+    raise ValueError(f"agg must be one of {AGGREGATIONS}, got {agg!r}.")

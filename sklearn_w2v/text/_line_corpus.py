@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
 import numbers
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-PathLike = str | os.PathLike
+from gensim.test.utils import datapath
+
+from .._files import PathLike, is_gzip, open_binary
 
 # Large enough that per-block overhead vanishes (a thousand blocks per GB),
 # small enough that the ~50 bytes of Python objects per token of a block stay
@@ -72,7 +73,7 @@ class Segment:
             raise ValueError(f"Segment start must be >= 0, got {self.start}.")
         if self.stop is not None and self.stop < self.start:
             raise ValueError(f"Segment stop ({self.stop}) must be >= start ({self.start}).")
-        if self.path.endswith(".gz") and not self.whole_file:
+        if is_gzip(self.path) and not self.whole_file:
             raise ValueError(
                 f"A gzip file cannot seek, so its segment must be the whole file "
                 f"(start=0, stop=None); got start={self.start}, stop={self.stop} "
@@ -85,12 +86,13 @@ class Segment:
         return self.start == 0 and self.stop is None
 
 
-def _open_binary(path: PathLike):
-    """Open ``path`` for reading bytes; ``.gz`` files are decompressed on the fly."""
-    path = os.fspath(path)
-    if path.endswith(".gz"):
-        return gzip.open(path, "rb")
-    return open(path, "rb")
+def default_corpus() -> str:
+    """Path of the Lee background corpus that ships with gensim's test data.
+
+    300 news articles, one per line, about 60,000 tokens: the embedded
+    default of the demo and the benchmark, so they run on any machine.
+    """
+    return datapath("lee_background.cor")
 
 
 def seek_line_start(f, pos: int, read_size: int = SKIP_READ_SIZE) -> int:
@@ -160,14 +162,14 @@ def _line_blocks(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 def _segment_blocks(segment: Segment, block_size: int) -> Iterator[bytes]:
     """The blocks of :meth:`LineCorpus.iter_blocks` for one segment."""
-    with _open_binary(segment.path) as f:
+    with open_binary(segment.path) as f:
         pos = seek_line_start(f, segment.start, block_size)
         yield from _line_blocks(_range_chunks(f, pos, segment.stop, block_size))
 
 
 def _segment_lines(segment: Segment) -> Iterator[bytes]:
     """The raw lines of one segment."""
-    with _open_binary(segment.path) as f:
+    with open_binary(segment.path) as f:
         pos = seek_line_start(f, segment.start)
         stop = segment.stop
         if stop is None:
@@ -192,7 +194,7 @@ class LineCorpus:
     The corpus is re-iterable: every iteration reads the files again.
     ``W2V.fit`` does not iterate it document by document but reads the files
     twice in large blocks (count, then encode; see
-    :mod:`sklearn_w2v.corpus_file`), with the same result, unless
+    :func:`sklearn_w2v.corpus.encode_line_corpus`), with the same result, unless
     ``max_vocab_size`` asks for gensim's pruning during the scan.
 
     Parameters
@@ -200,7 +202,7 @@ class LineCorpus:
     paths : path, Segment, or sequence of paths and Segments
         Text files, read in the given order; a :class:`Segment` stands for
         the lines of a byte range of a file (e.g. one rank's shard, see
-        :func:`sklearn_w2v.sharding.shard_files`), a path for the whole file.
+        :func:`~sklearn_w2v.text.shard_files`), a path for the whole file.
 
     Attributes
     ----------

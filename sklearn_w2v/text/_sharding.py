@@ -1,20 +1,20 @@
 """Split line corpora into contiguous shards of about equal bytes, one per rank.
 
 Each rank of a distributed run reads only its shard: a list of
-:class:`~sklearn_w2v.line_corpus.Segment` to pass to
+:class:`~sklearn_w2v.text.Segment` to pass to
 :class:`~sklearn_w2v.LineCorpus`. Reading shard 0, then shard 1, ... gives
 exactly the documents of ``LineCorpus(paths)``, in the same order, each once.
 """
 
 from __future__ import annotations
 
-import gzip
 import operator
 import os
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from .line_corpus import PathLike, Segment, seek_line_start
+from .._files import PathLike, is_gzip, open_binary
+from ._line_corpus import Segment, seek_line_start
 
 
 def shard_files(paths: PathLike | Sequence[PathLike], n_shards: int) -> list[list[Segment]]:
@@ -84,7 +84,7 @@ def shard_files(paths: PathLike | Sequence[PathLike], n_shards: int) -> list[lis
     shards: list[list[Segment]] = [[] for _ in range(n_shards)]
     offset = 0
     for path, size in zip(paths, sizes):
-        if path.endswith(".gz"):
+        if is_gzip(path):
             if _has_lines_gz(path):
                 # The shard holding the middle byte: compare doubled offsets to stay exact.
                 k = bisect_right([2 * b for b in bounds], 2 * offset + size) - 1
@@ -120,5 +120,5 @@ def _line_starts(path: str, cuts: list[int]) -> list[int]:
 
 def _has_lines_gz(path: str) -> bool:
     """Whether the gzip file decompresses to at least one byte (one line)."""
-    with gzip.open(path, "rb") as f:
+    with open_binary(path) as f:
         return bool(f.read(1))

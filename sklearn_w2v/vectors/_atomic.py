@@ -12,7 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator
 
-PathLike = str | os.PathLike
+from .._files import PathLike, is_gzip
 
 
 def temp_name(path: PathLike) -> str:
@@ -48,7 +48,7 @@ def atomic_write(path: PathLike) -> Iterator:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with open(fd, "wb") as raw:
-            if path.endswith(".gz"):
+            if is_gzip(path):
                 with gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=raw, mtime=0) as gz:
                     yield gz
             else:

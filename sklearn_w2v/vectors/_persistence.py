@@ -1,6 +1,6 @@
 """Saving and loading fitted estimators and word vectors, atomically.
 
-Every function here writes through :func:`sklearn_w2v.atomic.atomic_write`:
+Every function here writes through :func:`~sklearn_w2v.vectors.atomic_write`:
 the data goes to a temporary file in the target's folder that is renamed
 over the target only once complete, so a crash or an interrupt mid-save
 never leaves a half-written file and an existing file survives intact.
@@ -9,8 +9,8 @@ never leaves a half-written file and an existing file survives intact.
    :func:`load` and :func:`load_keyed_vectors` unpickle the file, and
    unpickling runs code chosen by whoever wrote it. Load only files you
    created or got from a source you trust. To exchange word vectors, use the
-   word2vec text or binary formats (:func:`sklearn_w2v.word2vec_format.write_vectors`
-   / ``read_vectors``): they hold only data and are read strictly.
+   word2vec text or binary formats (:func:`~sklearn_w2v.vectors.write_vectors`
+   / :func:`~sklearn_w2v.vectors.read_vectors`): they hold only data and are read strictly.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ import os
 import joblib
 from gensim.models import KeyedVectors
 
-from .atomic import atomic_write
-
-PathLike = str | os.PathLike
+from .._files import PathLike, is_gzip
+from ._atomic import atomic_write
 
 
 def save(obj, path: PathLike, compress: int = 0) -> None:
@@ -50,7 +49,7 @@ def save(obj, path: PathLike, compress: int = 0) -> None:
     >>> (load(path).transform(common_texts) == model.transform(common_texts)).all()
     np.True_
     """
-    if str(os.fspath(path)).endswith(".gz"):
+    if is_gzip(path):
         compress = 0  # atomic_write compresses already
     with atomic_write(path) as f:
         joblib.dump(obj, f, compress=compress)
@@ -71,7 +70,7 @@ def save_keyed_vectors(kv: KeyedVectors, path: PathLike) -> None:
     ``kv.save(path)`` would write large arrays to separate ``.npy`` files
     next to ``path``, one after another, which no single rename can make
     atomic. Given an open file instead, gensim pickles everything into it;
-    that file is written through :func:`~sklearn_w2v.atomic.atomic_write`.
+    that file is written through :func:`~sklearn_w2v.vectors.atomic_write`.
     ``KeyedVectors.load(path)`` reads it back (without ``mmap``, which needs
     the separate files). Prefer the word2vec formats to exchange vectors.
     """

@@ -57,7 +57,6 @@ Examples
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import zlib
@@ -66,10 +65,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 from gensim.models import KeyedVectors
 
-from .atomic import atomic_write  # noqa: F401  (one implementation for every writer)
-from .export import to_keyed_vectors
-
-PathLike = str | os.PathLike
+from .._files import PathLike, is_gzip, open_binary
+from ._atomic import atomic_write
+from ._keyed_vectors import to_keyed_vectors
 
 #: Longest word (in UTF-8 bytes) the readers accept; the C tool stops at 100.
 MAX_WORD_BYTES = 10_000
@@ -261,12 +259,6 @@ def write_classes(path: PathLike, words: Sequence[str], classes) -> None:
 
 
 # ---------------------------------------------------------------- reading
-
-
-def _open_read(path: str):
-    if path.endswith(".gz"):
-        return gzip.open(path, "rb")
-    return open(path, "rb")
 
 
 class _Stream:
@@ -557,9 +549,9 @@ def read_vectors(
             counts_by_word = dict(vocabulary)
         else:
             counts_by_word = read_vocabulary(vocabulary, unicode_errors=unicode_errors)
-    compressed = path.endswith(".gz")
+    compressed = is_gzip(path)
     size = None if compressed else os.path.getsize(path)
-    with _open_read(path) as f:
+    with open_binary(path) as f:
         stream = _Stream(f, path)
         n_words, dim, header_bytes = _parse_header(stream)
         if binary is None:
@@ -631,7 +623,7 @@ def read_vocabulary(
     _check_unicode_errors(unicode_errors)
     vocab: dict[str, int] = {}
     lines: dict[str, int] = {}
-    with _open_read(path) as f:
+    with open_binary(path) as f:
         stream = _Stream(f, path)
         while True:
             raw = stream.read_line(MAX_WORD_BYTES + 64)

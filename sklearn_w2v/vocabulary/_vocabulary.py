@@ -1,126 +1,23 @@
-"""Vocabulary building in named steps: scan (count), prepare (filter and sort).
+"""The prepare step: the scanned words filtered and sorted into the final vocabulary.
 
-The semantics follow gensim 4's ``Word2Vec.build_vocab`` so that the same
-corpus and parameters give the same words with the same counts:
-
-* scan: words are counted in first-seen order; when ``max_vocab_size`` is set
-  and the number of distinct words exceeds it after a document, every word
-  with a count below ``min_reduce`` is forgotten and ``min_reduce`` grows by
-  one (a forgotten word that comes back starts counting from zero again);
-* prepare: ``max_final_vocab`` raises the effective ``min_count`` to the count
-  of the first word past the limit plus one; words below the effective
-  ``min_count`` are dropped; the rest are sorted by descending count, ties
-  broken the way gensim 4.4 breaks them (the later first-seen word first).
+The rules follow gensim 4's ``Word2Vec.build_vocab`` so that the same corpus
+and parameters give the same words with the same counts: ``max_final_vocab``
+raises the effective ``min_count`` to the count of the first word past the
+limit plus one; words below the effective ``min_count`` are dropped; the rest
+are sorted by descending count, ties broken the way gensim 4.4 breaks them
+(the later first-seen word first). Fixed counts (the C tool's
+``-read-vocab``) go through the same rules (:func:`vocabulary_from_counts`).
 """
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 
-
-@dataclass(frozen=True, eq=False)
-class RawVocabulary:
-    """Result of the scan step: every id the scan handed out, and the survivors.
-
-    Attributes
-    ----------
-    id_words : list of str
-        The word behind each scan id; a word forgotten by pruning and seen
-        again has two ids.
-    counts : ndarray of int64
-        Count of each scan id since it was handed out.
-    alive : ndarray of bool
-        Ids still in the raw vocabulary (not forgotten by pruning).
-    n_words : int
-        Number of tokens scanned.
-    n_documents : int
-        Number of documents scanned.
-    """
-
-    id_words: list[str]
-    counts: np.ndarray
-    alive: np.ndarray
-    n_words: int
-    n_documents: int
-
-    def items(self) -> list[tuple[str, int]]:
-        """The surviving ``(word, count)`` pairs in first-seen order."""
-        idx = np.flatnonzero(self.alive)
-        return [(self.id_words[i], int(self.counts[i])) for i in idx]
-
-
-class VocabularyScanner:
-    """Counts words document by document and hands out a scan id per word.
-
-    The ids let the caller encode the corpus during the same pass (see
-    :func:`sklearn_w2v.corpus.scan_and_encode`), so a one-shot iterator is
-    read once; counts are derived from the ids with ``bincount`` instead of a
-    per-token Python increment.
-    """
-
-    def __init__(self, max_vocab_size: int | None = None):
-        self.max_vocab_size = max_vocab_size
-        self._index: dict[str, int] = {}
-        self._id_words: list[str] = []
-        self._counts = np.zeros(0, dtype=np.int64)
-        self._alive = np.zeros(0, dtype=bool)
-        self._counted_upto = 0
-        self._min_reduce = 1
-        self.n_documents = 0
-
-    def add(self, tokens: Sequence[str], ids_out: array) -> None:
-        """Append the scan ids of ``tokens`` to ``ids_out`` (an ``array('i')``)."""
-        index = self._index
-        ids = list(map(index.get, tokens))
-        if None in ids:  # only documents that bring new words take the slow path
-            words = self._id_words
-            for k, i in enumerate(ids):
-                if i is None:
-                    word = tokens[k]
-                    i = index.get(word)
-                    if i is None:
-                        i = index[word] = len(words)
-                        words.append(word)
-                    ids[k] = i
-        ids_out.extend(ids)
-        self.n_documents += 1
-        if self.max_vocab_size is not None and len(index) > self.max_vocab_size:
-            self._prune(ids_out)
-
-    def _update_counts(self, ids_out: array) -> None:
-        n_ids = len(self._id_words)
-        fresh = np.frombuffer(ids_out, dtype=np.int32)[self._counted_upto :]
-        counts = np.bincount(fresh, minlength=n_ids).astype(np.int64)
-        del fresh  # release the buffer export so ids_out can grow again
-        counts[: len(self._counts)] += self._counts
-        alive = np.ones(n_ids, dtype=bool)
-        alive[: len(self._alive)] = self._alive
-        self._counts, self._alive = counts, alive
-        self._counted_upto = len(ids_out)
-
-    def _prune(self, ids_out: array) -> None:
-        self._update_counts(ids_out)
-        doomed = np.flatnonzero(self._alive & (self._counts < self._min_reduce))
-        for i in doomed:
-            del self._index[self._id_words[i]]
-        self._alive[doomed] = False
-        self._min_reduce += 1
-
-    def finish(self, ids_out: array) -> RawVocabulary:
-        """Close the scan of the ids written to ``ids_out``."""
-        self._update_counts(ids_out)
-        return RawVocabulary(
-            id_words=self._id_words,
-            counts=self._counts,
-            alive=self._alive,
-            n_words=len(ids_out),
-            n_documents=self.n_documents,
-        )
+from ._scan import RawVocabulary
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,27 +109,6 @@ def prepare_vocabulary(
         count=len(raw.id_words),
     )
     return Vocabulary(words, kept_counts.astype(np.int64), min_kept), id_map
-
-
-def build_vocabulary(
-    token_lists: Iterable[Sequence[str]],
-    min_count: int = 5,
-    max_vocab_size: int | None = None,
-    max_final_vocab: int | None = None,
-) -> Vocabulary:
-    """Scan and prepare a vocabulary from tokenized documents.
-
-    Examples
-    --------
-    >>> vocab = build_vocabulary([["a", "b", "a"], ["c", "a", "b"]], min_count=2)
-    >>> vocab.words, vocab.counts.tolist()
-    (['a', 'b'], [3, 2])
-    """
-    scanner = VocabularyScanner(max_vocab_size)
-    ids = array("i")
-    for tokens in token_lists:
-        scanner.add(tokens, ids)
-    return prepare_vocabulary(scanner.finish(ids), min_count, max_final_vocab)[0]
 
 
 def check_word_counts(word_counts: object) -> Mapping[str, int]:

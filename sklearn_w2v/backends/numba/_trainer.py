@@ -15,23 +15,34 @@ on one).
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..corpus import EncodedCorpus
-from ..sampling import LastTables, alias_table, keep_thresholds, noise_distribution
-from ..training import TrainConfig, TrainResult, TrainStats, check_training_arrays
-from .numba_kernels import train_sentences, work_buffers
+from ...training import (
+    LastTables,
+    ProgressReporter,
+    TrainConfig,
+    TrainResult,
+    TrainStats,
+    alias_table,
+    check_training_arrays,
+    keep_thresholds,
+    noise_distribution,
+)
+from ._kernels import train_sentences, work_buffers
+
+if TYPE_CHECKING:
+    from ...corpus import EncodedCorpus
 
 # Tokens per kernel call: large enough that the call overhead vanishes,
 # small enough that a stop request or a progress report is never far off.
 JOB_TOKENS = 65_536
 
 
-def _jobs(offsets: np.ndarray, first: int, last: int, job_tokens: int = JOB_TOKENS) -> np.ndarray:
+def job_bounds(offsets: np.ndarray, first: int, last: int, job_tokens: int = JOB_TOKENS) -> np.ndarray:
     """Sentence boundaries inside ``[first, last]`` about ``job_tokens`` apart."""
     start, stop = offsets[first], offsets[last]
     marks = np.arange(start, stop, job_tokens)
@@ -39,7 +50,7 @@ def _jobs(offsets: np.ndarray, first: int, last: int, job_tokens: int = JOB_TOKE
     return np.unique(np.concatenate((cuts, [first, last])))
 
 
-def _deal(jobs: np.ndarray, n_parts: int) -> list[np.ndarray]:
+def deal_jobs(jobs: np.ndarray, n_parts: int) -> list[np.ndarray]:
     """Job ``k`` (sentences ``jobs[k]:jobs[k + 1]``) to part ``k % n_parts``, as ``(first, last)`` rows.
 
     Contiguous halves instead would have each thread train on a different
@@ -64,6 +75,7 @@ class _Worker:
         self.offsets = offsets
         self.jobs = jobs  # (first, last) sentence ranges
         self.config = config
+        self.schedule = config.schedule
         self.state = state
         self.stop = stop
         self.span_tokens = int((offsets[jobs[:, 1]] - offsets[jobs[:, 0]]).sum())
@@ -74,9 +86,9 @@ class _Worker:
         self.buffers = work_buffers(config.window, config.negative, config.vector_size, max_length)
 
     def _alpha_at(self, tokens_done: int) -> float:
-        c = self.config
-        total = max(self.span_tokens * c.epochs, 1)
-        return c.alpha - (c.alpha - c.min_alpha) * (tokens_done / total)
+        """The rate at the worker's own progress: dealt jobs keep the workers level."""
+        total = max(self.span_tokens * self.config.epochs, 1)
+        return self.schedule.at(tokens_done / total)
 
     def run(self) -> None:
         try:
@@ -108,12 +120,21 @@ class NumbaTrainer:
     With ``n_threads=1`` and a fixed seed the result is bit-for-bit
     reproducible. With more threads the workers update shared rows without
     locks, like the C tool and gensim, so results vary slightly between runs.
+
+    Parameters
+    ----------
+    device : None or "cpu", default=None
+        Accepted so that every backend takes a device; this one trains on
+        the CPU only.
     """
 
     name = "numba"
-    report_every = 5.0  # seconds between progress lines when verbose
+    device = "cpu"
 
-    def __init__(self):
+    def __init__(self, device: str | None = None):
+        if device not in (None, "cpu"):
+            raise ValueError(f"The numba backend trains on the CPU; device={device!r} is not "
+                             "one it can use.")
         self._tables = LastTables(_sampling_tables)
 
     def train(
@@ -130,50 +151,46 @@ class NumbaTrainer:
                 *self._tables.get(counts, config.sample, config.ns_exponent))
         # Small corpora get smaller jobs, so that every thread has some.
         job_tokens = max(1, min(JOB_TOKENS, corpus.n_tokens // (4 * config.n_threads)))
-        jobs = _jobs(corpus.offsets, 0, corpus.n_sentences, job_tokens)
-        shares = _deal(jobs, config.n_threads)
+        jobs = job_bounds(corpus.offsets, 0, corpus.n_sentences, job_tokens)
+        shares = deal_jobs(jobs, config.n_threads)
         max_length = int(np.diff(corpus.offsets).max(initial=0))
         stop = threading.Event()
         workers = [
             _Worker(args, corpus.offsets, jobs, config, state, stop, max_length)
             for jobs, state in zip(shares, _seed_states(config.seed, len(shares)))
         ]
-        total_tokens = corpus.n_tokens * config.epochs
-        self._run(workers, stop, total_tokens, config.verbose, start)
+        total_words = corpus.n_tokens * config.epochs
+        progress = ProgressReporter(self.name, total_words, config.schedule, config.verbose)
+        self._run(workers, stop, progress)
         for w in workers:
             if w.error is not None:
                 raise w.error
         seconds = time.perf_counter() - start
-        if config.verbose:
-            _report(total_tokens, total_tokens, seconds, workers[0])
-        extra = {"n_threads": len(workers)}
+        progress.finish(seconds)
+        loss = None
         if config.compute_loss:
-            extra["epoch_loss"] = [float(sum(x)) for x in zip(*(w.epoch_loss for w in workers))]
+            loss = tuple(float(sum(x)) for x in zip(*(w.epoch_loss for w in workers)))
         stats = TrainStats(
             seconds=seconds,
-            words=corpus.n_tokens * config.epochs,
+            words=total_words,
             effective_words=sum(w.effective_words for w in workers),
-            extra=extra,
+            n_threads=len(workers),
+            epoch_loss=loss,
         )
         return TrainResult(input_vectors, output_vectors, stats)
 
-    def _run(self, workers, stop, total_tokens, verbose, start) -> None:
-        if len(workers) == 1 and not verbose:
+    def _run(self, workers, stop, progress: ProgressReporter) -> None:
+        if len(workers) == 1 and not progress.verbose:
             workers[0].run()  # no thread needed; an interrupt lands between jobs
             return
         threads = [threading.Thread(target=w.run, daemon=True) for w in workers]
         try:
             for t in threads:
                 t.start()
-            last_report = start
             while any(t.is_alive() for t in threads):
                 for t in threads:
                     t.join(timeout=0.2)
-                now = time.perf_counter()
-                if verbose and now - last_report >= self.report_every:
-                    last_report = now
-                    done = sum(w.tokens_done for w in workers)
-                    _report(done, total_tokens, now - start, workers[0])
+                progress.update(sum(w.tokens_done for w in workers))
         except BaseException:
             stop.set()  # KeyboardInterrupt and friends: workers end after their job
             for t in threads:
@@ -185,15 +202,3 @@ def _sampling_tables(counts, sample, ns_exponent):
     """Subsampling thresholds, then the noise alias table (keep, alias), as the kernels take them."""
     return (keep_thresholds(counts, sample),
             *alias_table(noise_distribution(counts, ns_exponent)))
-
-
-def _report(done: int, total: int, elapsed: float, worker: _Worker) -> None:
-    rate = done / elapsed if elapsed > 0 else 0.0
-    left = (total - done) / rate if rate > 0 else float("inf")
-    print(
-        f"[W2V numba] {100.0 * done / max(total, 1):5.1f}% "
-        f"alpha {worker._alpha_at(worker.tokens_done):.5f} "
-        f"{rate:,.0f} words/s, about {left:.0f}s left",
-        file=sys.stderr,
-        flush=True,
-    )

@@ -1,6 +1,6 @@
-"""The torch embedding model: the batch format, the default module and its hand-written step.
+"""The torch embedding model: the default module and its hand-written step.
 
-Training examples reach a model as a :class:`Batch`. Every example has
+Training examples reach a model as a :class:`~sklearn_w2v.backends.torch.Batch`. Every example has
 *input words* (the one context word of a skip-gram pair, or the up to
 ``2 * window`` context words of a CBOW example) whose input vectors are
 combined into a hidden vector, and *targets* (the word to predict, then the
@@ -20,70 +20,15 @@ Two ways to take a step:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import torch
+import torch.nn.functional as F
+from torch import nn
 
-from . import TORCH_MISSING
-
-try:
-    import torch
-    import torch.nn.functional as F
-    from torch import nn
-except ImportError as exc:  # pragma: no cover - exercised by monkeypatching in tests
-    raise ImportError(TORCH_MISSING) from exc
-
-# Pairs scoring outside (-MAX_EXP, MAX_EXP) are skipped, as in the numba kernels and gensim.
-MAX_EXP = 6.0
+from ...training import MAX_EXP
+from ._batches import Batch
 
 
-@dataclass(frozen=True, eq=False)
-class Batch:
-    """A batch of training examples, all tensors on the training device.
-
-    ``N`` examples, ``M`` input slots per example (1 for skip-gram,
-    ``2 * window`` for CBOW), ``K = 1 + negative`` targets per example.
-
-    Attributes
-    ----------
-    inputs : LongTensor, shape (N, M)
-        Input word ids (0 in empty slots).
-    input_mask : BoolTensor, shape (N, M)
-        True where ``inputs`` holds a word.
-    distances : LongTensor, shape (N, M)
-        Position of each input word minus that of the predicted word
-        (-window .. -1, 1 .. window). May be a broadcast view: do not write.
-    targets : LongTensor, shape (N, K)
-        Column 0 is the word to predict (label 1), the others noise words
-        (label 0).
-    target_mask : BoolTensor, shape (N, K)
-        False for targets to ignore: a noise draw equal to the true word
-        (skipped, as gensim does) and every target of an example without
-        input words.
-    alpha : float
-        The learning rate of this step.
-    sg : bool
-        True for skip-gram examples (``M == 1``).
-    cbow_mean : bool
-        CBOW: average (True) or sum (False) the input vectors.
-    """
-
-    inputs: torch.Tensor
-    input_mask: torch.Tensor
-    distances: torch.Tensor
-    targets: torch.Tensor
-    target_mask: torch.Tensor
-    alpha: float
-    sg: bool
-    cbow_mean: bool
-
-    @property
-    def labels(self) -> torch.Tensor:
-        """Float (N, K): 1 in column 0, 0 elsewhere."""
-        labels = torch.zeros(self.targets.shape, dtype=torch.float32, device=self.targets.device)
-        labels[:, 0] = 1.0
-        return labels
-
-
-def _input_scales(batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+def input_scales(batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-example (forward, backward) scale of the summed input vectors, shape (N, 1).
 
     As in gensim, CBOW-mean divides the hidden vector by the number of
@@ -127,7 +72,7 @@ def sgns_step_(
         synchronisation) when ``compute_loss``.
     """
     dim = input_weight.shape[1]
-    fwd, bwd = _input_scales(batch)
+    fwd, bwd = input_scales(batch)
     if batch.sg:
         hidden = input_weight[batch.inputs[:, 0]]
     else:
@@ -172,7 +117,7 @@ class SGNSModule(nn.Module):
       become ``wv_`` and ``context_vectors_``.
 
     All its parameters that require gradients are trained by plain SGD
-    (``p -= lr * p.grad``, :func:`~sklearn_w2v.backends.torch_trainer.sgd_step_`)
+    (``p -= lr * p.grad``, :func:`~sklearn_w2v.backends.torch.sgd_step_`)
     whose learning rate decays linearly from ``alpha`` to ``min_alpha`` (sparse gradients,
     as from ``nn.Embedding(sparse=True)``, are supported and recommended for
     the embeddings). A class with this signature is the simplest factory.
@@ -205,7 +150,7 @@ class SGNSModule(nn.Module):
         Sum of the input vectors, scaled so that the value *and* the
         gradient each input gets follow gensim (see :func:`sgns_step_`).
         """
-        fwd, bwd = _input_scales(batch)
+        fwd, bwd = input_scales(batch)
         rows = self.input_embedding(batch.inputs) * batch.input_mask.unsqueeze(2)
         summed = rows.sum(1)
         # Value summed * fwd, gradient summed * bwd.

@@ -21,7 +21,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import estimator_checks as ec
 
-from conftest import planted_corpus
+from helpers import planted_corpus
 from sklearn_w2v import W2V
 from sklearn_w2v.estimator import available_cpus
 

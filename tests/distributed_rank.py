@@ -1,6 +1,6 @@
 """One rank of the distributed tests (started by tests/test_distributed.py, RANK etc. in the environment).
 
-usage: distributed_worker.py MODE OUT_DIR CORPUS [key=value ...]
+usage: distributed_rank.py MODE OUT_DIR CORPUS [key=value ...]
 """
 
 import json
@@ -13,8 +13,8 @@ import torch.distributed as dist
 
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.distributed import DistributedError, fit_distributed, join_group, leave_group
-from sklearn_w2v.distributed.sync import WeightSync
-from sklearn_w2v.sharding import shard_files
+from sklearn_w2v.distributed import WeightSync
+from sklearn_w2v import shard_files
 
 
 def fit(out_dir, corpus, options):

@@ -8,11 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklearn_w2v import W2V, LineCorpus
-from sklearn_w2v import line_corpus
-from sklearn_w2v.corpus_file import encode_line_corpus
-from sklearn_w2v.line_corpus import Segment
-from sklearn_w2v.sharding import shard_files
+import sklearn_w2v._files as files  # patched below to count the bytes read
+from sklearn_w2v import W2V, LineCorpus, Segment, shard_files
+from sklearn_w2v.corpus import encode_line_corpus
 
 # Pieces of random files: empty lines, \r\n, invalid UTF-8, and a line longer
 # than the small block sizes used below.
@@ -197,7 +195,7 @@ class CountingFileIO(io.FileIO):
 
 def test_segments_seek_instead_of_reading_from_the_start(tmp_path, monkeypatch):
     path = write(tmp_path / "big.txt", b"some words on a line\n" * 50_000)  # 1.05 MB
-    monkeypatch.setattr(line_corpus, "open",
+    monkeypatch.setattr(files, "open",
                         lambda p, mode: io.BufferedReader(CountingFileIO(p, "r")), raising=False)
     segment = Segment(path, 1_000_003, 1_010_000)
     n_blocks = sum(b.count(b"\n") for b in LineCorpus(segment).iter_blocks(4096))
@@ -229,9 +227,9 @@ def test_two_pass_encoding_over_shards_equals_whole_files(tmp_path, block_size):
     for n_shards in (1, 2, 5):
         segments = [s for shard in shard_files(paths, n_shards) for s in shard]
         sharded = encode_line_corpus(LineCorpus(segments), min_count=1, block_size=block_size)
-        assert sharded[0].words == whole[0].words
-        assert sharded[0].counts.tolist() == whole[0].counts.tolist()
-        assert sharded[1].ids.tolist() == whole[1].ids.tolist()
-        assert sharded[1].offsets.tolist() == whole[1].offsets.tolist()
-        assert sharded[2:] == whole[2:]
+        assert sharded.vocabulary.words == whole.vocabulary.words
+        assert sharded.vocabulary.counts.tolist() == whole.vocabulary.counts.tolist()
+        assert sharded.corpus.ids.tolist() == whole.corpus.ids.tolist()
+        assert sharded.corpus.offsets.tolist() == whole.corpus.offsets.tolist()
+        assert (sharded.n_raw_words, sharded.n_documents) == (whole.n_raw_words, whole.n_documents)
 

@@ -1,8 +1,7 @@
-"""Reliability: clear errors on bad input, divergence detection, interrupt safety,
-atomic saves, and thread safety under load."""
+"""Reliability of the estimator: clear errors on bad input, divergence detection, interrupt
+safety, and thread safety under load (saves: test_vectors_persistence.py)."""
 
 import _thread
-import doctest
 import os
 import signal
 import threading
@@ -11,13 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-from gensim.models import KeyedVectors
 
-import sklearn_w2v.estimator as est
-import sklearn_w2v.persistence as persistence
-from conftest import planted_corpus
-from sklearn_w2v import W2V, LineCorpus, atomic, word2vec_format
-from sklearn_w2v.persistence import load, load_keyed_vectors, save, save_keyed_vectors
+import sklearn_w2v.backends.numba._trainer as numba_trainer  # its thread loop is timed below
+import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer replaced below
+import sklearn_w2v.estimator._stages as stages_module  # document_statistics replaced below
+from helpers import planted_corpus
+from sklearn_w2v import W2V, LineCorpus
+from sklearn_w2v.training import DIVERGED_NORM, check_converged
 
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
 
@@ -124,15 +123,15 @@ def test_divergence_is_an_error_not_garbage(docs, alpha, sg):
 
 def test_check_converged_threshold():
     ok = np.full((3, 4), 1.0, dtype=np.float32)
-    est.check_converged(ok, ok, 0.025)
+    check_converged(ok, ok, 0.025)
     big = ok.copy()
-    big[1] = est.DIVERGED_NORM  # norm 2 * DIVERGED_NORM
+    big[1] = DIVERGED_NORM  # norm 2 * DIVERGED_NORM
     with pytest.raises(FloatingPointError, match="context vector has norm"):
-        est.check_converged(ok, big, 0.025)
+        check_converged(ok, big, 0.025)
     nan = ok.copy()
     nan[0, 0] = np.nan
     with pytest.raises(FloatingPointError, match="non-finite word"):
-        est.check_converged(nan, ok, 0.025)
+        check_converged(nan, ok, 0.025)
 
 
 # ------------------------------------------------------------ interrupts
@@ -171,11 +170,11 @@ class Scribbler:
 @pytest.mark.parametrize("where", ["training", "document statistics"])
 def test_interrupt_leaves_fresh_estimator_unfitted(docs, monkeypatch, where):
     if where == "training":
-        monkeypatch.setattr(est, "get_trainer", lambda name: Scribbler())
+        monkeypatch.setattr(estimator_module, "get_trainer", lambda name, **kw: Scribbler())
     else:  # after the weights are stored on the staged copy
         def interrupted(*args):
             raise KeyboardInterrupt
-        monkeypatch.setattr(est, "document_statistics", interrupted)
+        monkeypatch.setattr(stages_module, "document_statistics", interrupted)
     model = W2V(**FAST)
     with pytest.raises(KeyboardInterrupt):
         model.fit(docs)
@@ -189,11 +188,11 @@ def test_interrupt_keeps_previous_fitted_state(docs, monkeypatch, method, where)
     model = W2V(**FAST).fit(docs)
     before = snapshot(model)
     if where == "training":
-        monkeypatch.setattr(est, "get_trainer", lambda name: Scribbler())
+        monkeypatch.setattr(estimator_module, "get_trainer", lambda name, **kw: Scribbler())
     else:
         def interrupted(*args):
             raise KeyboardInterrupt
-        monkeypatch.setattr(est, "document_statistics", interrupted)
+        monkeypatch.setattr(stages_module, "document_statistics", interrupted)
     with pytest.raises(KeyboardInterrupt):
         getattr(model, method)(docs + [["brand", "new", "words"]])
     assert_unchanged(model, before)
@@ -227,15 +226,13 @@ def _interrupt_during_fit(monkeypatch):
         fired.append(time.perf_counter())
         _thread.interrupt_main()
 
-    import sklearn_w2v.backends.numba_trainer as nt
-
-    real_run = nt.NumbaTrainer._run
+    real_run = numba_trainer.NumbaTrainer._run
 
     def run_with_timer(self, workers, *args):  # interrupt once training has started
         threading.Timer(0.5, fire).start()
         return real_run(self, workers, *args)
 
-    monkeypatch.setattr(nt.NumbaTrainer, "_run", run_with_timer)
+    monkeypatch.setattr(numba_trainer.NumbaTrainer, "_run", run_with_timer)
     with pytest.raises(KeyboardInterrupt):
         model.fit(big)
     stopped = time.perf_counter()
@@ -246,67 +243,6 @@ def _interrupt_during_fit(monkeypatch):
     assert threading.active_count() <= threads_before
     model.set_params(epochs=FAST["epochs"])
     assert_unchanged(model, before)
-
-
-# ------------------------------------------------------------ saving
-
-
-def test_atomic_write_is_the_one_implementation():
-    assert word2vec_format.atomic_write is atomic.atomic_write
-    for module in (atomic, persistence):
-        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-        assert result.attempted > 0 and result.failed == 0
-
-
-def test_save_and_load_estimator(fitted, docs, tmp_path):
-    for name in ("model.joblib", "model.joblib.gz"):
-        path = tmp_path / name
-        save(fitted, path)
-        loaded = load(path)
-        np.testing.assert_array_equal(loaded.transform(docs), fitted.transform(docs))
-    save(fitted, tmp_path / "c.joblib", compress=3)
-    np.testing.assert_array_equal(load(tmp_path / "c.joblib").wv_.vectors, fitted.wv_.vectors)
-
-
-@pytest.mark.parametrize("exc", [OSError("disk full"), KeyboardInterrupt()])
-def test_failed_save_keeps_the_existing_file(fitted, tmp_path, monkeypatch, exc):
-    path = tmp_path / "model.joblib"
-    path.write_bytes(b"previous model")
-
-    def half_dump(obj, f, **kw):
-        f.write(b"half of the new")
-        raise exc
-
-    monkeypatch.setattr(persistence.joblib, "dump", half_dump)
-    with pytest.raises(type(exc)):
-        save(fitted, path)
-    assert path.read_bytes() == b"previous model"
-    assert os.listdir(tmp_path) == ["model.joblib"]  # no temporary file left
-
-
-def test_keyed_vectors_native_format_is_one_atomic_file(fitted, tmp_path, monkeypatch):
-    big = KeyedVectors(64)  # large enough that kv.save(path) would write separate .npy files
-    big.add_vectors([f"w{k}" for k in range(50_000)],
-                    np.random.default_rng(0).random((50_000, 64), dtype=np.float32))
-    for kv in (fitted.wv_, big):
-        path = tmp_path / "vectors.kv"
-        save_keyed_vectors(kv, path)
-        assert os.listdir(tmp_path) == ["vectors.kv"]
-        loaded = load_keyed_vectors(path)
-        assert loaded.index_to_key == kv.index_to_key
-        np.testing.assert_array_equal(loaded.vectors, kv.vectors)
-
-    def broken_save(self, f, *a, **kw):
-        f.write(b"partial")
-        raise OSError("disk full")
-
-    monkeypatch.setattr(KeyedVectors, "save", broken_save)
-    with pytest.raises(OSError):
-        save_keyed_vectors(fitted.wv_, path)
-    assert load_keyed_vectors(path).index_to_key == big.index_to_key
-    assert os.listdir(tmp_path) == ["vectors.kv"]
-    with pytest.raises(TypeError, match="KeyedVectors"):
-        save_keyed_vectors(fitted, path)
 
 
 # ------------------------------------------------------------ under load

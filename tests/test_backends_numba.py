@@ -3,15 +3,25 @@
 import numpy as np
 import pytest
 
-from sklearn_w2v.backends import numba_kernels as nk
-from sklearn_w2v.sampling import alias_table, keep_thresholds, noise_distribution
+from sklearn_w2v.backends import numba as nk
+from sklearn_w2v.backends import get_trainer
+from sklearn_w2v.backends.numba import deal_jobs
+from sklearn_w2v.corpus import EncodedCorpus, encode_for_training
+from sklearn_w2v.training import (
+    MAX_EXP,
+    TrainConfig,
+    alias_table,
+    initial_vectors,
+    keep_thresholds,
+    noise_distribution,
+)
 
 MASK64 = (1 << 64) - 1
 
 
 def ref_sigmoid(f):
     """The kernels' tabulated sigmoid (bin centres of SIGMOID_TABLE)."""
-    i = int((np.float32(f) + np.float32(nk.MAX_EXP)) * np.float32(nk.SIGMOID_SIZE / (2 * nk.MAX_EXP)))
+    i = int((np.float32(f) + np.float32(MAX_EXP)) * np.float32(nk.SIGMOID_SIZE / (2 * MAX_EXP)))
     return float(nk.SIGMOID_TABLE[min(max(i, 0), nk.SIGMOID_SIZE - 1)])
 
 
@@ -20,7 +30,7 @@ def ref_coefficients(scores, alpha):
     scores = np.atleast_2d(scores)
     g = np.zeros_like(scores)
     for (c, k), f in np.ndenumerate(scores):
-        if abs(f) < nk.MAX_EXP:
+        if abs(f) < MAX_EXP:
             g[c, k] = alpha * ((1.0 if k == 0 else 0.0) - ref_sigmoid(f))
     return g
 
@@ -133,10 +143,10 @@ def test_saturated_pairs_are_skipped():
 
 
 def test_sigmoid_table_is_close_to_sigmoid():
-    f = np.linspace(-nk.MAX_EXP + 1e-4, nk.MAX_EXP - 1e-4, 5001)
+    f = np.linspace(-MAX_EXP + 1e-4, MAX_EXP - 1e-4, 5001)
     table = np.array([ref_sigmoid(x) for x in f])
     exact = 1.0 / (1.0 + np.exp(-f))
-    bin_width = 2 * nk.MAX_EXP / nk.SIGMOID_SIZE
+    bin_width = 2 * MAX_EXP / nk.SIGMOID_SIZE
     assert np.abs(table - exact).max() <= 0.25 * bin_width / 2 + 1e-6  # sigmoid' <= 1/4
 
 
@@ -256,10 +266,6 @@ def test_noise_draws_follow_distribution():
 
 
 def test_trainer_rejects_inconsistent_arrays():
-    from sklearn_w2v.backends import get_trainer
-    from sklearn_w2v.corpus import EncodedCorpus
-    from sklearn_w2v.training import TrainConfig, initial_vectors
-
     trainer = get_trainer("numba")
     config = TrainConfig(vector_size=4)
     corpus = EncodedCorpus(np.array([0, 1, 2], dtype=np.int32), np.array([0, 3], dtype=np.int64))
@@ -280,16 +286,12 @@ def test_trainer_rejects_inconsistent_arrays():
 
 @pytest.mark.parametrize("sg", [True, False])
 def test_epoch_loss_recorded_and_falls(planted, sg):
-    from sklearn_w2v.backends import get_trainer
-    from sklearn_w2v.corpus import encode_for_training
-    from sklearn_w2v.training import TrainConfig, initial_vectors
-
     vocabulary, corpus, _, _ = encode_for_training(planted[0], min_count=1)
     config = TrainConfig(vector_size=16, epochs=4, sg=sg, seed=3, compute_loss=True,
                          n_threads=2)
     inp, out = initial_vectors(len(vocabulary), 16, seed=3)
     stats = get_trainer("numba").train(corpus, vocabulary.counts, config, inp, out).stats
-    losses = stats.extra["epoch_loss"]
+    losses = stats.epoch_loss
     assert len(losses) == 4 and all(np.isfinite(losses))
     assert all(a > b for a, b in zip(losses, losses[1:]))
     # before training every pair scores 0, so a pair's loss is log 2; the loss per pair must fall below that
@@ -298,14 +300,12 @@ def test_epoch_loss_recorded_and_falls(planted, sg):
 
     inp, out = initial_vectors(len(vocabulary), 16, seed=3)
     quiet = TrainConfig(vector_size=16, epochs=4, sg=sg, seed=3)
-    assert "epoch_loss" not in get_trainer("numba").train(
-        corpus, vocabulary.counts, quiet, inp, out).stats.extra
+    assert get_trainer("numba").train(
+        corpus, vocabulary.counts, quiet, inp, out).stats.epoch_loss is None
 
 
 def test_jobs_are_dealt_in_turn():
-    from sklearn_w2v.backends.numba_trainer import _deal
-
     jobs = np.array([0, 3, 5, 9, 12, 20], dtype=np.int64)  # 5 jobs
-    shares = _deal(jobs, 2)
+    shares = deal_jobs(jobs, 2)
     assert [s.tolist() for s in shares] == [[[0, 3], [5, 9], [12, 20]], [[3, 5], [9, 12]]]
-    assert len(_deal(jobs[:2], 4)) == 1  # never an idle worker without a job
+    assert len(deal_jobs(jobs[:2], 4)) == 1  # never an idle worker without a job

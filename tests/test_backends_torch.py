@@ -9,16 +9,22 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import group_purity  # noqa: E402
+from helpers import group_purity  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 
 from sklearn_w2v import W2V  # noqa: E402
 from sklearn_w2v.backends import get_trainer  # noqa: E402
-from sklearn_w2v.backends import torch_trainer as tt  # noqa: E402
-from sklearn_w2v.backends.torch_model import MAX_EXP, Batch, SGNSModule, sgns_step_  # noqa: E402
+import sklearn_w2v.backends.torch as tt  # noqa: E402
+import sklearn_w2v.backends.torch._trainer as trainer_module  # noqa: E402  (steps replaced below)
+from sklearn_w2v.backends.torch import Batch, SGNSModule, sgns_step_  # noqa: E402
 from sklearn_w2v.corpus import EncodedCorpus  # noqa: E402
-from sklearn_w2v.sampling import keep_probabilities, noise_distribution  # noqa: E402
-from sklearn_w2v.training import TrainConfig, initial_vectors  # noqa: E402
+from sklearn_w2v.training import keep_probabilities, noise_distribution  # noqa: E402
+from sklearn_w2v.training import (  # noqa: E402
+    MAX_EXP,
+    ProgressReporter,
+    TrainConfig,
+    initial_vectors,
+)
 
 cuda_only = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
@@ -146,8 +152,8 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
     config = TrainConfig(window=2, sample=0, shrink_windows=False, sg=True, negative=2)
     counts = np.ones(7, dtype=np.int64)
     gen = torch.Generator().manual_seed(0)
-    tables = tt._Tables(counts, config.sample, config.ns_exponent, config.window, torch.device("cpu"))
-    chunk = tt._Chunk(torch.from_numpy(corpus.ids), torch.from_numpy(np.diff(corpus.offsets)),
+    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window, torch.device("cpu"))
+    chunk = tt.Chunk(torch.from_numpy(corpus.ids), torch.from_numpy(np.diff(corpus.offsets)),
                       tables, config, gen)
     batch = chunk.batch(0, 100, 0.01, tables, gen)
     got = sorted(zip(batch.targets[:, 0].tolist(), batch.inputs[:, 0].tolist(),
@@ -164,10 +170,10 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
 def test_cbow_batch_windows_shrink_within_reach():
     corpus = tiny_corpus([list(range(10))])
     config = TrainConfig(window=3, sample=0, sg=False)
-    tables = tt._Tables(np.ones(10, dtype=np.int64), config.sample, config.ns_exponent, config.window,
+    tables = tt.DeviceTables(np.ones(10, dtype=np.int64), config.sample, config.ns_exponent, config.window,
                        torch.device("cpu"))
     gen = torch.Generator().manual_seed(1)
-    chunk = tt._Chunk(torch.from_numpy(corpus.ids), torch.tensor([10]), tables, config, gen)
+    chunk = tt.Chunk(torch.from_numpy(corpus.ids), torch.tensor([10]), tables, config, gen)
     batch = chunk.batch(0, 10, 0.01, tables, gen)
     assert batch.inputs.shape == (10, 6)
     reach = (batch.distances.abs() * batch.input_mask).amax(1)
@@ -180,7 +186,7 @@ def test_cbow_batch_windows_shrink_within_reach():
 def test_noise_draws_follow_the_noise_distribution():
     counts = np.array([500, 200, 50, 10, 1], dtype=np.int64)
     config = TrainConfig(ns_exponent=0.75)
-    tables = tt._Tables(counts, config.sample, config.ns_exponent, config.window, torch.device("cpu"))
+    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window, torch.device("cpu"))
     draws = tables.noise((200_000,), torch.Generator().manual_seed(0))
     freq = np.bincount(draws.numpy(), minlength=5) / 200_000
     np.testing.assert_allclose(freq, noise_distribution(counts, 0.75), atol=4e-3)
@@ -201,7 +207,7 @@ def test_subsampling_keeps_the_expected_share():
 
 def test_chunks_cover_the_sentences_once():
     offsets = np.array([0, 3, 10, 11, 30, 31, 35], dtype=np.int64)
-    chunks = tt._chunks(offsets, 8)
+    chunks = tt.chunk_ranges(offsets, 8)
     assert chunks[0][0] == 0 and chunks[-1][1] == 6
     assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:]))
     assert all(s1 > s0 for s0, s1 in chunks)
@@ -235,7 +241,7 @@ def test_streamed_small_chunks_still_train(planted):
     inp, out = initial_vectors(len(vocab), 24, 0)
     trainer = tt.TorchTrainer(device="cpu", chunk_tokens=500, corpus_on_device=False)
     result = trainer.train(corpus, vocab.counts, config, inp, out)
-    from sklearn_w2v.export import to_keyed_vectors
+    from sklearn_w2v.vectors import to_keyed_vectors
     assert group_purity(to_keyed_vectors(vocab.words, vocab.counts, result.input_vectors),
                         groups) > 0.9
 
@@ -252,17 +258,17 @@ def test_cpu_run_is_reproducible_and_seeded(planted):
 def test_thread_count_set_and_restored(planted):
     before = torch.get_num_threads()
     seen = []
-    real_step = tt.sgns_step_
+    real_step = trainer_module.sgns_step_
 
     def spy(*args, **kw):
         seen.append(torch.get_num_threads())
         return real_step(*args, **kw)
 
-    tt.sgns_step_ = spy
+    trainer_module.sgns_step_ = spy
     try:
         W2V(**{**FAST, "n_jobs": 2 if before == 1 else 1}).fit(planted[0][:100])
     finally:
-        tt.sgns_step_ = real_step
+        trainer_module.sgns_step_ = real_step
     assert set(seen) == {2 if before == 1 else 1}
     assert torch.get_num_threads() == before
 
@@ -274,7 +280,7 @@ def test_keyboard_interrupt_propagates_with_consistent_weights(planted, monkeypa
     inp, out = initial_vectors(len(vocab), 8, 0)
     start = inp.copy()
     calls = []
-    real_step = tt.sgns_step_
+    real_step = trainer_module.sgns_step_
 
     def interrupted(*args, **kw):
         calls.append(1)
@@ -282,7 +288,7 @@ def test_keyboard_interrupt_propagates_with_consistent_weights(planted, monkeypa
             raise KeyboardInterrupt
         return real_step(*args, **kw)
 
-    monkeypatch.setattr(tt, "sgns_step_", interrupted)
+    monkeypatch.setattr(trainer_module, "sgns_step_", interrupted)
     before = torch.get_num_threads()
     with pytest.raises(KeyboardInterrupt):
         tt.TorchTrainer(device="cpu", batch_size=64).train(corpus, vocab.counts, config, inp, out)
@@ -329,11 +335,11 @@ def test_epoch_loss_recorded_when_asked(planted):
         stats = tt.TorchTrainer(device="cpu", torch_module=module).train(
             corpus, vocab.counts, LossConfig(vector_size=16, epochs=3, sg=True),
             inp.copy(), out.copy()).stats
-        losses = stats.extra["epoch_loss"]
+        losses = stats.epoch_loss
         assert len(losses) == 3 and losses[2] < losses[0]
     plain = tt.TorchTrainer(device="cpu").train(
         corpus, vocab.counts, TrainConfig(vector_size=16, epochs=1), inp.copy(), out.copy())
-    assert "epoch_loss" not in plain.stats.extra
+    assert plain.stats.epoch_loss is None
 
 
 # ------------------------------------------------------------- custom modules
@@ -375,7 +381,7 @@ def test_custom_module_export_reaches_the_result(planted):
         corpus, vocab.counts, TrainConfig(vector_size=8, epochs=3), inp, out)
     assert not np.array_equal(result.input_vectors, start)  # needs a step after the first
     assert np.abs(result.output_vectors).sum() > 0
-    assert result.stats.extra["path"] == "autograd"
+    assert result.stats.details["path"] == "autograd"
 
 
 def test_bad_modules_are_rejected(planted):
@@ -430,8 +436,9 @@ def test_numba_backend_rejects_torch_options(planted):
 
 def test_missing_torch_gives_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` fail
-    for name in ("sklearn_w2v.backends.torch_trainer", "sklearn_w2v.backends.torch_model"):
-        monkeypatch.delitem(sys.modules, name, raising=False)
+    for name in list(sys.modules):
+        if name.startswith("sklearn_w2v.backends.torch."):
+            monkeypatch.delitem(sys.modules, name)
     with pytest.raises(ImportError, match=r'pip install "sklearn-w2v\[torch\]"'):
         get_trainer("torch")
     with pytest.raises(ImportError, match="Install torch first"):
@@ -482,15 +489,15 @@ def test_cuda_default_device_and_memory_stats(planted):
 @pytest.mark.parametrize("on_device", [True, False])
 def test_cuda_trainer_reports_peak_memory(planted, on_device):
     from sklearn_w2v.corpus import encode_for_training
-    from sklearn_w2v.export import to_keyed_vectors
+    from sklearn_w2v.vectors import to_keyed_vectors
     vocab, corpus, _, _ = encode_for_training(planted[0], min_count=1)
     inp, out = initial_vectors(len(vocab), 16, 0)
     result = tt.TorchTrainer(device="cuda", weights_on_device=on_device,
                              corpus_on_device=on_device).train(
         corpus, vocab.counts, TrainConfig(vector_size=16, epochs=5, window=3), inp, out)
-    assert result.stats.extra["cuda_max_memory_allocated"] > 0
-    assert result.stats.extra["device"].startswith("cuda")
-    assert result.stats.extra["weights_on_device"] is on_device
+    assert result.stats.details["cuda_max_memory_allocated"] > 0
+    assert result.stats.device.startswith("cuda")
+    assert result.stats.details["weights_on_device"] is on_device
     wv = to_keyed_vectors(vocab.words, vocab.counts, result.input_vectors)
     assert group_purity(wv, planted[1]) > 0.9
 
@@ -524,7 +531,7 @@ def test_sentences_without_context_train_nothing(module, sg):
 
 
 def test_verbose_progress_lines(planted, capsys, monkeypatch):
-    monkeypatch.setattr(tt.TorchTrainer, "report_every", 0.0)
+    monkeypatch.setattr(ProgressReporter, "every", 0.0)
     W2V(**{**FAST, "verbose": 1}).fit(planted[0][:100])
     err = capsys.readouterr().err
     assert "[W2V torch]" in err and "100.0%" in err and "words/s" in err
@@ -541,7 +548,7 @@ def test_host_weights_fallback_equals_resident_weights(planted, sg):
         inp, out = initial_vectors(len(vocab), 8, 0)
         trainer = tt.TorchTrainer(device="cpu", batch_size=128, weights_on_device=on_device)
         results.append(trainer.train(corpus, vocab.counts, config, inp, out))
-    assert results[1].stats.extra["weights_on_device"] is False
+    assert results[1].stats.details["weights_on_device"] is False
     np.testing.assert_allclose(results[0].input_vectors, results[1].input_vectors, atol=1e-6)
     np.testing.assert_allclose(results[0].output_vectors, results[1].output_vectors, atol=1e-6)
     with pytest.raises(ValueError, match="custom torch modules"):
@@ -559,4 +566,4 @@ def test_step_shrinks_for_a_hot_noise_word():
     stats = tt.TorchTrainer(device="cpu").train(
         corpus, np.full(5, 200), TrainConfig(vector_size=4, sg=True, epochs=1),
         *initial_vectors(5, 4, 0)).stats
-    assert stats.extra["batch_size"] == small
+    assert stats.details["batch_size"] == small

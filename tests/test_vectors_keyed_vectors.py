@@ -6,7 +6,7 @@ from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
 
 from sklearn_w2v import W2V
-from sklearn_w2v.export import to_keyed_vectors
+from sklearn_w2v.vectors import to_keyed_vectors
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from conftest import group_purity, planted_corpus
+from helpers import group_purity, planted_corpus
 from sklearn_w2v import W2V
-from sklearn_w2v.vocabulary_update import update_vocabulary
+from sklearn_w2v.corpus import update_vocabulary
 
 FAST = dict(vector_size=12, min_count=1, epochs=3, n_jobs=1, random_state=0)
 
@@ -119,15 +119,6 @@ def test_changing_vector_size_or_empty_batch_is_rejected():
         m.partial_fit([])
     with pytest.raises(ValueError, match="vector_size"):
         m.set_params(vector_size=4).partial_fit([["a"]])
-
-
-def test_vocabulary_update_docstring_example():
-    import doctest
-
-    import sklearn_w2v.vocabulary_update as module
-
-    result = doctest.testmod(module)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_verbose_partial_fit_reports_new_words(capsys):

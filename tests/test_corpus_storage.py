@@ -1,25 +1,25 @@
-"""Out of core: the encoded corpus on disk (``temp_folder``), bounded memory, int64 offsets."""
+"""Where ids are stored: in memory or on disk (``temp_folder``), with the same result; int64 offsets."""
 
 import os
 
 import numpy as np
 import pytest
 
-from conftest import planted_corpus
+import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer replaced below
+from helpers import assert_same_encoding, planted_corpus
 from sklearn_w2v import W2V, LineCorpus
-from sklearn_w2v.backends import numba_kernels as nk
-from sklearn_w2v.backends.numba_trainer import _deal, _jobs
+from sklearn_w2v.backends import numba as nk
+from sklearn_w2v.backends.numba import deal_jobs, job_bounds
 from sklearn_w2v.corpus import (
+    CHUNK_TOKENS,
+    TempArrays,
     encode_documents,
     encode_for_training,
-    encode_for_training_on_disk,
     encode_with_vocabulary,
-    encode_with_vocabulary_on_disk,
     remap,
     scan_and_encode,
 )
-from sklearn_w2v.out_of_core import TempArrays
-from sklearn_w2v.sampling import alias_table, keep_thresholds, noise_distribution
+from sklearn_w2v.training import alias_table, keep_thresholds, noise_distribution
 from sklearn_w2v.vocabulary import prepare_vocabulary
 
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
@@ -35,26 +35,16 @@ def ragged_docs(n=400, seed=1):
     return docs
 
 
-def assert_same(a, b):
-    (va, ca, ra, da), (vb, cb, rb, db) = a, b
-    assert va.words == vb.words and va.counts.tolist() == vb.counts.tolist()
-    assert va.effective_min_count == vb.effective_min_count
-    assert (ra, da) == (rb, db)
-    np.testing.assert_array_equal(np.asarray(ca.ids), np.asarray(cb.ids))
-    np.testing.assert_array_equal(ca.offsets, cb.offsets)
-    assert ca.offsets.dtype == np.int64 and ca.ids.dtype == np.int32
-
-
 @pytest.mark.parametrize("chunk_tokens", [1, 7, 1000, None])
 @pytest.mark.parametrize("kw", [dict(min_count=1), dict(min_count=3),
                                 dict(min_count=1, max_vocab_size=40),
                                 dict(min_count=2, max_final_vocab=25)])
 def test_on_disk_encoding_equals_in_memory(tmp_path, chunk_tokens, kw):
     docs = ragged_docs()
-    with TempArrays(tmp_path) as store:
-        disk = encode_for_training_on_disk(iter(docs), store, chunk_tokens=chunk_tokens, **kw)
-        assert isinstance(disk[1].ids, np.memmap)
-        assert_same(disk, encode_for_training(docs, **kw))
+    with TempArrays(tmp_path, chunk_tokens or CHUNK_TOKENS) as store:
+        disk = encode_for_training(iter(docs), store=store, **kw)
+        assert isinstance(disk.corpus.ids, np.memmap)
+        assert_same_encoding(disk, encode_for_training(docs, **kw))
     assert os.listdir(tmp_path) == []
 
 
@@ -62,10 +52,9 @@ def test_on_disk_encoding_equals_in_memory(tmp_path, chunk_tokens, kw):
 def test_on_disk_fixed_vocabulary_equals_in_memory(tmp_path, chunk_tokens):
     docs = ragged_docs()
     counts = {f"w{k}": 300 - k for k in range(0, 300, 2)}
-    with TempArrays(tmp_path) as store:
-        disk = encode_with_vocabulary_on_disk(iter(docs), counts, store, min_count=5,
-                                              chunk_tokens=chunk_tokens)
-        assert_same(disk, encode_with_vocabulary(docs, counts, min_count=5))
+    with TempArrays(tmp_path, chunk_tokens or CHUNK_TOKENS) as store:
+        disk = encode_with_vocabulary(iter(docs), counts, min_count=5, store=store)
+        assert_same_encoding(disk, encode_with_vocabulary(docs, counts, min_count=5))
 
 
 def test_every_input_kind_goes_to_disk(tmp_path):
@@ -78,8 +67,8 @@ def test_every_input_kind_goes_to_disk(tmp_path):
                   (iter(docs), {}), (docs, {"word_counts": {"w1": 9}})]:
         with TempArrays(folder) as store:
             result = encode_documents(X, min_count=1, store=store, **kw)
-            assert isinstance(result[1].ids, np.memmap), X
-            assert_same(result, encode_documents(docs if not isinstance(X, LineCorpus) else X,
+            assert isinstance(result.corpus.ids, np.memmap), X
+            assert_same_encoding(result, encode_documents(docs if not isinstance(X, LineCorpus) else X,
                                                  min_count=1, **kw))
     assert os.listdir(folder) == []
 
@@ -89,9 +78,12 @@ def test_remap_on_disk_matches_remap_when_words_and_sentences_vanish(tmp_path):
     raw, scanned = scan_and_encode(docs)
     _, id_map = prepare_vocabulary(raw, min_count=2)  # only "x" and "a" survive
     expected = remap(scanned, id_map)
-    with TempArrays(tmp_path) as store:
-        for chunk in (1, 2, 3, 100):
-            _, disk, _, _ = encode_for_training_on_disk(docs, store, min_count=2, chunk_tokens=chunk)
+    # x (5 times) is word 0, a (twice) word 1; b, c and the empty document vanish.
+    assert expected.ids.tolist() == [1, 0, 0, 0, 0, 0, 1]
+    assert expected.offsets.tolist() == [0, 2, 3, 4, 6, 7]
+    for chunk in (1, 2, 3, 100):
+        with TempArrays(tmp_path, chunk) as store:
+            disk = encode_for_training(docs, min_count=2, store=store).corpus
             np.testing.assert_array_equal(np.asarray(disk.ids), expected.ids)
             np.testing.assert_array_equal(disk.offsets, expected.offsets)
 
@@ -126,10 +118,8 @@ def test_temp_folder_removed_on_error_and_interrupt(tmp_path, monkeypatch):
             seen.append(os.listdir(tmp_path))  # the private folder exists during training
             raise self.exc
 
-    import sklearn_w2v.estimator as est
-
     for exc in (RuntimeError("boom"), KeyboardInterrupt()):
-        monkeypatch.setattr(est, "get_trainer", lambda name, exc=exc: Boom(exc))
+        monkeypatch.setattr(estimator_module, "get_trainer", lambda name, exc=exc, **kw: Boom(exc))
         with pytest.raises(type(exc)):
             W2V(**FAST, temp_folder=tmp_path).fit(docs)
         assert os.listdir(tmp_path) == []
@@ -152,10 +142,10 @@ def test_jobs_and_shares_beyond_int32():
     lengths = np.array([2**31, 2**31, 5, 2**30, 70_000, 3], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     assert offsets[-1] > 2**32
-    jobs = _jobs(offsets, 0, len(lengths))
+    jobs = job_bounds(offsets, 0, len(lengths))
     assert jobs[0] == 0 and jobs[-1] == len(lengths) and np.all(np.diff(jobs) > 0)
     assert jobs.dtype == np.int64
-    shares = _deal(jobs, 2)
+    shares = deal_jobs(jobs, 2)
     assert all(s.dtype == np.int64 for s in shares)
     covered = sum(int((offsets[s[:, 1]] - offsets[s[:, 0]]).sum()) for s in shares)
     assert covered == offsets[-1]
@@ -190,12 +180,9 @@ def test_kernel_indexes_tokens_beyond_int32(tmp_path):
 
 
 def test_corpus_pieces_cover_the_corpus_in_bounded_slices():
-    from sklearn_w2v.corpus import encode_for_training
-    from sklearn_w2v.corpus import corpus_pieces
-
-    corpus = encode_for_training(ragged_docs(), min_count=1)[1]
+    corpus = encode_for_training(ragged_docs(), min_count=1).corpus
     for max_tokens in (1, 100, 5000, 10**9):
-        pieces = list(corpus_pieces(corpus, max_tokens))
+        pieces = list(corpus.pieces(max_tokens))
         assert sum(p.n_sentences for p in pieces) == corpus.n_sentences
         np.testing.assert_array_equal(np.concatenate([p.ids for p in pieces]), corpus.ids)
         assert all(p.n_tokens <= max_tokens + 10_000 for p in pieces)

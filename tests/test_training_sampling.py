@@ -4,7 +4,7 @@ import numpy as np
 
 
 def test_last_tables_rebuild_only_when_counts_or_settings_change():
-    from sklearn_w2v.sampling import LastTables
+    from sklearn_w2v.training import LastTables
 
     calls = []
     cache = LastTables(lambda counts, sample: calls.append(sample) or (counts.sum(), sample))

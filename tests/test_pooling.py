@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from conftest import planted_corpus
+from helpers import planted_corpus
 from sklearn_w2v import W2V, pooling
 from sklearn_w2v.corpus import EncodedCorpus
 
@@ -35,7 +35,7 @@ def test_mean_sum_and_weighted_pools():
     w = np.random.default_rng(1).random(len(V)).astype(np.float32) + 0.1
     cases = [
         (pooling.weighted_pool(corpus, V), lambda ids: V[ids].mean(0)),
-        (pooling.mean_pool(corpus, V), lambda ids: V[ids].mean(0)),
+        (pooling.pool_documents(corpus, V, "mean"), lambda ids: V[ids].mean(0)),
         (pooling.weighted_pool(corpus, V, divide_by=None), lambda ids: V[ids].sum(0)),
         (pooling.weighted_pool(corpus, V, w, "weight"),
          lambda ids: (w[ids, None] * V[ids]).sum(0) / w[ids].sum()),
@@ -49,10 +49,9 @@ def test_mean_sum_and_weighted_pools():
 
 
 @pytest.mark.parametrize("block", [1, 5, 1 << 18])
-def test_max_pool_in_blocks(monkeypatch, block):
-    monkeypatch.setattr(pooling, "_MAX_POOL_TOKENS", block)
+def test_max_pool_in_blocks(block):
     corpus, V = random_corpus(seed=2)
-    got = pooling.max_pool(corpus, V)
+    got = pooling.max_pool(corpus, V, block_tokens=block)
     np.testing.assert_array_equal(got, per_doc(corpus, lambda ids: V[ids].max(0), 5))
     np.testing.assert_array_equal(got[[0, 7]], 0)
 

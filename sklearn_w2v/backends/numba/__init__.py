@@ -1,0 +1,42 @@
+"""The numba backend: ``nogil`` skip-gram and CBOW kernels driven by Python threads, on the CPU.
+
+:class:`NumbaTrainer` cuts the corpus into jobs dealt to worker threads in
+turn (:func:`job_bounds`, :func:`deal_jobs`); each thread calls the
+arrays-only kernel :func:`train_sentences` with its own work buffers
+(:func:`work_buffers`) and random state, updating the shared weights
+without locks (Hogwild, as gensim and the C tool do). :func:`sg_update`
+and :func:`cbow_update` are the per-word update rules the kernel applies.
+"""
+
+from ...training import BackendSpec
+from ._kernels import (
+    SIGMOID_SIZE,
+    SIGMOID_TABLE,
+    cbow_update,
+    sg_update,
+    train_sentences,
+    work_buffers,
+)
+from ._trainer import JOB_TOKENS, NumbaTrainer, deal_jobs, job_bounds
+
+#: How the registry and the estimator see this backend.
+SPEC = BackendSpec(
+    name="numba",
+    trainer="sklearn_w2v.backends.numba._trainer:NumbaTrainer",
+    options={"device": None},
+    device_types=("cpu",),
+)
+
+__all__ = [
+    "JOB_TOKENS",
+    "SIGMOID_SIZE",
+    "SIGMOID_TABLE",
+    "SPEC",
+    "NumbaTrainer",
+    "cbow_update",
+    "deal_jobs",
+    "job_bounds",
+    "sg_update",
+    "train_sentences",
+    "work_buffers",
+]

@@ -1,0 +1,63 @@
+"""The torch backend: the numba backend's model trained with PyTorch, on a CPU or a GPU.
+
+Split by concern: device placement (``_device``: :func:`resolve_device`,
+whether the weights and the corpus fit), batches (``_batches``: chunks
+subsampled and windowed on the device into a :class:`Batch`), the model
+(``_model``: :func:`sgns_step_`, the hand-written step, and
+:class:`SGNSModule`, the autograd module and the contract for custom ones),
+and the trainer (``_trainer``: :class:`TorchTrainer`).
+
+Importing this package needs no torch: :data:`SPEC` describes the backend
+to the registry, and the names below import torch on first use (an
+``ImportError`` says how to install it when it is missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..._optional import lazy_attributes, load, torch_installed
+from ...training import BackendSpec
+
+
+def _may_use_gpu(options: Mapping[str, Any]) -> bool:
+    device = options.get("device")
+    if device is not None:
+        return str(device).startswith("cuda")
+    return torch_installed() and load("torch").cuda.is_available()
+
+
+#: How the registry and the estimator see this backend.
+SPEC = BackendSpec(
+    name="torch",
+    trainer="sklearn_w2v.backends.torch._trainer:TorchTrainer",
+    options={"device": None, "torch_module": None},
+    device_types=("cpu", "cuda"),
+    requires=("torch",),
+    may_use_gpu=_may_use_gpu,
+)
+
+_EXPORTS = {
+    "Batch": "._batches",
+    "Chunk": "._batches",
+    "DeviceTables": "._batches",
+    "DEFAULT_BATCH_SIZE": "._batches",
+    "HOT_ROW_UPDATES": "._batches",
+    "centres_per_step": "._batches",
+    "chunk_ranges": "._batches",
+    "resolve_device": "._device",
+    "corpus_fits": "._device",
+    "weights_fit": "._device",
+    "SGNSModule": "._model",
+    "input_scales": "._model",
+    "negative_sampling_loss": "._model",
+    "sgns_step_": "._model",
+    "DEFAULT_CHUNK_TOKENS": "._trainer",
+    "TorchTrainer": "._trainer",
+    "host_rows_step_": "._trainer",
+    "sgd_step_": "._trainer",
+}
+
+__getattr__ = lazy_attributes(__name__, _EXPORTS, "The torch backend")
+__all__ = ["SPEC", *sorted(_EXPORTS)]

@@ -1,0 +1,110 @@
+"""What every sub-command's parser shares: the program name, its errors, argument types, formatting."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+
+import numpy as np
+
+PROG = "sklearn-w2v"
+USAGE = f"""\
+{PROG} [train] -train FILE [-output FILE] [options]
+       {PROG} evaluate VECTORS [options]
+       {PROG} neighbours VECTORS [WORD ...] [-n N]
+       {PROG} bench [bench options]
+       {PROG} distributed [options]  (under torchrun)"""
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed without a traceback, exit status 1."""
+
+
+def int_at_least(minimum: int, what: str):
+    """An argparse type: an integer >= ``minimum``, described as ``what`` in errors."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
+        return value
+
+    return parse
+
+
+positive_int = int_at_least(1, "a positive integer")
+nonnegative_int = int_at_least(0, "an integer >= 0")
+
+
+def nonnegative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (np.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = nonnegative_float(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("expected a number > 0, got 0")
+    return value
+
+
+def flag01(text: str) -> int:
+    if text not in ("0", "1"):
+        raise argparse.ArgumentTypeError(f"expected 0 or 1, got {text!r}")
+    return int(text)
+
+
+def binary_choice(text: str) -> bool | None:
+    if text == "auto":
+        return None
+    return bool(flag01(text))
+
+
+class Parser(argparse.ArgumentParser):
+    """No abbreviated flags: ``-siz`` must not pass for ``-size``.
+
+    ``allow_abbrev=False`` does not cover one-dash long flags on every Python
+    version, so only the split of a one-letter flag from its glued value
+    (``-n3``) is kept from argparse's prefix matching.
+    """
+
+    def _get_option_tuples(self, option_string):
+        return [t for t in super()._get_option_tuples(option_string) if len(t[1]) == 2]
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Lists each C-tool flag once, in its one-dash spelling."""
+
+    def _format_action_invocation(self, action):
+        shown = [
+            s for s in action.option_strings
+            if not (s.startswith("--") and s[1:] in action.option_strings)
+        ]
+        if len(shown) == len(action.option_strings):
+            return super()._format_action_invocation(action)
+        copy = argparse.Action(shown, action.dest, nargs=action.nargs, metavar=action.metavar)
+        return super()._format_action_invocation(copy)
+
+
+def wrap(text: str) -> str:
+    """Paragraphs filled to 79 columns (help texts)."""
+    return "\n\n".join(textwrap.fill(p, 79, break_on_hyphens=False) for p in text.split("\n\n"))
+
+
+def spellings(name: str) -> list[str]:
+    """The C tool's one-dash spelling and the two-dash one."""
+    return [f"-{name}", f"--{name}"]
+
+
+def add_vectors_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("vectors", metavar="VECTORS", help="word2vec vectors file (text or binary, .gz ok)")
+    parser.add_argument("--binary", type=binary_choice, default=None, metavar="auto|0|1",
+                        help="layout of VECTORS (default auto: detected from the first row)")

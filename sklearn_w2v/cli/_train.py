@@ -1,0 +1,291 @@
+"""Training from the command line: the word2vec C tool's flags, its outputs, and its defaults.
+
+:func:`train_parser` and :func:`parse_train_args` read a C tool command line,
+:func:`estimator_from_args` turns it into a :class:`~sklearn_w2v.W2V`, and
+:func:`write_outputs` writes what ``-output``, ``-classes`` and
+``-save-vocab`` ask for. Distributed training reuses all four.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.cluster import KMeans
+
+from .. import __version__
+from ..backends import backend_names
+from ..estimator import W2V, available_cpus
+from ..text import LineCorpus
+from ..training import check_learning_rates
+from ..vectors import read_vocabulary, write_classes, write_vectors, write_vocabulary
+from ..vocabulary import count_line_corpus
+from ._parsing import (
+    PROG,
+    USAGE,
+    CommandError,
+    HelpFormatter,
+    Parser,
+    flag01,
+    nonnegative_float,
+    nonnegative_int,
+    positive_float,
+    positive_int,
+    spellings,
+    wrap,
+)
+
+CBOW_ALPHA, SKIPGRAM_ALPHA = 0.05, 0.025
+# The C tool never lets the learning rate fall below this share of its start.
+MIN_ALPHA_SHARE = 1e-4
+
+
+def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
+    """The parser of training command lines (C-tool flags and extras).
+
+    ``several_files`` lets ``-train`` take several files (read in order).
+    """
+    cpus = available_cpus()
+    parser = Parser(
+        prog=PROG,
+        usage=USAGE,
+        description=wrap(
+            "Train word vectors with skip-gram or CBOW and negative sampling, taking the "
+            "word2vec C tool's flags. Each flag may also be spelled with two dashes "
+            "(--size). Without -output only the vocabulary is built (and saved with "
+            "-save-vocab), as the C tool does.\n\n"
+            "Sub-commands: 'evaluate' (analogy and similarity scores of a vectors file), "
+            "'neighbours' (nearest words), 'bench' (benchmarks) and 'distributed' "
+            "(training on the ranks of a torchrun launch); see "
+            f"'{PROG} SUBCOMMAND --help'."
+        ),
+        epilog=(
+            f"example: {PROG} -train text.txt -output vectors.bin -cbow 0 -size 200 "
+            "-window 10 -negative 5 -sample 1e-4 -binary 1 -iter 3\n"
+            f"         {PROG} evaluate vectors.bin\n"
+            f"         {PROG} neighbours vectors.bin king queen -n 5"
+        ),
+        formatter_class=HelpFormatter,
+        allow_abbrev=False,
+    )
+    c = parser.add_argument_group("word2vec C tool flags (same names, meanings and defaults)")
+    c.add_argument(*spellings("train"), metavar="FILE", dest="train", nargs="+" if several_files else None,
+                   help="training text: one document per line, whitespace-separated tokens (.gz ok)")
+    c.add_argument(*spellings("output"), metavar="FILE", dest="output",
+                   help="write the word vectors (or, with -classes, word classes) here")
+    c.add_argument(*spellings("size"), type=positive_int, default=100, metavar="N", dest="size",
+                   help="dimensions of the word vectors (default 100)")
+    c.add_argument(*spellings("window"), type=positive_int, default=5, metavar="N", dest="window",
+                   help="maximum skip length between words (default 5)")
+    c.add_argument(*spellings("sample"), type=nonnegative_float, default=1e-3, metavar="X",
+                   dest="sample", help="threshold for down-sampling frequent words; 0 off (default 1e-3)")
+    c.add_argument(*spellings("hs"), type=int, default=0, metavar="0", dest="hs",
+                   help="hierarchical softmax: not offered, only 0 is accepted (default 0)")
+    c.add_argument(*spellings("negative"), type=positive_int, default=5, metavar="N", dest="negative",
+                   help="noise words per example (default 5)")
+    c.add_argument(*spellings("threads"), "--processes", type=positive_int, default=None, metavar="N",
+                   dest="threads",
+                   help=f"training threads (default: the {cpus} cores this process may use; the C "
+                   "tool's default is 12, but the threads share vectors Hogwild-style and more "
+                   "threads than cores only slow training)")
+    c.add_argument(*spellings("iter"), type=positive_int, default=5, metavar="N", dest="iter",
+                   help="training epochs (default 5)")
+    c.add_argument(*spellings("min-count"), type=nonnegative_int, default=5, metavar="N",
+                   dest="min_count", help="discard words seen fewer times (default 5)")
+    c.add_argument(*spellings("alpha"), type=positive_float, default=None, metavar="X", dest="alpha",
+                   help=f"starting learning rate (default {SKIPGRAM_ALPHA} for skip-gram, "
+                   f"{CBOW_ALPHA} for CBOW)")
+    c.add_argument(*spellings("classes"), type=nonnegative_int, default=0, metavar="N", dest="classes",
+                   help="write 'word class' lines from k-means with N classes instead of the "
+                   "vectors; 0 writes vectors (default 0)")
+    c.add_argument(*spellings("debug"), type=nonnegative_int, default=None, metavar="N", dest="debug",
+                   help="0 quiet, 1 summaries, 2 also progress lines (default 2 when stderr is a "
+                   "terminal, else 0)")
+    c.add_argument(*spellings("binary"), type=flag01, default=0, metavar="0|1", dest="binary",
+                   help="1 writes vectors in binary format (default 0: text)")
+    c.add_argument(*spellings("save-vocab"), metavar="FILE", dest="save_vocab",
+                   help="write the vocabulary as 'word count' lines")
+    c.add_argument(*spellings("read-vocab"), metavar="FILE", dest="read_vocab",
+                   help="take the vocabulary and counts from this file instead of counting "
+                   "(-min-count still applies; a '</s>' line is skipped)")
+    c.add_argument(*spellings("cbow"), type=flag01, default=1, metavar="0|1", dest="cbow",
+                   help="1 CBOW, 0 skip-gram (default 1)")
+    x = parser.add_argument_group("extras")
+    x.add_argument("--backend", choices=backend_names(), default="numba",
+                   help="training backend (default numba)")
+    x.add_argument("--device", default=None,
+                   help="device for backends that have one, e.g. cuda (default: the backend's)")
+    x.add_argument("--seed", type=nonnegative_int, default=None, metavar="N",
+                   help="seed of the initial vectors and random draws; with -threads 1 a run "
+                   "is then reproducible (default: fresh randomness)")
+    x.add_argument("--min-alpha", type=nonnegative_float, default=None, dest="min_alpha", metavar="X",
+                   help="final learning rate (default: alpha * 0.0001, the C tool's floor)")
+    x.add_argument("--ns-exponent", type=float, default=0.75, dest="ns_exponent", metavar="X",
+                   help="exponent of counts in the noise distribution (default 0.75)")
+    x.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def parse_train_args(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> argparse.Namespace:
+    """Parse and complete a training command line.
+
+    Resolved here, as the C tool resolves them: ``alpha`` (0.05 for CBOW,
+    0.025 for skip-gram, unless given), ``min_alpha``, ``threads`` and
+    ``debug``. Raises ``SystemExit(2)`` with a message on bad flags.
+    """
+    parser = parser or train_parser()
+    args = parser.parse_args(list(argv))
+    if args.hs != 0:
+        parser.error(
+            f"-hs {args.hs}: hierarchical softmax is not offered; train with negative "
+            "sampling (-hs 0 -negative N; N defaults to 5)"
+        )
+    if not args.train:
+        parser.error("-train FILE is required")
+    if args.alpha is None:
+        args.alpha = CBOW_ALPHA if args.cbow else SKIPGRAM_ALPHA
+    if args.min_alpha is None:
+        args.min_alpha = args.alpha * MIN_ALPHA_SHARE
+    try:
+        check_learning_rates(args.alpha, args.min_alpha, names=("-alpha", "--min-alpha"))
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.threads is None:
+        args.threads = available_cpus()
+    if args.debug is None:
+        args.debug = 2 if stderr_is_terminal() else 0
+    return args
+
+
+def stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
+    """The :class:`~sklearn_w2v.W2V` that a parsed training command line asks for."""
+    kwargs = dict(
+        vector_size=args.size,
+        window=args.window,
+        min_count=args.min_count,
+        sample=args.sample,
+        negative=args.negative,
+        ns_exponent=args.ns_exponent,
+        alpha=args.alpha,
+        min_alpha=args.min_alpha,
+        sg=0 if args.cbow else 1,
+        cbow_mean=1,  # the C tool averages the context in CBOW
+        epochs=args.iter,
+        random_state=args.seed,
+        n_jobs=args.threads,
+        verbose=1 if args.debug >= 2 else 0,
+        backend=args.backend,
+    )
+    if args.device is not None:
+        kwargs["device"] = args.device
+    if vocabulary is not None:
+        kwargs["vocabulary"] = vocabulary
+    return W2V(**kwargs)
+
+
+def check_writable_target(path: str | None, flag: str) -> None:
+    """Fail before training, not after, when a result could not be written."""
+    if path is None:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise CommandError(f"{flag} {path}: folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise CommandError(f"{flag} {path}: is a folder")
+    if not os.access(folder, os.W_OK):
+        raise CommandError(f"{flag} {path}: cannot write in {folder}")
+
+
+def say(args: argparse.Namespace, level: int, message: str) -> None:
+    """Print ``message`` to stderr when ``-debug`` is at least ``level`` (1: summaries, 2: progress)."""
+    if args.debug >= level:
+        print(message, file=sys.stderr, flush=True)
+
+
+def vocabulary_only(args) -> int:
+    """The C tool's run without -output: build (or read) and save the vocabulary."""
+    n_words = None
+    if args.read_vocab:
+        counts = read_vocabulary(args.read_vocab, skip_eos=True)
+        pairs = [(w, c) for w, c in counts.items() if c >= args.min_count]
+        pairs.sort(key=lambda wc: -wc[1])  # stable: ties keep the file's order
+    else:
+        file_counts = count_line_corpus(LineCorpus(args.train))
+        vocab, _ = file_counts.vocabulary(min_count=args.min_count)
+        pairs, n_words = list(zip(vocab.words, vocab.counts.tolist())), file_counts.n_raw_words
+    if not pairs:
+        raise CommandError(f"no word occurs at least -min-count {args.min_count} times")
+    say(args, 1, f"Vocab size: {len(pairs)}")
+    if n_words is not None:
+        say(args, 1, f"Words in train file: {n_words}")
+    if args.save_vocab:
+        write_vocabulary(args.save_vocab, pairs)
+        say(args, 1, f"Wrote {len(pairs)} words to {args.save_vocab}")
+    return 0
+
+
+def word_classes(vectors: np.ndarray, n_classes: int, seed: int | None) -> np.ndarray:
+    """K-means classes of the directions of ``vectors`` (as the C tool clusters them).
+
+    The C tool assigns each word to the centroid of largest dot product with
+    unit-length centroids, i.e. by cosine; k-means on unit-length vectors
+    groups by the same criterion.
+    """
+    if n_classes > len(vectors):
+        raise CommandError(f"-classes {n_classes} exceeds the {len(vectors)} words of the vocabulary")
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = vectors / np.maximum(norms, np.finfo(np.float32).tiny)
+    km = KMeans(n_clusters=n_classes, n_init=1, random_state=seed)
+    return km.fit_predict(unit).astype(np.int64)
+
+
+def run_train(argv: Sequence[str]) -> int:
+    """Train (or build the vocabulary) as a word2vec C tool command line asks."""
+    if not argv:
+        train_parser().print_help()
+        return 0
+    args = parse_train_args(argv)
+    check_writable_target(args.output, "-output")
+    check_writable_target(args.save_vocab, "-save-vocab")
+    corpus = LineCorpus(args.train)
+    if not args.output:
+        return vocabulary_only(args)
+    vocabulary = read_vocabulary(args.read_vocab, skip_eos=True) if args.read_vocab else None
+    model = estimator_from_args(args, vocabulary)
+    say(args, 1, f"Starting training using file {args.train}")
+    model.fit(corpus)
+    wv, stats = model.wv_, model.training_stats_
+    say(args, 1, f"Vocab size: {len(wv)}")
+    say(args, 1, f"Words in train file: {stats['n_raw_words']}")
+    say(
+        args, 1,
+        f"Trained in {stats['seconds']:.1f}s, {stats['words_per_second']:,.0f} words/s "
+        f"on {stats['n_threads']} thread{'s' if stats['n_threads'] != 1 else ''} ({stats['backend']})",
+    )
+    write_outputs(args, wv)
+    return 0
+
+
+def write_outputs(args: argparse.Namespace, wv) -> None:
+    """Write what -output, -classes and -save-vocab ask for, from trained vectors."""
+    if args.save_vocab:
+        write_vocabulary(args.save_vocab, zip(wv.index_to_key, wv.expandos["count"].tolist()))
+        say(args, 1, f"Wrote {len(wv)} words to {args.save_vocab}")
+    if args.classes:
+        classes = word_classes(wv.vectors, args.classes, args.seed)
+        write_classes(args.output, wv.index_to_key, classes)
+        say(args, 1, f"Wrote {args.classes} classes of {len(wv)} words to {args.output}")
+    else:
+        write_vectors(args.output, wv.index_to_key, wv.vectors, binary=bool(args.binary))
+        layout = "binary" if args.binary else "text"
+        say(args, 1, f"Wrote {len(wv)} vectors of {wv.vector_size} dimensions ({layout}) to {args.output}")

@@ -1,0 +1,71 @@
+"""The encoded corpus: documents become one flat int32 id array plus int64 sentence offsets.
+
+The third stage of the pipeline, after the text and the vocabulary.
+:func:`encode_documents` takes anything ``W2V.fit`` accepts and returns the
+vocabulary with the corpus in its ids (:class:`EncodedDocuments`): token
+lists and raw strings take the generic path (one pass, scan ids remapped),
+a :class:`~sklearn_w2v.text.LineCorpus` the file path (two passes over big
+blocks, :func:`encode_line_corpus`). The ids go through an :class:`IdStore`:
+:class:`MemoryStore` by default, :class:`TempArrays` for memory-mapped files
+out of core. :func:`update_vocabulary` encodes new documents against a
+fitted vocabulary (``partial_fit``), and :func:`encode` documents for
+``transform``.
+"""
+
+from ._encode import (
+    ScannedCorpus,
+    encode,
+    encode_documents,
+    encode_for_training,
+    encode_with_vocabulary,
+    remap,
+    scan_and_encode,
+)
+from ._encoded import (
+    MAX_SENTENCE_LENGTH,
+    PIECE_TOKENS,
+    EncodedCorpus,
+    EncodedDocuments,
+    cut_lengths,
+    offsets_from_lengths,
+)
+from ._from_files import encode_counted, encode_line_corpus
+from ._storage import (
+    CHUNK_TOKENS,
+    IdStore,
+    IdWriter,
+    MemoryStore,
+    TempArrays,
+    allocate_checked,
+    check_temp_folder,
+    open_store,
+)
+from ._update import VocabularyUpdate, update_vocabulary
+
+__all__ = [
+    "CHUNK_TOKENS",
+    "MAX_SENTENCE_LENGTH",
+    "PIECE_TOKENS",
+    "EncodedCorpus",
+    "EncodedDocuments",
+    "IdStore",
+    "IdWriter",
+    "MemoryStore",
+    "ScannedCorpus",
+    "TempArrays",
+    "VocabularyUpdate",
+    "allocate_checked",
+    "check_temp_folder",
+    "cut_lengths",
+    "encode",
+    "encode_counted",
+    "encode_documents",
+    "encode_for_training",
+    "encode_line_corpus",
+    "encode_with_vocabulary",
+    "offsets_from_lengths",
+    "open_store",
+    "remap",
+    "scan_and_encode",
+    "update_vocabulary",
+]

@@ -1,0 +1,231 @@
+"""The stages of a fit (read, train, store) and the two ways ``W2V`` reads: afresh, or continuing.
+
+:meth:`W2V.fit_stages <sklearn_w2v.W2V.fit_stages>` runs a :class:`FitStages`
+object's stages in order, inside one transaction (an error or an interrupt
+leaves the estimator as it was):
+
+1. :meth:`FitStages.setup`: the run's :class:`TrainingSetup` (its
+   configuration, trainer and analyzer), from the estimator's parameters;
+2. :meth:`FitStages.read`: the corpus, encoded, with its vocabulary and the
+   starting weights (:class:`TrainingData`);
+3. :meth:`FitStages.train`: the trained weights (a
+   :class:`~sklearn_w2v.training.TrainResult`);
+4. the estimator stores the fitted attributes, and
+   :meth:`FitStages.document_statistics` gives what ``agg="tfidf"`` and
+   ``agg="sif"`` learn.
+
+``fit`` uses :class:`FreshFit`, ``partial_fit`` :class:`ContinuedFit`, and
+:func:`sklearn_w2v.distributed.fit_distributed` a subclass that reads one
+rank's shard and trains in synchronised rounds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..corpus import EncodedCorpus, encode_documents, open_store, update_vocabulary
+from ..pooling import DocumentStatistics, document_statistics
+from ..text import iter_token_lists
+from ..training import Trainer, TrainConfig, TrainResult, TrainStats, initial_vectors
+
+if TYPE_CHECKING:
+    from ._estimator import W2V
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingSetup:
+    """What one training call runs with, decided from the parameters before any data is read.
+
+    Attributes
+    ----------
+    config : TrainConfig
+    trainer : Trainer
+    analyzer : callable
+        Turns a raw-string document into its tokens.
+    """
+
+    config: TrainConfig
+    trainer: Trainer
+    analyzer: Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    """The sizes a fit reports (``training_stats_``, and the verbose summary line)."""
+
+    n_documents: int
+    n_raw_words: int
+    n_corpus_words: int
+    effective_min_count: int
+    n_words: int
+    n_new_words: int | None = None  # words a continued fit added
+
+    def line(self) -> str:
+        """The verbose summary line."""
+        if self.n_new_words is None:
+            vocabulary = f"{self.n_words} words with count >= {self.effective_min_count}"
+        else:
+            vocabulary = f"{self.n_new_words} new words, {self.n_words} in all"
+        return (f"[W2V] {self.n_documents} documents, {self.n_raw_words} tokens; {vocabulary}; "
+                f"{self.n_corpus_words} tokens to train on")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entries of ``training_stats_`` that describe the corpus."""
+        stats = {
+            "n_documents": self.n_documents,
+            "n_raw_words": self.n_raw_words,
+            "n_corpus_words": self.n_corpus_words,
+            "effective_min_count": self.effective_min_count,
+        }
+        if self.n_new_words is not None:
+            stats["n_new_words"] = self.n_new_words
+        return stats
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingData:
+    """What the read stage hands to training: the vocabulary, the encoded corpus, the starting weights.
+
+    Attributes
+    ----------
+    words : list of str
+        The vocabulary, in index order.
+    counts : ndarray of int64
+        Each word's count (drives subsampling, noise and SIF weights).
+    corpus : EncodedCorpus
+        Ids in ``range(len(words))``; may be empty for a continued fit.
+    input_vectors, output_vectors : ndarray of float32, shape (len(words), vector_size)
+        Starting weights.
+    summary : CorpusSummary
+    """
+
+    words: list[str]
+    counts: np.ndarray
+    corpus: EncodedCorpus
+    input_vectors: np.ndarray
+    output_vectors: np.ndarray
+    summary: CorpusSummary
+
+
+class FitStages:
+    """How one fit reads its corpus and trains; subclass it to do either differently.
+
+    :meth:`W2V.fit_stages <sklearn_w2v.W2V.fit_stages>` calls the methods in
+    the order of the module docstring. Only :meth:`read` must be written;
+    the others have the single-process defaults.
+
+    Attributes
+    ----------
+    continues : bool
+        Whether the fit continues the fitted model (``partial_fit``): the
+        run then gets the seed of the next call, and its document
+        statistics add to the earlier ones instead of replacing them.
+    """
+
+    continues = False
+
+    def setup(self, model: W2V, call: int) -> TrainingSetup:
+        """The run's setup; ``call`` is the number of training calls the model has had (pass it on)."""
+        return model.training_setup(call=call)
+
+    def read(self, model: W2V, setup: TrainingSetup) -> contextlib.AbstractContextManager[TrainingData]:
+        """A context manager giving the :class:`TrainingData`; it stays open while training runs.
+
+        (Out of core, the encoded corpus lives in files that must outlive
+        training; they are removed when the context closes.)
+        """
+        raise NotImplementedError
+
+    def train(self, setup: TrainingSetup, data: TrainingData) -> TrainResult:
+        """Train the starting weights on the corpus."""
+        return setup.trainer.train(data.corpus, data.counts, setup.config,
+                                   data.input_vectors, data.output_vectors)
+
+    def document_statistics(
+        self, data: TrainingData, vectors: np.ndarray, sif_weights: np.ndarray
+    ) -> DocumentStatistics:
+        """What ``agg="tfidf"`` and ``agg="sif"`` learn from this fit's documents."""
+        return document_statistics(data.corpus, data.summary.n_documents, vectors, sif_weights)
+
+
+class FreshFit(FitStages):
+    """``fit(X)``: a vocabulary from ``X`` (or the ``vocabulary`` parameter) and fresh weights."""
+
+    def __init__(self, X):
+        self.X = X
+
+    @contextlib.contextmanager
+    def read(self, model: W2V, setup: TrainingSetup) -> Iterator[TrainingData]:
+        with open_store(model.temp_folder) as store:
+            encoded = encode_documents(
+                self.X,
+                tokenize=setup.analyzer,
+                min_count=model.min_count,
+                max_vocab_size=model.max_vocab_size,
+                max_final_vocab=model.max_final_vocab,
+                word_counts=model.vocabulary,
+                store=store,
+            )
+            vocabulary = encoded.vocabulary
+            if encoded.n_documents == 0:
+                raise ValueError("X contains no documents.")
+            if len(vocabulary) == 0:
+                raise ValueError(
+                    f"No word occurs at least min_count={vocabulary.effective_min_count} "
+                    f"times in {encoded.n_raw_words} tokens; lower min_count or pass more text."
+                )
+            summary = CorpusSummary(encoded.n_documents, encoded.n_raw_words,
+                                    encoded.corpus.n_tokens, vocabulary.effective_min_count,
+                                    len(vocabulary))
+            inp, out = initial_vectors(len(vocabulary), setup.config.vector_size, setup.config.seed)
+            yield TrainingData(vocabulary.words, vocabulary.counts, encoded.corpus, inp, out, summary)
+
+
+class ContinuedFit(FitStages):
+    """``partial_fit(X)`` on a fitted model: gensim's ``build_vocab(update=True)`` then ``train()``."""
+
+    continues = True
+
+    def __init__(self, X):
+        self.X = X
+
+    @contextlib.contextmanager
+    def read(self, model: W2V, setup: TrainingSetup) -> Iterator[TrainingData]:
+        wv = model.wv_
+        if int(model.vector_size) != wv.vector_size:
+            raise ValueError(
+                f"vector_size={model.vector_size} differs from the fitted vectors' "
+                f"size {wv.vector_size}; partial_fit cannot change it (call fit)."
+            )
+        update = update_vocabulary(
+            iter_token_lists(self.X, setup.analyzer),
+            wv.key_to_index,
+            wv.expandos["count"],
+            min_count=model.min_count,
+            max_vocab_size=model.max_vocab_size,
+            max_final_vocab=model.max_final_vocab,
+        )
+        if update.n_documents == 0:
+            raise ValueError("X contains no documents.")
+        n_new = len(update.new_words)
+        fresh_in, fresh_out = initial_vectors(n_new, setup.config.vector_size, setup.config.seed)
+        words = list(wv.index_to_key) + update.new_words
+        summary = CorpusSummary(update.n_documents, update.n_raw_words, update.corpus.n_tokens,
+                                model.min_count, len(words), n_new)
+        yield TrainingData(
+            words, update.counts, update.corpus,
+            np.concatenate([wv.vectors, fresh_in]),
+            np.concatenate([model.context_vectors_, fresh_out]),
+            summary,
+        )
+
+    def train(self, setup: TrainingSetup, data: TrainingData) -> TrainResult:
+        if data.corpus.n_tokens == 0:  # no known word to train on: only the counts change
+            stats = TrainStats(0.0, 0, 0, n_threads=setup.config.n_threads)
+            return TrainResult(data.input_vectors, data.output_vectors, stats)
+        return super().train(setup, data)

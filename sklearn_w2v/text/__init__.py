@@ -1,0 +1,33 @@
+"""Documents in: raw strings, token lists and text files, checked and turned into tokens.
+
+The first stage of the pipeline. Raw strings go through an analyzer built
+with scikit-learn's ``CountVectorizer`` options (:func:`build_analyzer`);
+token lists are used as given (:func:`iter_token_lists`); a
+:class:`LineCorpus` reads text files, one document per line, whole or as
+byte-range :class:`Segment` objects that :func:`shard_files` plans.
+"""
+
+from ._analysis import (
+    DEFAULT_TOKEN_PATTERN,
+    Tokenizer,
+    build_analyzer,
+    check_documents,
+    default_tokenize,
+    iter_token_lists,
+)
+from ._line_corpus import DEFAULT_BLOCK_SIZE, LineCorpus, Segment, default_corpus
+from ._sharding import shard_files
+
+__all__ = [
+    "DEFAULT_BLOCK_SIZE",
+    "DEFAULT_TOKEN_PATTERN",
+    "LineCorpus",
+    "Segment",
+    "Tokenizer",
+    "build_analyzer",
+    "check_documents",
+    "default_corpus",
+    "default_tokenize",
+    "iter_token_lists",
+    "shard_files",
+]

@@ -1,0 +1,59 @@
+"""The backend contract: what every trainer takes, returns and shares.
+
+Between the encoded corpus and the backends sit plain arrays and a frozen
+:class:`TrainConfig`. A backend is a :class:`Trainer` (or, when it can keep
+weights on a device between calls, a :class:`TensorTrainer`) described by a
+:class:`BackendSpec`; it returns a :class:`TrainResult` with typed
+:class:`TrainStats`. What all backends share lives here too: the starting
+weights (:func:`initial_vectors`), the sampling tables (subsampling
+thresholds and the noise alias table), the learning-rate schedule
+(:class:`LinearSchedule`), progress reporting (:class:`ProgressReporter`),
+seeds for the parts of a run (:func:`derive_seed`), the ``MAX_EXP`` rule,
+and the check that trained weights did not diverge (:func:`check_converged`).
+"""
+
+from ._config import LinearSchedule, TrainConfig, check_learning_rates
+from ._contract import (
+    MAX_EXP,
+    BackendSpec,
+    TensorTrainer,
+    Trainer,
+    TrainResult,
+    TrainStats,
+    check_corpus_and_counts,
+    check_training_arrays,
+)
+from ._progress import ProgressReporter
+from ._sampling import (
+    LastTables,
+    alias_table,
+    keep_probabilities,
+    keep_thresholds,
+    noise_distribution,
+)
+from ._seeds import derive_seed
+from ._weights import DIVERGED_NORM, check_converged, initial_vectors
+
+__all__ = [
+    "DIVERGED_NORM",
+    "MAX_EXP",
+    "BackendSpec",
+    "LastTables",
+    "LinearSchedule",
+    "ProgressReporter",
+    "TensorTrainer",
+    "TrainConfig",
+    "TrainResult",
+    "TrainStats",
+    "Trainer",
+    "alias_table",
+    "check_converged",
+    "check_corpus_and_counts",
+    "check_learning_rates",
+    "check_training_arrays",
+    "derive_seed",
+    "initial_vectors",
+    "keep_probabilities",
+    "keep_thresholds",
+    "noise_distribution",
+]

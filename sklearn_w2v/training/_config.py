@@ -1,0 +1,91 @@
+"""The frozen configuration of one training run, and its learning-rate schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def check_learning_rates(
+    alpha: float, min_alpha: float, names: tuple[str, str] = ("alpha", "min_alpha")
+) -> None:
+    """ValueError unless ``0 < alpha`` and ``0 <= min_alpha <= alpha`` (the rule every front end applies).
+
+    ``names`` are how the caller spells the two values (``-alpha`` and
+    ``--min-alpha`` on the command line).
+    """
+    alpha_name, min_name = names
+    if not alpha > 0:
+        raise ValueError(f"{alpha_name} must be > 0, got {alpha}")
+    if not min_alpha >= 0:
+        raise ValueError(f"{min_name} must be >= 0, got {min_alpha}")
+    if min_alpha > alpha:
+        raise ValueError(f"{min_name} {min_alpha} must not exceed {alpha_name} {alpha}")
+
+
+@dataclass(frozen=True)
+class LinearSchedule:
+    """A learning rate falling linearly from ``start`` to ``end`` as training progresses.
+
+    Every trainer uses this one rule: word2vec's decay over all words of all
+    epochs, evaluated at the share of the words done.
+
+    Examples
+    --------
+    >>> s = LinearSchedule(0.025, 0.0001)
+    >>> s.at(0.0), round(s.at(0.5), 6), round(s.at(1.0), 6)
+    (0.025, 0.01255, 0.0001)
+    >>> s.part(0.5, 1.0).at(0.0) == s.at(0.5)
+    True
+    """
+
+    start: float
+    end: float
+
+    def at(self, progress: float) -> float:
+        """The rate once ``progress`` (0 to 1) of the words are done."""
+        return self.start - (self.start - self.end) * progress
+
+    def part(self, first: float, last: float) -> LinearSchedule:
+        """The stretch of this schedule from ``first`` to ``last`` of training, as a schedule of its own."""
+        return LinearSchedule(self.at(first), self.at(last))
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyper-parameters of one training run (gensim 4's names and meanings).
+
+    ``seed`` fixes initial weights and every random draw; ``n_threads`` is
+    the number of worker threads (or the backend's equivalent). With
+    ``compute_loss`` a backend that supports it records the summed
+    negative-sampling loss of each epoch in ``TrainStats.epoch_loss`` (it
+    slows the numba backend's skip-gram by about half again).
+    """
+
+    vector_size: int = 100
+    window: int = 5
+    negative: int = 5
+    ns_exponent: float = 0.75
+    sample: float = 1e-3
+    alpha: float = 0.025
+    min_alpha: float = 0.0001
+    sg: bool = False
+    cbow_mean: bool = True
+    epochs: int = 5
+    shrink_windows: bool = True
+    seed: int = 0
+    n_threads: int = 1
+    verbose: int = 0
+    compute_loss: bool = False
+
+    def __post_init__(self):
+        for name in ("vector_size", "window", "negative", "epochs", "n_threads"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        check_learning_rates(self.alpha, self.min_alpha)
+        if self.sample < 0:
+            raise ValueError(f"sample must be >= 0, got {self.sample}")
+
+    @property
+    def schedule(self) -> LinearSchedule:
+        """The learning rate over the run: ``alpha`` down to ``min_alpha``."""
+        return LinearSchedule(self.alpha, self.min_alpha)

@@ -1,0 +1,50 @@
+"""Vectors out: gensim KeyedVectors, the word2vec C tool's files, saved models, atomic writes.
+
+The trained weights leave the package as a plain gensim ``KeyedVectors``
+(:func:`to_keyed_vectors`), as the C tool's text and binary files and
+``word count`` vocabularies (:func:`write_vectors`, :func:`read_vectors`
+and friends: strict readers, atomic writers), or as a saved estimator
+(:func:`save`, :func:`load`). Every writer goes through :func:`atomic_write`,
+so an interrupted save never leaves a half-written file.
+
+The same functions are importable from :mod:`sklearn_w2v.word2vec_format`
+and :mod:`sklearn_w2v.persistence`.
+"""
+
+from ._atomic import atomic_write, temp_name
+from ._keyed_vectors import to_keyed_vectors
+from ._persistence import load, load_keyed_vectors, save, save_keyed_vectors
+from ._word2vec_format import (
+    EOS,
+    MAX_DIMENSIONS,
+    MAX_HEADER_BYTES,
+    MAX_WORD_BYTES,
+    Word2VecFormatError,
+    read_vectors,
+    read_vocabulary,
+    write_classes,
+    write_keyed_vectors,
+    write_vectors,
+    write_vocabulary,
+)
+
+__all__ = [
+    "EOS",
+    "MAX_DIMENSIONS",
+    "MAX_HEADER_BYTES",
+    "MAX_WORD_BYTES",
+    "Word2VecFormatError",
+    "atomic_write",
+    "load",
+    "load_keyed_vectors",
+    "read_vectors",
+    "read_vocabulary",
+    "save",
+    "save_keyed_vectors",
+    "temp_name",
+    "to_keyed_vectors",
+    "write_classes",
+    "write_keyed_vectors",
+    "write_vectors",
+    "write_vocabulary",
+]

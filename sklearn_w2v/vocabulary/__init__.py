@@ -1,0 +1,38 @@
+"""Vocabulary: counting the words of a corpus and choosing those to train, as gensim 4 does.
+
+Built in two named steps, as gensim's ``build_vocab``: *scan*
+(:class:`VocabularyScanner`: count words in first-seen order, pruning when
+``max_vocab_size`` is exceeded) and *prepare* (:func:`prepare_vocabulary`:
+apply ``max_final_vocab`` and ``min_count``, then sort by frequency). Text
+files are counted faster, as byte tokens in a compiled hash table
+(:func:`count_line_corpus`), with the same result. Fixed counts (the C
+tool's ``-read-vocab``) make a vocabulary by the same rules
+(:func:`vocabulary_from_counts`).
+"""
+
+from ._byte_tokens import BlockEncoder, ByteTokenCounter
+from ._file_counts import FileCounts, count_line_corpus
+from ._scan import RawVocabulary, VocabularyScanner
+from ._vocabulary import (
+    Vocabulary,
+    check_word_counts,
+    effective_min_count,
+    prepare_vocabulary,
+    rank_words,
+    vocabulary_from_counts,
+)
+
+__all__ = [
+    "BlockEncoder",
+    "ByteTokenCounter",
+    "FileCounts",
+    "RawVocabulary",
+    "Vocabulary",
+    "VocabularyScanner",
+    "check_word_counts",
+    "count_line_corpus",
+    "effective_min_count",
+    "prepare_vocabulary",
+    "rank_words",
+    "vocabulary_from_counts",
+]

@@ -1,0 +1,35 @@
+"""The word2vec C tool's vector and vocabulary files: strict readers, atomic writers.
+
+Public home of the functions implemented in :mod:`sklearn_w2v.vectors`
+(see there and :func:`read_vectors` for the rules a file must follow).
+"""
+
+from .vectors import (
+    EOS,
+    MAX_DIMENSIONS,
+    MAX_HEADER_BYTES,
+    MAX_WORD_BYTES,
+    Word2VecFormatError,
+    atomic_write,
+    read_vectors,
+    read_vocabulary,
+    write_classes,
+    write_keyed_vectors,
+    write_vectors,
+    write_vocabulary,
+)
+
+__all__ = [
+    "EOS",
+    "MAX_DIMENSIONS",
+    "MAX_HEADER_BYTES",
+    "MAX_WORD_BYTES",
+    "Word2VecFormatError",
+    "atomic_write",
+    "read_vectors",
+    "read_vocabulary",
+    "write_classes",
+    "write_keyed_vectors",
+    "write_vectors",
+    "write_vocabulary",
+]

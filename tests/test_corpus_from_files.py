@@ -1,0 +1,153 @@
+"""The file path of encoding (a LineCorpus counted and encoded in big blocks): identical to the generic path."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import assert_same_encoding, awkward_file_set, write
+from sklearn_w2v import LineCorpus
+from sklearn_w2v.corpus import (
+    IdStore,
+    MemoryStore,
+    encode_documents,
+    encode_for_training,
+    encode_line_corpus,
+    encode_with_vocabulary,
+)
+from sklearn_w2v.text import iter_token_lists
+
+
+def generic(corpus, **kw):
+    return encode_for_training(iter_token_lists(corpus), **kw)
+
+
+@pytest.fixture
+def awkward_files(tmp_path):
+    return awkward_file_set(tmp_path)
+
+
+@pytest.mark.parametrize("kw", [
+    dict(min_count=1), dict(min_count=2), dict(min_count=3),
+    dict(min_count=1, max_final_vocab=3), dict(min_count=0),
+])
+@pytest.mark.parametrize("block_size", [5, 100, 1 << 20])
+def test_fast_path_equals_generic_path(awkward_files, kw, block_size):
+    corpus = LineCorpus(awkward_files)
+    fast = encode_line_corpus(corpus, block_size=block_size, **kw)
+    assert_same_encoding(fast, generic(corpus, **kw))
+    words = fast.vocabulary.words
+    assert len(set(words)) == len(words)  # tokens decoded alike are merged
+    if kw["min_count"] <= 2 and "max_final_vocab" not in kw:
+        assert "\ufffd" in words and "a\ufffd" in words
+
+
+def test_merged_counts_and_cuts(awkward_files):
+    encoded = encode_line_corpus(LineCorpus(awkward_files), min_count=2)
+    vocab, corpus, n_docs = encoded.vocabulary, encoded.corpus, encoded.n_documents
+    counts = dict(zip(vocab.words, vocab.counts.tolist()))
+    assert counts["\ufffd"] == 2 * (3 + 1) + 1  # \xff, \xfe, U+FFFD in AWKWARD twice; \xfe in c.txt
+    assert counts["a\ufffd"] == 2 * 3
+    assert "rare" not in counts
+    assert n_docs == 6 + 1 + 6 + 2
+    # The 25,001-token line is cut every 10,000 raw tokens, then 'rare' dropped
+    # a.txt's two empty lines leave no sentence.
+    assert np.diff(corpus.offsets).tolist()[4:7] == [9_999, 10_000, 5_001]
+
+
+TOKENS = [b"a", b"b", b"cc", b"\xff", b"\xfe", b"\xc3", b"\xc3\xa9", b"\xe9"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(TOKENS), max_size=8),
+        max_size=12,
+    ),
+    st.lists(st.sampled_from([b" ", b"\t", b"  ", b"\r", b"\x0c"]), min_size=1, max_size=4),
+    st.booleans(),
+    st.integers(1, 3),
+    st.integers(1, 40),
+)
+def test_fast_path_equals_generic_on_random_files(tmp_path_factory, docs, seps, trailing_newline,
+                                                  min_count, block_size):
+    lines = [seps[i % len(seps)].join(doc) + seps[-1] * (i % 2) for i, doc in enumerate(docs)]
+    data = b"\n".join(lines) + (b"\n" if trailing_newline and lines else b"")
+    path = write(tmp_path_factory.mktemp("h") / "r.txt", data)
+    corpus = LineCorpus(path)
+    assert_same_encoding(encode_line_corpus(corpus, min_count=min_count, block_size=block_size),
+                generic(corpus, min_count=min_count))
+    word_counts = {"\ufffd": 3, "cc": 3, "\u00e9": 2, "\ufffd\ufffd": 2, "a": 1, "zz": 9}
+    assert_same_encoding(
+        encode_line_corpus(corpus, min_count=min_count, block_size=block_size,
+                           word_counts=word_counts),
+        encode_with_vocabulary(iter_token_lists(corpus), word_counts, min_count=min_count),
+    )
+
+
+def test_fixed_vocabulary_fast_path_equals_generic(awkward_files):
+    corpus = LineCorpus(awkward_files)
+    word_counts = {"dog": 5, "\ufffd": 5, "the": 7, "unseen": 9, "x": 2, "cat": 1}
+    for kw in (dict(min_count=1), dict(min_count=2, max_final_vocab=3)):
+        fast = encode_line_corpus(corpus, word_counts=word_counts, **kw)
+        slow = encode_with_vocabulary(iter_token_lists(corpus), word_counts, **kw)
+        assert_same_encoding(fast, slow)
+    vocab = fast.vocabulary
+    assert vocab.words == ["unseen", "the"]  # the two above 5 (ties at the cut drop out)
+    assert fast.n_raw_words == generic(corpus, min_count=1).n_raw_words  # every token counted as read
+
+
+def test_dispatch(awkward_files, monkeypatch):
+    corpus = LineCorpus(awkward_files)
+    expected = generic(corpus, min_count=1)
+    reads = []  # the file path reads blocks (twice); the generic path iterates documents
+    real = LineCorpus.iter_blocks
+    monkeypatch.setattr(LineCorpus, "iter_blocks",
+                        lambda self, *a, **k: reads.append(1) or real(self, *a, **k))
+    assert_same_encoding(encode_documents(corpus, min_count=1), expected)
+    assert reads == [1, 1]
+    # gensim's pruning during the scan needs the generic path.
+    pruned = encode_documents(corpus, min_count=1, max_vocab_size=3)
+    assert_same_encoding(pruned, generic(corpus, min_count=1, max_vocab_size=3))
+    assert reads == [1, 1]
+
+    class Lowercased(LineCorpus):
+        def __iter__(self):
+            return ([t.lower() for t in doc] for doc in super().__iter__())
+
+    encode_documents(Lowercased(awkward_files), min_count=1)
+    assert reads == [1, 1]
+
+
+class OneFileStore(MemoryStore):
+    """Puts an exactly sized id array in one memory-mapped file (or a wrong dtype, on request)."""
+
+    def __init__(self, path, dtype=np.int32):
+        self.path, self.dtype = path, dtype
+
+    def allocate(self, n):
+        if self.dtype != np.int32:
+            return np.empty(n, dtype=self.dtype)
+        return np.memmap(self.path, dtype=np.int32, mode="w+", shape=(n,))
+
+
+def test_ids_go_where_the_store_says(awkward_files, tmp_path):
+    path = tmp_path / "ids.bin"
+    corpus = LineCorpus(awkward_files)
+    fast = encode_line_corpus(corpus, min_count=1, store=OneFileStore(path))
+    assert isinstance(fast.corpus.ids, np.memmap)
+    assert_same_encoding(fast, generic(corpus, min_count=1))
+    assert np.fromfile(path, dtype=np.int32).tolist() == fast.corpus.ids.tolist()
+    assert isinstance(OneFileStore(path), IdStore)
+    with pytest.raises(TypeError, match="int32"):
+        encode_line_corpus(corpus, store=OneFileStore(path, np.int64))
+
+
+def test_files_changed_between_passes(tmp_path, monkeypatch):
+    corpus = LineCorpus(write(tmp_path / "a.txt", b"a b\n"))
+    texts = iter([[b"a b\n"], [b"a b c\n"]])
+    monkeypatch.setattr(LineCorpus, "iter_blocks", lambda self, size: next(texts))
+    with pytest.raises(RuntimeError, match="changed"):
+        encode_line_corpus(corpus, min_count=1)
+
+

@@ -1,0 +1,56 @@
+"""LineCorpus: documents read from text files, decoded and split like bytes.split."""
+
+import gzip
+
+import pytest
+
+from helpers import AWKWARD, awkward_file_set, write
+from sklearn_w2v import W2V, LineCorpus
+
+
+@pytest.fixture
+def awkward_files(tmp_path):
+    return awkward_file_set(tmp_path)
+
+
+def test_iteration_decodes_and_splits_like_bytes_split(tmp_path):
+    corpus = LineCorpus(write(tmp_path / "a.txt", AWKWARD))
+    docs = list(corpus)
+    assert len(docs) == 6
+    assert docs[0] == ["the", "cat", "sat", "on", "the", "mat"]
+    assert docs[1] == ["\ufffd", "dog", "\ufffd", "the", "a\ufffd"]
+    assert docs[2] == docs[3] == []
+    assert docs[5] == ["mat", "\ufffd", "sat", "a\ufffd", "dog"]
+
+
+@pytest.mark.parametrize("block_size", [1, 7, 64, 1 << 20])
+def test_blocks_hold_whole_lines(awkward_files, block_size):
+    corpus = LineCorpus(awkward_files)
+    blocks = list(corpus.iter_blocks(block_size))
+    assert all(b.endswith(b"\n") for b in blocks)
+    lines = [line.split() for b in blocks for line in b.split(b"\n")[:-1]]
+    expected = []
+    for path in awkward_files:
+        with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as f:
+            expected += [line.split() for line in f]
+    assert lines == expected
+
+
+def test_bad_block_size_and_missing_files(tmp_path):
+    with pytest.raises(ValueError, match="block_size"):
+        next(LineCorpus(write(tmp_path / "a.txt", b"a\n")).iter_blocks(0))
+    with pytest.raises(FileNotFoundError):
+        LineCorpus(tmp_path / "nope.txt")
+    with pytest.raises(ValueError):
+        LineCorpus([])
+
+
+def test_fit_on_files(tmp_path, awkward_files):
+    with pytest.raises(ValueError, match="no documents"):
+        W2V().fit(LineCorpus(write(tmp_path / "e.txt", b"")))
+    with pytest.raises(ValueError, match="min_count=5"):
+        W2V().fit(LineCorpus(write(tmp_path / "r.txt", b"a b\nc\n")))
+    model = W2V(vector_size=4, min_count=2, epochs=1, n_jobs=1, random_state=0)
+    model.fit(LineCorpus(awkward_files))
+    assert model.training_stats_["n_documents"] == 15
+    assert "\ufffd" in model.wv_ and model.wv_.get_vecattr("\ufffd", "count") == 9

@@ -26,7 +26,7 @@ from gensim.test.utils import datapath
 from torch import nn
 
 from sklearn_w2v import W2V
-from sklearn_w2v.backends.torch_model import SGNSModule
+from sklearn_w2v.backends.torch import SGNSModule
 from sklearn_w2v.evaluation import evaluate
 
 

@@ -107,15 +107,16 @@ def main(argv=None) -> int:
     tokens = make_corpus(corpus, args.mb, args.words)
     size = os.path.getsize(corpus) / 1e6
     print(f"corpus: {size:.1f} MB of text, {tokens:,} tokens, {args.words} distinct words at most")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [os.path.dirname(os.path.dirname(os.path.abspath(__file__))), os.environ.get("PYTHONPATH", "")]))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
     try:
         for source in args.sources.split(","):
             for mode in ("memory", "temp_folder"):
                 out = subprocess.run([sys.executable, "-c", CHILD, corpus, mode, source, work],
                                      capture_output=True, text=True, env=env, check=True)
                 r = json.loads(out.stdout.strip().splitlines()[-1])
-                print(f"{source:9s} {mode:11s} anon +{r['anon_mb']:6.1f} MB  rss +{r['rss_mb']:6.1f} MB  "
+                print(f"{source:9s} {mode:11s} anon +{r['anon_mb']:6.1f} MB  "
+                      f"rss +{r['rss_mb']:6.1f} MB  "
                       f"(weights {r['weights_mb']:.1f} MB, {r['vocabulary']} words, "
                       f"{r['sentences']:,} sentences, {r['seconds']}s)", flush=True)
         leftovers = [n for n in os.listdir(work) if n != "corpus.txt"]

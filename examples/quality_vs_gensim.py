@@ -2,7 +2,8 @@
 
 Usage::
 
-    python examples/quality_vs_gensim.py [--corpus ../shared/data/en-mix.txt.gz] [--sg 1] [--epochs 5] [--threads 2]
+    python examples/quality_vs_gensim.py [--corpus ../shared/data/en-mix.txt.gz] [--sg 1] \
+        [--epochs 5] [--threads 2]
 
 All get identical parameters: sklearn_w2v, gensim fed the same token lists
 (iterable mode) and gensim reading a file (corpus_file mode). Each prints its
@@ -21,7 +22,8 @@ from sklearn_w2v import W2V
 from sklearn_w2v.demo import read_documents
 from sklearn_w2v.evaluation import evaluate
 
-DEFAULT_CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "en-mix.txt.gz")
+DEFAULT_CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data",
+                              "en-mix.txt.gz")
 
 
 def main():
@@ -62,7 +64,8 @@ def main():
 
     print(f"{'trainer':18} {'seconds':>8} {'analogy':>8} {'ws353':>7} {'simlex':>7}")
     for name, secs, ev in rows:
-        print(f"{name:18} {secs:8.1f} {ev['analogy']:8.4f} {ev['wordsim353']:7.4f} {ev['simlex999']:7.4f}")
+        print(f"{name:18} {secs:8.1f} {ev['analogy']:8.4f} {ev['wordsim353']:7.4f} "
+              f"{ev['simlex999']:7.4f}")
     ours_s, a = rows[0][1:]
     for name, secs, b in rows[1:]:
         print(f"vs {name:15} analogy {100 * (a['analogy'] - b['analogy']):+.2f} points, "

@@ -30,7 +30,9 @@ import argparse
 
 import numpy as np
 
-from sklearn_w2v.distributed.sync import DENSE_SHARE
+from sklearn_w2v import LineCorpus
+from sklearn_w2v.distributed import DENSE_SHARE
+from sklearn_w2v.vocabulary import count_line_corpus
 
 
 def zipf_counts(n_words: int, total_words: float, exponent: float = 1.0) -> np.ndarray:
@@ -47,7 +49,9 @@ def kept_share(counts: np.ndarray, sample: float) -> np.ndarray:
     return np.minimum(1.0, (np.sqrt(counts / threshold) + 1) * threshold / counts)
 
 
-def touched_rows(counts: np.ndarray, words: float, negative: int, sample: float) -> tuple[float, float]:
+def touched_rows(
+    counts: np.ndarray, words: float, negative: int, sample: float
+) -> tuple[float, float]:
     """Expected distinct (input, output) rows touched while training ``words`` corpus words."""
     kept = counts * kept_share(counts, sample)
     p_token = kept / kept.sum()
@@ -88,8 +92,8 @@ def main() -> None:
     p.add_argument("--ranks", type=int, nargs="+", default=[2, 8, 64])
     p.add_argument("--sync-words", type=float, nargs="+", default=[250_000, 1e6, 1e7])
     p.add_argument("--gpu-words-per-second", type=float, default=20e6,
-                   help="single-GPU training rate assumed (default 20M: the torch backend's target, "
-                   "not a measurement)")
+                   help="single-GPU training rate assumed (default 20M: the torch backend's "
+                   "target, not a measurement)")
     p.add_argument("--busbw", type=float, default=40e9,
                    help="all-reduce bus bandwidth per rank in bytes/s (default 40e9: NCCL over "
                    "8x400 Gb/s InfiniBand per 8-GPU node)")
@@ -97,10 +101,7 @@ def main() -> None:
     args = p.parse_args()
 
     if args.counts_from:
-        from sklearn_w2v import LineCorpus
-        from sklearn_w2v.corpus_file import count_byte_tokens, raw_word_counts
-
-        _, counts = raw_word_counts(count_byte_tokens(LineCorpus(args.counts_from))[0])
+        _, counts = count_line_corpus(LineCorpus(args.counts_from)).word_counts()
         counts = np.sort(counts[counts >= 5])[::-1].astype(np.float64)
     else:
         counts = zipf_counts(args.vocab, args.corpus_words)

@@ -50,7 +50,8 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_w2v import W2V
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "movie-reviews.tsv.gz"
+DEFAULT_DATA = (Path(__file__).resolve().parents[1].parent / "shared" / "data"
+                / "movie-reviews.tsv.gz")
 
 # CBOW needs more passes than skip-gram on a corpus this small (1.2M tokens
 # per training fold), and each skip-gram epoch costs about three CBOW ones, so

@@ -22,10 +22,9 @@ import time
 import numpy as np
 
 from sklearn_w2v import W2V
-from sklearn_w2v.bench.memory import RSSProbe, rusage_peak_bytes
+from sklearn_w2v.bench import RSSProbe, rusage_peak_bytes
 from sklearn_w2v.persistence import load, load_keyed_vectors, save, save_keyed_vectors
 from sklearn_w2v.word2vec_format import read_vectors, write_vectors
-
 
 _probe = RSSProbe()
 
@@ -74,7 +73,8 @@ def main(argv=None) -> int:
         if cycle == args.warmup:
             baseline = rss
         readings.append(rss)
-        print(f"cycle {cycle:4d}  rss {rss:8.1f} MB  {time.perf_counter() - start:6.1f}s", flush=True)
+        elapsed = time.perf_counter() - start
+        print(f"cycle {cycle:4d}  rss {rss:8.1f} MB  {elapsed:6.1f}s", flush=True)
     leftovers = sorted(set(os.listdir(folder)) - {"model.joblib", "wv.kv", "wv.bin"})
     for name in ("model.joblib", "wv.kv", "wv.bin"):
         if os.path.exists(os.path.join(folder, name)):
@@ -84,7 +84,8 @@ def main(argv=None) -> int:
         half = readings[args.warmup - 1 + (cycle - args.warmup) // 2]
         print(f"{cycle} cycles: rss {baseline:.1f} MB after warm-up (cycle {args.warmup}), "
               f"{half:.1f} MB at mid-run, {readings[-1]:.1f} MB at the end: "
-              f"growth {readings[-1] - baseline:+.1f} MB (second half {readings[-1] - half:+.1f} MB); "
+              f"growth {readings[-1] - baseline:+.1f} MB "
+              f"(second half {readings[-1] - half:+.1f} MB); "
               f"max {max(readings[args.warmup - 1:]):.1f} MB")
     print("stray temporary files:", leftovers or "none")
     return 0

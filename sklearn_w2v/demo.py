@@ -74,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="text file (optionally .gz), one document per line; "
         "default: gensim's bundled lee_background.cor",
     )
-    parser.add_argument("--epochs", type=int, default=15, help="passes over the corpus (default 15)")
+    parser.add_argument(
+        "--epochs", type=int, default=15, help="passes over the corpus (default 15)"
+    )
     parser.add_argument(
         "--sg", type=int, choices=(0, 1), default=1, help="1 skip-gram (default), 0 CBOW"
     )

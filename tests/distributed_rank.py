@@ -1,4 +1,5 @@
-"""One rank of the distributed tests (started by tests/test_distributed.py, RANK etc. in the environment).
+"""One rank of the distributed tests (started by tests/test_distributed.py, RANK etc. in the
+environment).
 
 usage: distributed_rank.py MODE OUT_DIR CORPUS [key=value ...]
 """
@@ -11,10 +12,14 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
-from sklearn_w2v import W2V, LineCorpus
-from sklearn_w2v.distributed import DistributedError, fit_distributed, join_group, leave_group
-from sklearn_w2v.distributed import WeightSync
-from sklearn_w2v import shard_files
+from sklearn_w2v import W2V, LineCorpus, shard_files
+from sklearn_w2v.distributed import (
+    DistributedError,
+    WeightSync,
+    fit_distributed,
+    join_group,
+    leave_group,
+)
 
 
 def fit(out_dir, corpus, options):

@@ -51,7 +51,9 @@ def write(path, data: bytes):
 
 
 def awkward_file_set(folder):
-    """Files a corpus reader must get right: invalid UTF-8, a 25,001-token line in a .gz, an empty file."""
+    """Files a corpus reader must get right: invalid UTF-8, a 25,001-token line in a .gz, an
+    empty file.
+    """
     long_line = b" ".join([b"rare"] + [b"x", b"y"] * 12_500) + b"\n"  # 25,001 tokens
     return [
         write(folder / "a.txt", AWKWARD),

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from sklearn_w2v.backends import numba as nk
 from sklearn_w2v.backends import get_trainer
+from sklearn_w2v.backends import numba as nk
 from sklearn_w2v.backends.numba import deal_jobs
 from sklearn_w2v.corpus import EncodedCorpus, encode_for_training
 from sklearn_w2v.training import (
@@ -294,7 +294,8 @@ def test_epoch_loss_recorded_and_falls(planted, sg):
     losses = stats.epoch_loss
     assert len(losses) == 4 and all(np.isfinite(losses))
     assert all(a > b for a, b in zip(losses, losses[1:]))
-    # before training every pair scores 0, so a pair's loss is log 2; the loss per pair must fall below that
+    # before training every pair scores 0, so a pair's loss is log 2; the loss per pair must
+    # fall below that
     n_pairs_upper = stats.effective_words / 4 * 2 * config.window * (config.negative + 1)
     assert losses[-1] < np.log(2) * n_pairs_upper
 

@@ -9,22 +9,24 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from helpers import group_purity  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 
-from sklearn_w2v import W2V  # noqa: E402
-from sklearn_w2v.backends import get_trainer  # noqa: E402
 import sklearn_w2v.backends.torch as tt  # noqa: E402
 import sklearn_w2v.backends.torch._trainer as trainer_module  # noqa: E402  (steps replaced below)
+from sklearn_w2v import W2V  # noqa: E402
+from sklearn_w2v.backends import get_trainer  # noqa: E402
 from sklearn_w2v.backends.torch import Batch, SGNSModule, sgns_step_  # noqa: E402
 from sklearn_w2v.corpus import EncodedCorpus  # noqa: E402
-from sklearn_w2v.training import keep_probabilities, noise_distribution  # noqa: E402
-from sklearn_w2v.training import (  # noqa: E402
+from sklearn_w2v.training import (  # noqa: E402  # noqa: E402
     MAX_EXP,
     ProgressReporter,
     TrainConfig,
     initial_vectors,
+    keep_probabilities,
+    noise_distribution,
 )
+
+from helpers import group_purity  # noqa: E402
 
 cuda_only = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
@@ -152,7 +154,8 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
     config = TrainConfig(window=2, sample=0, shrink_windows=False, sg=True, negative=2)
     counts = np.ones(7, dtype=np.int64)
     gen = torch.Generator().manual_seed(0)
-    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window, torch.device("cpu"))
+    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window,
+                             torch.device("cpu"))
     chunk = tt.Chunk(torch.from_numpy(corpus.ids), torch.from_numpy(np.diff(corpus.offsets)),
                       tables, config, gen)
     batch = chunk.batch(0, 100, 0.01, tables, gen)
@@ -170,8 +173,8 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
 def test_cbow_batch_windows_shrink_within_reach():
     corpus = tiny_corpus([list(range(10))])
     config = TrainConfig(window=3, sample=0, sg=False)
-    tables = tt.DeviceTables(np.ones(10, dtype=np.int64), config.sample, config.ns_exponent, config.window,
-                       torch.device("cpu"))
+    tables = tt.DeviceTables(np.ones(10, dtype=np.int64), config.sample, config.ns_exponent,
+                             config.window, torch.device("cpu"))
     gen = torch.Generator().manual_seed(1)
     chunk = tt.Chunk(torch.from_numpy(corpus.ids), torch.tensor([10]), tables, config, gen)
     batch = chunk.batch(0, 10, 0.01, tables, gen)
@@ -186,7 +189,8 @@ def test_cbow_batch_windows_shrink_within_reach():
 def test_noise_draws_follow_the_noise_distribution():
     counts = np.array([500, 200, 50, 10, 1], dtype=np.int64)
     config = TrainConfig(ns_exponent=0.75)
-    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window, torch.device("cpu"))
+    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window,
+                             torch.device("cpu"))
     draws = tables.noise((200_000,), torch.Generator().manual_seed(0))
     freq = np.bincount(draws.numpy(), minlength=5) / 200_000
     np.testing.assert_allclose(freq, noise_distribution(counts, 0.75), atol=4e-3)
@@ -394,7 +398,8 @@ def test_bad_modules_are_rejected(planted):
     with pytest.raises(TypeError, match="must return a torch.nn.Module"):
         tt.TorchTrainer(device="cpu", torch_module=lambda *a, **k: object()).train(*args)
     with pytest.raises(TypeError, match="export_vectors"):
-        tt.TorchTrainer(device="cpu", torch_module=lambda *a, **k: torch.nn.Linear(2, 2)).train(*args)
+        tt.TorchTrainer(device="cpu",
+                        torch_module=lambda *a, **k: torch.nn.Linear(2, 2)).train(*args)
 
 
 # ------------------------------------------------------------------ estimator
@@ -465,7 +470,8 @@ def test_package_works_without_torch():
         "import sklearn_w2v\n"
         "from sklearn_w2v.backends import backend_names, get_trainer\n"
         "assert 'torch' in backend_names() and 'torch' not in sys.modules\n"
-        "assert not sklearn_w2v.W2V(backend='torch', n_jobs=1).__sklearn_tags__().non_deterministic\n"
+        "assert not sklearn_w2v.W2V(backend='torch', n_jobs=1)"
+        ".__sklearn_tags__().non_deterministic\n"
         "try:\n"
         "    get_trainer('torch')\n"
         "except ImportError as exc:\n"

@@ -176,7 +176,8 @@ def test_failed_trainer_is_reported_and_others_continue(monkeypatch, capsys):
     ok = [r for r in result["runs"] if r["ok"]]
     assert len(ok) == 2 and all(r["raw_words_match"] for r in ok)
     assert ok[0]["words_per_second"] == pytest.approx(lee_tokens() * 2 / 0.5)
-    assert main(["--corpus", LEE, "--backends", "numba,gensim-iter", "--threads", "1", "--quiet"]) == 1
+    assert main(["--corpus", LEE, "--backends", "numba,gensim-iter", "--threads", "1",
+                 "--quiet"]) == 1
     assert "FAILED: gensim-iter" in capsys.readouterr().out
 
 
@@ -189,7 +190,8 @@ def test_command_end_to_end(tmp_path):
     with open(LEE, "rb") as f:
         corpus.write_bytes(gzip.compress(f.read()))
     out = tmp_path / "out.json"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
+    env = dict(os.environ,
+               PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
     proc = subprocess.run(
         [sys.executable, "-m", "sklearn_w2v.bench", "--corpus", str(corpus), "--epochs", "1",
          "--vector-size", "16", "--min-count", "2", "--threads", "1", "--markdown",
@@ -215,7 +217,8 @@ def test_command_end_to_end(tmp_path):
     assert numba["kept_words"] < numba["raw_words_seen"]
     # Whether the increase stays within the bound is a measurement, not a test:
     # on a tiny corpus it is dominated by allocator noise.
-    assert isinstance(numba["memory"]["within_bound"], bool) and numba["memory"]["bound_mb"]["total"] > 0
+    assert (isinstance(numba["memory"]["within_bound"], bool)
+            and numba["memory"]["bound_mb"]["total"] > 0)
     row = result["summary"][0]
     assert row["trainer"] == "numba" and row["words_per_second"]["median"] > 0
     assert row["ratios"]["words_per_second_vs_gensim"] > 0
@@ -227,7 +230,9 @@ def test_plot_threads_example_writes_png(tmp_path):
     pytest.importorskip("matplotlib")  # an optional dependency of the example only
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("plot_threads", os.path.join(ROOT, "examples", "plot_threads.py"))
+    spec = importlib.util.spec_from_file_location(
+        "plot_threads", os.path.join(ROOT, "examples", "plot_threads.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     runs = [dict(_fake_run(name, wps * t, 1.0, 0.1), threads=t)

@@ -57,18 +57,19 @@ def test_c_tool_defaults_and_mapping():
     assert args.threads == available_cpus()
     assert args.min_alpha == pytest.approx(0.05 * 1e-4)
     assert args.debug == 0  # stderr is not a terminal under pytest
-    model = estimator_from_args(parse_train_args(["-train", "f", "-cbow", "0", "-size", "7", "-iter", "2",
-                                                  "-threads", "3", "--seed", "4", "-debug", "2"]))
+    model = estimator_from_args(parse_train_args(["-train", "f", "-cbow", "0", "-size", "7",
+                                                  "-iter", "2", "-threads", "3", "--seed", "4",
+                                                  "-debug", "2"]))
     p = model.get_params()
-    assert (p["sg"], p["vector_size"], p["epochs"], p["n_jobs"], p["random_state"], p["verbose"]) == (
-        1, 7, 2, 3, 4, 1
-    )
+    assert (p["sg"], p["vector_size"], p["epochs"], p["n_jobs"], p["random_state"],
+            p["verbose"]) == (1, 7, 2, 3, 4, 1)
     assert p["alpha"] == 0.025 and p["min_alpha"] == pytest.approx(0.025e-4)
 
 
 def test_double_dash_spellings_and_processes_alias():
     one = parse_train_args(["-train", "f", "-min-count", "2", "-threads", "3", "-save-vocab", "v"])
-    two = parse_train_args(["--train", "f", "--min-count", "2", "--processes", "3", "--save-vocab", "v"])
+    two = parse_train_args(["--train", "f", "--min-count", "2", "--processes", "3",
+                            "--save-vocab", "v"])
     assert vars(one) == vars(two)
     assert (one.min_count, one.threads, one.save_vocab) == (2, 3, "v")
 
@@ -152,7 +153,8 @@ def test_too_many_classes(corpus_file, tmp_path, capsys):
 
 def test_vocabulary_only_run(corpus_file, tmp_path, capsys):
     vocab = tmp_path / "vocab.txt"
-    argv = ["-train", str(corpus_file[0]), "-save-vocab", str(vocab), "-min-count", "82", "-debug", "1"]
+    argv = ["-train", str(corpus_file[0]), "-save-vocab", str(vocab), "-min-count", "82",
+            "-debug", "1"]
     assert main(argv) == 0
     counts = Counter(w for d in corpus_file[1] for w in d)
     expected = sorted(((w, c) for w, c in counts.items() if c >= 82), key=lambda wc: -wc[1])
@@ -188,7 +190,9 @@ def test_save_vocab_read_vocab_round_trip(corpus_file, tmp_path):
     # -min-count still applies to a read vocabulary.
     assert main(["-train", train, "-output", str(tmp_path / "c.bin"), "-read-vocab",
                  str(tmp_path / "c.txt"), *TINY[:-4], "-min-count", "81", "--seed", "0"]) == 0
-    assert set(read_vectors(tmp_path / "c.bin").index_to_key) == {w for w, c in saved.items() if c >= 81}
+    assert set(read_vectors(tmp_path / "c.bin").index_to_key) == {
+        w for w, c in saved.items() if c >= 81
+    }
 
 
 def test_errors_before_training(corpus_file, tmp_path, capsys):
@@ -203,7 +207,8 @@ def test_errors_before_training(corpus_file, tmp_path, capsys):
 
 
 def test_device_reaches_the_estimator_and_is_checked(corpus_file, tmp_path, capsys):
-    args = parse_train_args(["-train", str(corpus_file[0]), "--backend", "torch", "--device", "cpu"])
+    args = parse_train_args(["-train", str(corpus_file[0]), "--backend", "torch",
+                             "--device", "cpu"])
     assert estimator_from_args(args).get_params()["device"] == "cpu"
     # the numba backend runs on the CPU only: a clear error, no traceback
     assert main(["-train", str(corpus_file[0]), "-output", str(tmp_path / "v.bin"),
@@ -243,7 +248,8 @@ def test_neighbours_unknown_word_and_stdin(vectors_file, capsys, monkeypatch):
 
 def test_evaluate_custom_files(vectors_file, tmp_path, capsys):
     (tmp_path / "an.txt").write_text(": planted\ng0w0 g0w1 g1w0 g1w1\ng0w2 g0w3 g2w0 g2w1\n")
-    (tmp_path / "pairs.tsv").write_text("g0w0\tg0w1\t9\ng0w0\tg1w1\t1\ng1w0\tg1w2\t8\ng2w0\tzz\t3\n")
+    (tmp_path / "pairs.tsv").write_text("g0w0\tg0w1\t9\ng0w0\tg1w1\t1\ng1w0\tg1w2\t8\n"
+                                        "g2w0\tzz\t3\n")
     argv = ["evaluate", str(vectors_file), "--analogies", str(tmp_path / "an.txt"),
             "--pairs", str(tmp_path / "pairs.tsv"), "--json"]
     assert main(argv) == 0

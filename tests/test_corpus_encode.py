@@ -55,7 +55,8 @@ def test_encode_with_fixed_vocabulary_keeps_document_boundaries():
 
 
 def test_remap_validates_and_translates():
-    corpus = EncodedCorpus(np.array([0, 1, 2, 1], dtype=np.int32), np.array([0, 2, 4], dtype=np.int64))
+    corpus = EncodedCorpus(np.array([0, 1, 2, 1], dtype=np.int32),
+                           np.array([0, 2, 4], dtype=np.int64))
     out = remap(corpus, np.array([-1, 5, 6], dtype=np.int32))
     assert out.ids.tolist() == [5, 6, 5] and out.offsets.tolist() == [0, 1, 3]
     with pytest.raises(TypeError):

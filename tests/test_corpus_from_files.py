@@ -1,11 +1,12 @@
-"""The file path of encoding (a LineCorpus counted and encoded in big blocks): identical to the generic path."""
+"""The file path of encoding (a LineCorpus counted and encoded in big blocks): identical to the
+generic path.
+"""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import assert_same_encoding, awkward_file_set, write
 from sklearn_w2v import LineCorpus
 from sklearn_w2v.corpus import (
     IdStore,
@@ -16,6 +17,8 @@ from sklearn_w2v.corpus import (
     encode_with_vocabulary,
 )
 from sklearn_w2v.text import iter_token_lists
+
+from helpers import assert_same_encoding, awkward_file_set, write
 
 
 def generic(corpus, **kw):
@@ -94,7 +97,8 @@ def test_fixed_vocabulary_fast_path_equals_generic(awkward_files):
         assert_same_encoding(fast, slow)
     vocab = fast.vocabulary
     assert vocab.words == ["unseen", "the"]  # the two above 5 (ties at the cut drop out)
-    assert fast.n_raw_words == generic(corpus, min_count=1).n_raw_words  # every token counted as read
+    # every token counted as read
+    assert fast.n_raw_words == generic(corpus, min_count=1).n_raw_words
 
 
 def test_dispatch(awkward_files, monkeypatch):

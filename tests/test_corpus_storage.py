@@ -1,4 +1,6 @@
-"""Where ids are stored: in memory or on disk (``temp_folder``), with the same result; int64 offsets."""
+"""Where ids are stored: in memory or on disk (``temp_folder``), with the same result; int64
+offsets.
+"""
 
 import os
 
@@ -6,7 +8,6 @@ import numpy as np
 import pytest
 
 import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer replaced below
-from helpers import assert_same_encoding, planted_corpus
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.backends import numba as nk
 from sklearn_w2v.backends.numba import deal_jobs, job_bounds
@@ -22,11 +23,15 @@ from sklearn_w2v.corpus import (
 from sklearn_w2v.training import alias_table, keep_thresholds, noise_distribution
 from sklearn_w2v.vocabulary import prepare_vocabulary
 
+from helpers import assert_same_encoding, planted_corpus
+
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
 
 
 def ragged_docs(n=400, seed=1):
-    """Documents of varied length (some empty, some past the 10,000-token cut) over a Zipf-ish vocabulary."""
+    """Documents of varied length (some empty, some past the 10,000-token cut) over a Zipf-ish
+    vocabulary.
+    """
     rng = np.random.default_rng(seed)
     docs = []
     for k in range(n):
@@ -68,8 +73,8 @@ def test_every_input_kind_goes_to_disk(tmp_path):
         with TempArrays(folder) as store:
             result = encode_documents(X, min_count=1, store=store, **kw)
             assert isinstance(result.corpus.ids, np.memmap), X
-            assert_same_encoding(result, encode_documents(docs if not isinstance(X, LineCorpus) else X,
-                                                 min_count=1, **kw))
+            assert_same_encoding(result, encode_documents(
+                docs if not isinstance(X, LineCorpus) else X, min_count=1, **kw))
     assert os.listdir(folder) == []
 
 

@@ -1,7 +1,8 @@
-from helpers import planted_corpus
 from sklearn_w2v import W2V
 from sklearn_w2v.demo import main
 from sklearn_w2v.training import ProgressReporter
+
+from helpers import planted_corpus
 
 
 def test_demo_runs_on_gensim_corpus(capsys):

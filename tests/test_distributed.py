@@ -12,10 +12,11 @@ import pytest
 
 pytest.importorskip("torch")
 
-from helpers import group_purity, planted_corpus  # noqa: E402
 from sklearn_w2v import W2V, LineCorpus  # noqa: E402
 from sklearn_w2v.persistence import load  # noqa: E402
 from sklearn_w2v.word2vec_format import read_vectors, read_vocabulary  # noqa: E402
+
+from helpers import group_purity, planted_corpus  # noqa: E402
 
 WORKER = os.path.join(os.path.dirname(__file__), "distributed_rank.py")
 
@@ -133,7 +134,8 @@ def test_touched_row_sync_equals_full_sync_with_fewer_bytes(tmp_path, combine):
         updates.append((w - start).numpy())
     total = updates[0] + updates[1]
     touching = sum((u != 0).any(axis=1).astype(np.float32) for u in updates)
-    assert set(touching.tolist()) == {0.0, 1.0, 2.0}  # rows no rank, one rank and both ranks changed
+    # rows no rank, one rank and both ranks changed
+    assert set(touching.tolist()) == {0.0, 1.0, 2.0}
     divisor = {"sum": 1.0, "mean": 2.0, "touched-mean": np.maximum(touching, 1)[:, None]}[combine]
     np.testing.assert_allclose(r0["all0"], start.numpy() + total / divisor, rtol=1e-6, atol=1e-6)
 
@@ -167,11 +169,11 @@ def test_ranks_with_different_parameters_refuse_to_train(planted_file, tmp_path)
 def test_command_line_writes_the_outputs_once_in_the_usual_formats(planted_file, tmp_path):
     corpus, groups = planted_file
     out = tmp_path / "vectors.bin"
-    command = ["-m", "sklearn_w2v.distributed", "-train", corpus, "-output", str(out), "-debug", "2",
-               "-binary", "1", "-size", "16", "-window", "3", "-min-count", "2", "-cbow", "0",
-               "-threads", "1", "--seed", "1", "--sync-words", "5000", "-save-vocab",
-               str(tmp_path / "vocab.txt"), "--save-model", str(tmp_path / "model.joblib"),
-               "--timeout", "60"]
+    command = ["-m", "sklearn_w2v.distributed", "-train", corpus, "-output", str(out),
+               "-debug", "2", "-binary", "1", "-size", "16", "-window", "3", "-min-count", "2",
+               "-cbow", "0", "-threads", "1", "--seed", "1", "--sync-words", "5000",
+               "-save-vocab", str(tmp_path / "vocab.txt"),
+               "--save-model", str(tmp_path / "model.joblib"), "--timeout", "60"]
     codes, errors, _ = launch([command, command])
     assert codes == [0, 0], errors
     assert "[W2V distributed] epoch 5 round" in errors[0] and "Wrote" in errors[0]

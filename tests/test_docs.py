@@ -24,7 +24,8 @@ def package_modules():
     names = []
     for info in pkgutil.walk_packages(sklearn_w2v.__path__, "sklearn_w2v."):
         name = info.name
-        if name.endswith("__main__") or name.endswith(".torch_model"):  # scripts; a deprecated alias
+        # scripts; a deprecated alias
+        if name.endswith("__main__") or name.endswith(".torch_model"):
             continue
         needs_torch = name.startswith(("sklearn_w2v.backends.torch.", "sklearn_w2v.distributed."))
         if needs_torch and not torch_installed():

@@ -13,8 +13,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from helpers import group_purity, planted_corpus
 from sklearn_w2v import W2V
+
+from helpers import group_purity, planted_corpus
 
 FAST = dict(vector_size=16, min_count=1, epochs=3, n_jobs=1, random_state=0)
 
@@ -131,7 +132,8 @@ def labelled_docs(n=120, seed=0):
 
 def test_pipeline_with_logistic_regression():
     docs, y = labelled_docs()
-    pipe = Pipeline([("w2v", W2V(**{**FAST, "epochs": 10, "sample": 0})), ("clf", LogisticRegression())])
+    pipe = Pipeline([("w2v", W2V(**{**FAST, "epochs": 10, "sample": 0})),
+                     ("clf", LogisticRegression())])
     pipe.fit(docs, y)
     assert pipe.score(docs, y) > 0.95
 
@@ -148,7 +150,8 @@ def test_grid_search_over_two_parameters():
 
 def test_grid_search_with_threading_backend():
     docs, y = labelled_docs()
-    pipe = Pipeline([("w2v", W2V(**{**FAST, "sample": 0, "n_jobs": 2})), ("clf", LogisticRegression())])
+    pipe = Pipeline([("w2v", W2V(**{**FAST, "sample": 0, "n_jobs": 2})),
+                     ("clf", LogisticRegression())])
     search = GridSearchCV(pipe, {"w2v__window": [1, 2, 3]}, cv=2, n_jobs=3)
     with joblib.parallel_backend("threading"):
         search.fit(docs, y)
@@ -238,7 +241,8 @@ def test_pandas_series_in_pandas_frame_out(docs):
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == [f"w2v{i}" for i in range(16)]
     assert list(out.index) == list(texts.index)
-    np.testing.assert_allclose(out.to_numpy(), W2V(**FAST).fit(docs).transform(docs[:20]), rtol=1e-6)
+    np.testing.assert_allclose(out.to_numpy(), W2V(**FAST).fit(docs).transform(docs[:20]),
+                               rtol=1e-6)
 
 
 def test_n_jobs_resolution_top_level_and_parallel_config():

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from helpers import group_purity, planted_corpus
 from sklearn_w2v import W2V
 from sklearn_w2v.corpus import update_vocabulary
+
+from helpers import group_purity, planted_corpus
 
 FAST = dict(vector_size=12, min_count=1, epochs=3, n_jobs=1, random_state=0)
 

@@ -14,9 +14,10 @@ import pytest
 import sklearn_w2v.backends.numba._trainer as numba_trainer  # its thread loop is timed below
 import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer replaced below
 import sklearn_w2v.estimator._stages as stages_module  # document_statistics replaced below
-from helpers import planted_corpus
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.training import DIVERGED_NORM, check_converged
+
+from helpers import planted_corpus
 
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
 

@@ -21,9 +21,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import estimator_checks as ec
 
-from helpers import planted_corpus
 from sklearn_w2v import W2V
 from sklearn_w2v.estimator import available_cpus
+
+from helpers import planted_corpus
 
 FAST = dict(vector_size=8, min_count=1, epochs=3, n_jobs=1, random_state=0, sample=0)
 

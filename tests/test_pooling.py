@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from helpers import planted_corpus
 from sklearn_w2v import W2V, pooling
 from sklearn_w2v.corpus import EncodedCorpus
+
+from helpers import planted_corpus
 
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
 

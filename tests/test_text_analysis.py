@@ -40,7 +40,9 @@ def test_default_analyzer_keeps_single_letters_unlike_countvectorizer():
 ])
 def test_options_mean_what_they_mean_for_countvectorizer(options):
     ours = build_analyzer(**options)
-    reference = CountVectorizer(**{"token_pattern": DEFAULT_TOKEN_PATTERN, **options}).build_analyzer()
+    reference = CountVectorizer(
+        **{"token_pattern": DEFAULT_TOKEN_PATTERN, **options}
+    ).build_analyzer()
     for text in TEXTS + ["tag #one and #two"]:
         assert ours(text) == reference(text)
 

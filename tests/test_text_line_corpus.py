@@ -4,8 +4,9 @@ import gzip
 
 import pytest
 
-from helpers import AWKWARD, awkward_file_set, write
 from sklearn_w2v import W2V, LineCorpus
+
+from helpers import AWKWARD, awkward_file_set, write
 
 
 @pytest.fixture

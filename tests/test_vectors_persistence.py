@@ -7,9 +7,10 @@ import pytest
 from gensim.models import KeyedVectors
 
 import sklearn_w2v.vectors as vectors
-from helpers import planted_corpus
 from sklearn_w2v import W2V, word2vec_format
 from sklearn_w2v.persistence import load, load_keyed_vectors, save, save_keyed_vectors
+
+from helpers import planted_corpus
 
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
 

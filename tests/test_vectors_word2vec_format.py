@@ -181,8 +181,11 @@ TEXT_CASES = [
     (b"2 3\na 1.0 2.0 3.0\nb 1.0 1e39 3.0\n", "line 3: vector of 'b' has non-finite values"),
     (b"2 3\na 1.0 2.0 3.0\na 1.0 2.0 3.0\n", "line 3: duplicate word 'a' \\(first in row 1\\)"),
     (b"2 3\na 1.0 2.0 3.0\n\xc3\x28 1.0 2.0 3.0\n", "line 3: word .* is not valid UTF-8"),
-    (b"1 3\na 1.0 2.0 3.0\n\n \nb 1.0 2.0 3.0\n", "line 5: unexpected data after the last of the 1 rows"),
-    (b"3 3\na 1 2 3\n", "line 1: header declares 3 words of 3 dimensions, which need at least 27 bytes in text layout; the file has 12"),
+    (b"1 3\na 1.0 2.0 3.0\n\n \nb 1.0 2.0 3.0\n",
+     "line 5: unexpected data after the last of the 1 rows"),
+    (b"3 3\na 1 2 3\n",
+     "line 1: header declares 3 words of 3 dimensions, which need at least 27 bytes in text "
+     "layout; the file has 12"),
 ]
 
 
@@ -204,12 +207,16 @@ def test_truncated_text_reports_rows_read(tmp_path):
 
 
 BINARY_CASES = [
-    (b"2 3\n" + _row(b"a", 1, 2, 3) + _row(b"b", 1, 2, 3)[:-6], "need at least 32 bytes in binary layout; the file has 28"),
+    (b"2 3\n" + _row(b"a", 1, 2, 3) + _row(b"b", 1, 2, 3)[:-6],
+     "need at least 32 bytes in binary layout; the file has 28"),
     (b"2 2\n" + _row(b"a", 1, 2) + b"bbbbbbbbbbbbbbbbb", "byte 15: file ends in row 2 of 2"),
-    (b"2 2\n" + _row(b"a", 1, 2) + b"bbbbbbbbbbbb " + b"\0" * 4, "byte 15: file ends inside the vector of 'bbbbbbbbbbbb'"),
-    (b"2 2\n" + _row(b"a", 1, 2) + _row(b"b", 1, float("nan")), "byte 15: vector of 'b' has non-finite values"),
+    (b"2 2\n" + _row(b"a", 1, 2) + b"bbbbbbbbbbbb " + b"\0" * 4,
+     "byte 15: file ends inside the vector of 'bbbbbbbbbbbb'"),
+    (b"2 2\n" + _row(b"a", 1, 2) + _row(b"b", 1, float("nan")),
+     "byte 15: vector of 'b' has non-finite values"),
     (b"2 2\n" + _row(b"a", 1, 2) + _row(b"a", 3, 4), "byte 15: duplicate word 'a'"),
-    (b"2 2\n" + _row(b"a", 1, 2) + _row(b"\xff", 3, 4), "byte 15: word b'\\\\xff' is not valid UTF-8"),
+    (b"2 2\n" + _row(b"a", 1, 2) + _row(b"\xff", 3, 4),
+     "byte 15: word b'\\\\xff' is not valid UTF-8"),
     (b"2 2\n" + _row(b"a", 1, 2) + _row(b"\tb", 3, 4), "byte 15: word .* contains whitespace"),
     (b"1 2\n" + _row(b"a", 1, 2) + b"junk", "byte 15: unexpected data after"),
     (b"2 2\n" + _row(b"a", 1, 2) + b" " + b"\0" * 20, "byte 15: empty word"),
@@ -294,7 +301,9 @@ def test_unicode_space_is_representable(tmp_path):
     assert read_vectors(tmp_path / "v").index_to_key == ["a\u00a0b"]
 
 
-@pytest.mark.parametrize("vocab, message", [({"a": 0}, "positive"), ({"a": 1.5}, "integer"), ({"a b": 1}, "whitespace"), ({}, "No words")])
+@pytest.mark.parametrize("vocab, message", [
+    ({"a": 0}, "positive"), ({"a": 1.5}, "integer"), ({"a b": 1}, "whitespace"), ({}, "No words"),
+])
 def test_vocabulary_writer_refuses(tmp_path, vocab, message):
     with pytest.raises((ValueError, TypeError), match=message):
         write_vocabulary(tmp_path / "v", vocab)
@@ -352,7 +361,8 @@ WORD = st.text(
     min_size=1,
     max_size=8,
 )
-FUZZ = settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=60, derandomize=True, deadline=None,
+                suppress_health_check=list(HealthCheck))
 
 
 @FUZZ
@@ -399,7 +409,8 @@ def test_fuzz_random_bytes_raise_only_format_errors(tmp_path_factory, data, head
 
 
 @FUZZ
-@given(cut=st.integers(0, 200), flip=st.integers(0, 200), byte=st.integers(0, 255), binary=st.booleans())
+@given(cut=st.integers(0, 200), flip=st.integers(0, 200), byte=st.integers(0, 255),
+       binary=st.booleans())
 def test_fuzz_damaged_files_raise_only_format_errors(tmp_path_factory, cut, flip, byte, binary):
     folder = tmp_path_factory.mktemp("dm")
     write_vectors(folder / "v", ["a", "bc", "déf"], np.arange(12).reshape(3, 4) / 7, binary=binary)

@@ -9,7 +9,7 @@ from gensim.models import Word2Vec
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.corpus import encode_documents, encode_for_training
 from sklearn_w2v.training import keep_thresholds, noise_distribution
-from sklearn_w2v.vocabulary import VocabularyScanner, check_word_counts, vocabulary_from_counts
+from sklearn_w2v.vocabulary import check_word_counts, vocabulary_from_counts
 
 
 def build_vocabulary(docs, **kw):

@@ -1,4 +1,5 @@
-"""Training backends, looked up by name: the numba trainer on CPUs, the torch trainer on CPUs and GPUs.
+"""Training backends, looked up by name: the numba trainer on CPUs, the torch trainer on CPUs
+and GPUs.
 
 Each backend is a subpackage that describes itself with a
 :class:`~sklearn_w2v.training.BackendSpec` (``numba.SPEC``, ``torch.SPEC``):
@@ -67,7 +68,9 @@ def _check_device(spec: BackendSpec, device: Any) -> None:
     if kind in spec.device_types:
         return
     owners = [s.name for s in _SPECS.values() if kind in s.device_types]
-    where = " or ".join(t.upper() if t == "cpu" else t.upper() + " devices" for t in spec.device_types)
+    where = " or ".join(
+        t.upper() if t == "cpu" else t.upper() + " devices" for t in spec.device_types
+    )
     needs = f"needs backend={owners[0]!r}" if owners else "is not a device any backend trains on"
     raise ValueError(f"device={device!r} {needs}; the {spec.name} backend runs on the {where}.")
 

@@ -20,25 +20,37 @@ def build_parser() -> argparse.ArgumentParser:
         "report words/s, end-to-end time, peak memory and quality, with ratios to gensim.",
     )
     p.add_argument("--corpus", metavar="PATH",
-                   help="text file (or .gz), one document per line; default: gensim's lee_background.cor")
+                   help="text file (or .gz), one document per line; "
+                   "default: gensim's lee_background.cor")
     p.add_argument("--backends", metavar="NAMES", default="",
                    help="comma list of trainers; default: all available "
                    "(numba, torch when installed, gensim-file, gensim-iter)")
     p.add_argument("--threads", metavar="N[,N...]", default="",
-                   help="thread count(s), e.g. 1,2 to measure scaling; default: all available cores")
-    p.add_argument("--sg", type=int, default=0, choices=(0, 1), help="1 skip-gram, 0 CBOW (default: %(default)s)")
-    p.add_argument("--epochs", type=int, default=5, help="passes over the corpus (default: %(default)s)")
+                   help="thread count(s), e.g. 1,2 to measure scaling; "
+                   "default: all available cores")
+    p.add_argument("--sg", type=int, default=0, choices=(0, 1),
+                   help="1 skip-gram, 0 CBOW (default: %(default)s)")
+    p.add_argument("--epochs", type=int, default=5,
+                   help="passes over the corpus (default: %(default)s)")
     p.add_argument("--vector-size", type=int, default=100, help="dimensions (default: %(default)s)")
-    p.add_argument("--window", type=int, default=5, help="maximum context distance (default: %(default)s)")
-    p.add_argument("--negative", type=int, default=5, help="noise words per example (default: %(default)s)")
-    p.add_argument("--min-count", type=int, default=5, help="drop rarer words (default: %(default)s)")
-    p.add_argument("--sample", type=float, default=1e-3, help="subsampling threshold (default: %(default)s)")
-    p.add_argument("--alpha", type=float, default=0.025, help="initial learning rate (default: %(default)s)")
-    p.add_argument("--min-alpha", type=float, default=0.0001, help="final learning rate (default: %(default)s)")
+    p.add_argument("--window", type=int, default=5,
+                   help="maximum context distance (default: %(default)s)")
+    p.add_argument("--negative", type=int, default=5,
+                   help="noise words per example (default: %(default)s)")
+    p.add_argument("--min-count", type=int, default=5,
+                   help="drop rarer words (default: %(default)s)")
+    p.add_argument("--sample", type=float, default=1e-3,
+                   help="subsampling threshold (default: %(default)s)")
+    p.add_argument("--alpha", type=float, default=0.025,
+                   help="initial learning rate (default: %(default)s)")
+    p.add_argument("--min-alpha", type=float, default=0.0001,
+                   help="final learning rate (default: %(default)s)")
     p.add_argument("--device", help="torch device for the torch trainer (e.g. cpu, cuda)")
     p.add_argument("--repeat", type=int, default=1, metavar="N",
                    help="measure each trainer N times, alternating; report medians")
-    p.add_argument("--seed", type=int, default=1, help="random_state / gensim seed of the first repeat; repeat k uses SEED+k (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=1,
+                   help="random_state / gensim seed of the first repeat; repeat k uses SEED+k "
+                   "(default: %(default)s)")
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="give up on one measurement after this long")
     p.add_argument("--no-quality", action="store_true",
@@ -78,7 +90,9 @@ def params_from_args(args: argparse.Namespace) -> BenchParams:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark command; 0 if every measurement succeeded, 1 if one failed, 2 for bad options."""
+    """Run the benchmark command; 0 if every measurement succeeded, 1 if one failed, 2 for bad
+    options.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list:
@@ -102,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"params: {result['params']['model']}, seed={params.seed}, repeat={params.repeat}")
     print(f"machine: {m['cpu_model']}, {m['available_cpus']} cores available; "
           + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v))
-    print("numba compilation excluded (warm-up fit on a tiny corpus in each subprocess before timing).")
+    print("numba compilation excluded (warm-up fit on a tiny corpus in each subprocess "
+          "before timing).")
     print()
     print(text_table(result))
     if args.markdown:

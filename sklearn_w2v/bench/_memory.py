@@ -75,7 +75,7 @@ class RSSProbe:
         while not self._stop.wait(self.interval):
             self._sample()
 
-    def __enter__(self) -> "RSSProbe":
+    def __enter__(self) -> RSSProbe:
         self.rusage_before_bytes = rusage_peak_bytes()
         self.before_bytes = self.current_bytes()
         if self.before_bytes is None:  # no /proc: fall back on ru_maxrss alone
@@ -96,7 +96,9 @@ class RSSProbe:
 
     @property
     def peak_bytes(self) -> int | None:
-        """Peak during the block: the sampled peak, raised to ``ru_maxrss`` when the block set a new one."""
+        """Peak during the block: the sampled peak, raised to ``ru_maxrss`` when the block set a
+        new one.
+        """
         peaks = [p for p in (self.sampled_peak_bytes,) if p is not None]
         if (
             self.rusage_after_bytes is not None

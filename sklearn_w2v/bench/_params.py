@@ -43,7 +43,9 @@ def parse_int_list(text: str, name: str = "threads") -> tuple[int, ...]:
 
 
 def parse_name_list(text: str) -> tuple[str, ...]:
-    """``"numba, gensim-file"`` -> ``("numba", "gensim-file")`` (empty parts and duplicates dropped)."""
+    """``"numba, gensim-file"`` -> ``("numba", "gensim-file")`` (empty parts and duplicates
+    dropped).
+    """
     names = []
     for part in str(text).split(","):
         part = part.strip()
@@ -79,8 +81,10 @@ class BenchParams:
     timeout: float | None = None
     quality: bool = True
 
-    def validated(self) -> "BenchParams":
-        """A copy with defaults filled in; ValueError/FileNotFoundError naming the first bad option."""
+    def validated(self) -> BenchParams:
+        """A copy with defaults filled in; ValueError/FileNotFoundError naming the first bad
+        option.
+        """
         corpus = os.fspath(self.corpus) if self.corpus is not None else default_corpus()
         if not os.path.isfile(corpus):
             raise FileNotFoundError(f"Corpus file not found: {corpus!r}")

@@ -67,7 +67,8 @@ def text_table(result: dict) -> str:
     lines = []
     for k, row in enumerate(rows):
         lines.append("  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths))
         ))
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -102,7 +103,8 @@ def _footnotes(result: dict) -> list[str]:
                 f"{result['corpus']['raw_tokens']:,}, so its words/s is not comparable."
             )
     for f in result.get("failures", []):
-        lines.append(f"FAILED: {f['trainer']} threads={f['threads']} repeat={f['repeat']}: {f['error']}")
+        lines.append(f"FAILED: {f['trainer']} threads={f['threads']} repeat={f['repeat']}: "
+                     f"{f['error']}")
     return lines
 
 

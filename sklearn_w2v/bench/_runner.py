@@ -27,7 +27,8 @@ PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(_
 
 
 def prepare_corpus(path: str, workdir: str, log: Callable[[str], None] = lambda s: None) -> dict:
-    """Decompress ``path`` into ``workdir`` if it is ``.gz``, then count what every trainer will read.
+    """Decompress ``path`` into ``workdir`` if it is ``.gz``, then count what every trainer will
+    read.
 
     gensim's ``corpus_file`` mode needs an uncompressed file, so a ``.gz``
     corpus is decompressed once, before any timing, and every trainer reads
@@ -114,14 +115,16 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "versions": {
             "sklearn_w2v": __version__,
-            **{d: _version(d) for d in ("numpy", "numba", "gensim", "torch", "scikit-learn", "scipy")},
+            **{d: _version(d)
+               for d in ("numpy", "numba", "gensim", "torch", "scikit-learn", "scipy")},
         },
         "git_commit": _git_commit(),
     }
 
 
 def schedule(trainers, threads, repeat) -> list[tuple[int, int, str]]:
-    """``(repeat, threads, trainer)`` in run order: trainers alternate, rotated one place each repeat.
+    """``(repeat, threads, trainer)`` in run order: trainers alternate, rotated one place each
+    repeat.
 
     >>> schedule(["a", "b", "c"], [1], 2)
     [(0, 1, 'a'), (0, 1, 'b'), (0, 1, 'c'), (1, 1, 'b'), (1, 1, 'c'), (1, 1, 'a')]
@@ -149,7 +152,8 @@ def _run_one(spec: dict, workdir: str, index: int, timeout: float | None) -> dic
     cmd = [sys.executable, "-m", "sklearn_w2v.bench._worker", spec_path, out_path]
     start = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_child_env())
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              env=_child_env())
     except subprocess.TimeoutExpired:
         return {"ok": False, "error": f"timed out after {timeout} s"}
     wall = time.perf_counter() - start
@@ -160,7 +164,8 @@ def _run_one(spec: dict, workdir: str, index: int, timeout: float | None) -> dic
         tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-5:]
         return {
             "ok": False,
-            "error": f"worker exited with code {proc.returncode} without a result: " + " | ".join(tail),
+            "error": f"worker exited with code {proc.returncode} without a result: "
+            + " | ".join(tail),
         }
     result["process_seconds"] = wall
     return result
@@ -186,7 +191,8 @@ def run_benchmark(params: BenchParams, log: Callable[[str], None] | None = None)
     Examples
     --------
     >>> from sklearn_w2v.bench import BenchParams, run_benchmark
-    >>> result = run_benchmark(BenchParams(trainers=("numba", "gensim-file"), epochs=1))  # doctest: +SKIP
+    >>> result = run_benchmark(  # doctest: +SKIP
+    ...     BenchParams(trainers=("numba", "gensim-file"), epochs=1))
     >>> result["summary"][0]["ratios"]["words_per_second_vs_gensim"]  # doctest: +SKIP
     1.1
     """
@@ -210,16 +216,19 @@ def run_benchmark(params: BenchParams, log: Callable[[str], None] | None = None)
                 "seed": params.seed + rep,
                 "device": params.device if name == "torch" else None,
                 "corpus": corpus["used_path"], "params": model_params, "quality": params.quality,
-                "corpus_info": {k: corpus[k] for k in ("n_sentences", "distinct_tokens", "raw_tokens")},
+                "corpus_info": {k: corpus[k]
+                                for k in ("n_sentences", "distinct_tokens", "raw_tokens")},
             }
             log(f"[{i + 1}/{len(plan)}] {name}, {threads} thread(s), repeat {rep + 1} ...")
             out = _run_one(spec, workdir, i, params.timeout)
             run = {"trainer": name, "threads": threads, "repeat": rep, "position": i, **out}
             if run["ok"]:
-                run["words_per_second"] = corpus["raw_tokens"] * params.epochs / run["train_seconds"]
+                run["words_per_second"] = (corpus["raw_tokens"] * params.epochs
+                                           / run["train_seconds"])
                 # every trainer must have read the same tokens, or the comparison is void
                 run["raw_words_match"] = run.get("raw_words_seen") == corpus["raw_tokens"]
-                log(f"    {run['words_per_second']:,.0f} words/s, train {run['train_seconds']:.2f} s, "
+                log(f"    {run['words_per_second']:,.0f} words/s, "
+                    f"train {run['train_seconds']:.2f} s, "
                     f"end-to-end {run['end_to_end_seconds']:.2f} s, "
                     f"RSS +{run['memory']['increase_mb']:.0f} MB")
             else:
@@ -243,7 +252,8 @@ def run_benchmark(params: BenchParams, log: Callable[[str], None] | None = None)
 
 def _notes(params: BenchParams, corpus: dict) -> list[str]:
     notes = [
-        "Each measurement runs in a fresh subprocess; interpreter start-up and imports are not timed.",
+        "Each measurement runs in a fresh subprocess; interpreter start-up and imports are "
+        "not timed.",
         "Before timing, each subprocess fits its trainer on a tiny corpus, so numba compilation "
         "(or cache loading) and other first-call costs are excluded.",
         "words/s = raw whitespace tokens in the file x epochs / training seconds (the same "

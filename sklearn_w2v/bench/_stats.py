@@ -24,7 +24,8 @@ def spread(values: Iterable) -> dict | None:
     values = _finite(values)
     if not values:
         return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "n": len(values)}
 
 
 def median(values: Iterable) -> float | None:
@@ -124,7 +125,8 @@ def add_ratios(rows: list[dict]) -> None:
             else ratio(median_of(row, "words_per_second"), median_of(fastest, "words_per_second")),
             "words_per_second_gensim_mode": None if fastest is None else fastest["trainer"],
             "end_to_end_vs_gensim": None if quickest is None or not row["n_ok"]
-            else ratio(median_of(row, "end_to_end_seconds"), median_of(quickest, "end_to_end_seconds")),
+            else ratio(median_of(row, "end_to_end_seconds"),
+                       median_of(quickest, "end_to_end_seconds")),
             "end_to_end_gensim_mode": None if quickest is None else quickest["trainer"],
             "quality_vs": {
                 r["trainer"]: quality_difference(row["quality"], r["quality"])

@@ -31,7 +31,8 @@ def evaluate_parser() -> argparse.ArgumentParser:
     parser.add_argument("--restrict-vocab", type=positive_int, default=30_000, metavar="N",
                         help="analogies count only questions among the N most frequent words "
                         "(default 30000)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object instead of a table")
     return parser
 
 
@@ -70,5 +71,6 @@ def run_evaluate(argv: Sequence[str]) -> int:
         if "accuracy" in r:
             print(f"  {name:<24} accuracy {r['accuracy']:.4f} on {r['questions']} questions")
         else:
-            print(f"  {name:<24} spearman {r['spearman']:.4f}, {r['oov_percent']:.1f}% pairs skipped")
+            print(f"  {name:<24} spearman {r['spearman']:.4f}, "
+                  f"{r['oov_percent']:.1f}% pairs skipped")
     return 0

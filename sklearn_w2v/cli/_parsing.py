@@ -1,4 +1,6 @@
-"""What every sub-command's parser shares: the program name, its errors, argument types, formatting."""
+"""What every sub-command's parser shares: the program name, its errors, argument types,
+formatting.
+"""
 
 from __future__ import annotations
 
@@ -105,6 +107,7 @@ def spellings(name: str) -> list[str]:
 
 
 def add_vectors_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("vectors", metavar="VECTORS", help="word2vec vectors file (text or binary, .gz ok)")
+    parser.add_argument("vectors", metavar="VECTORS",
+                        help="word2vec vectors file (text or binary, .gz ok)")
     parser.add_argument("--binary", type=binary_choice, default=None, metavar="auto|0|1",
                         help="layout of VECTORS (default auto: detected from the first row)")

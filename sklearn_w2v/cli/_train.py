@@ -72,8 +72,10 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     c = parser.add_argument_group("word2vec C tool flags (same names, meanings and defaults)")
-    c.add_argument(*spellings("train"), metavar="FILE", dest="train", nargs="+" if several_files else None,
-                   help="training text: one document per line, whitespace-separated tokens (.gz ok)")
+    c.add_argument(*spellings("train"), metavar="FILE", dest="train",
+                   nargs="+" if several_files else None,
+                   help="training text: one document per line, whitespace-separated tokens "
+                   "(.gz ok)")
     c.add_argument(*spellings("output"), metavar="FILE", dest="output",
                    help="write the word vectors (or, with -classes, word classes) here")
     c.add_argument(*spellings("size"), type=positive_int, default=100, metavar="N", dest="size",
@@ -81,13 +83,14 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
     c.add_argument(*spellings("window"), type=positive_int, default=5, metavar="N", dest="window",
                    help="maximum skip length between words (default 5)")
     c.add_argument(*spellings("sample"), type=nonnegative_float, default=1e-3, metavar="X",
-                   dest="sample", help="threshold for down-sampling frequent words; 0 off (default 1e-3)")
+                   dest="sample",
+                   help="threshold for down-sampling frequent words; 0 off (default 1e-3)")
     c.add_argument(*spellings("hs"), type=int, default=0, metavar="0", dest="hs",
                    help="hierarchical softmax: not offered, only 0 is accepted (default 0)")
-    c.add_argument(*spellings("negative"), type=positive_int, default=5, metavar="N", dest="negative",
-                   help="noise words per example (default 5)")
-    c.add_argument(*spellings("threads"), "--processes", type=positive_int, default=None, metavar="N",
-                   dest="threads",
+    c.add_argument(*spellings("negative"), type=positive_int, default=5, metavar="N",
+                   dest="negative", help="noise words per example (default 5)")
+    c.add_argument(*spellings("threads"), "--processes", type=positive_int, default=None,
+                   metavar="N", dest="threads",
                    help=f"training threads (default: the {cpus} cores this process may use; the C "
                    "tool's default is 12, but the threads share vectors Hogwild-style and more "
                    "threads than cores only slow training)")
@@ -95,13 +98,16 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    help="training epochs (default 5)")
     c.add_argument(*spellings("min-count"), type=nonnegative_int, default=5, metavar="N",
                    dest="min_count", help="discard words seen fewer times (default 5)")
-    c.add_argument(*spellings("alpha"), type=positive_float, default=None, metavar="X", dest="alpha",
+    c.add_argument(*spellings("alpha"), type=positive_float, default=None, metavar="X",
+                   dest="alpha",
                    help=f"starting learning rate (default {SKIPGRAM_ALPHA} for skip-gram, "
                    f"{CBOW_ALPHA} for CBOW)")
-    c.add_argument(*spellings("classes"), type=nonnegative_int, default=0, metavar="N", dest="classes",
+    c.add_argument(*spellings("classes"), type=nonnegative_int, default=0, metavar="N",
+                   dest="classes",
                    help="write 'word class' lines from k-means with N classes instead of the "
                    "vectors; 0 writes vectors (default 0)")
-    c.add_argument(*spellings("debug"), type=nonnegative_int, default=None, metavar="N", dest="debug",
+    c.add_argument(*spellings("debug"), type=nonnegative_int, default=None, metavar="N",
+                   dest="debug",
                    help="0 quiet, 1 summaries, 2 also progress lines (default 2 when stderr is a "
                    "terminal, else 0)")
     c.add_argument(*spellings("binary"), type=flag01, default=0, metavar="0|1", dest="binary",
@@ -121,7 +127,8 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
     x.add_argument("--seed", type=nonnegative_int, default=None, metavar="N",
                    help="seed of the initial vectors and random draws; with -threads 1 a run "
                    "is then reproducible (default: fresh randomness)")
-    x.add_argument("--min-alpha", type=nonnegative_float, default=None, dest="min_alpha", metavar="X",
+    x.add_argument("--min-alpha", type=nonnegative_float, default=None, dest="min_alpha",
+                   metavar="X",
                    help="final learning rate (default: alpha * 0.0001, the C tool's floor)")
     x.add_argument("--ns-exponent", type=float, default=0.75, dest="ns_exponent", metavar="X",
                    help="exponent of counts in the noise distribution (default 0.75)")
@@ -129,7 +136,9 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
     return parser
 
 
-def parse_train_args(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> argparse.Namespace:
+def parse_train_args(
+    argv: Sequence[str], parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
     """Parse and complete a training command line.
 
     Resolved here, as the C tool resolves them: ``alpha`` (0.05 for CBOW,
@@ -207,7 +216,9 @@ def check_writable_target(path: str | None, flag: str) -> None:
 
 
 def say(args: argparse.Namespace, level: int, message: str) -> None:
-    """Print ``message`` to stderr when ``-debug`` is at least ``level`` (1: summaries, 2: progress)."""
+    """Print ``message`` to stderr when ``-debug`` is at least ``level`` (1: summaries,
+    2: progress).
+    """
     if args.debug >= level:
         print(message, file=sys.stderr, flush=True)
 
@@ -242,7 +253,8 @@ def word_classes(vectors: np.ndarray, n_classes: int, seed: int | None) -> np.nd
     groups by the same criterion.
     """
     if n_classes > len(vectors):
-        raise CommandError(f"-classes {n_classes} exceeds the {len(vectors)} words of the vocabulary")
+        raise CommandError(f"-classes {n_classes} exceeds the {len(vectors)} words "
+                           "of the vocabulary")
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit = vectors / np.maximum(norms, np.finfo(np.float32).tiny)
     km = KMeans(n_clusters=n_classes, n_init=1, random_state=seed)
@@ -270,7 +282,8 @@ def run_train(argv: Sequence[str]) -> int:
     say(
         args, 1,
         f"Trained in {stats['seconds']:.1f}s, {stats['words_per_second']:,.0f} words/s "
-        f"on {stats['n_threads']} thread{'s' if stats['n_threads'] != 1 else ''} ({stats['backend']})",
+        f"on {stats['n_threads']} thread{'s' if stats['n_threads'] != 1 else ''} "
+        f"({stats['backend']})",
     )
     write_outputs(args, wv)
     return 0
@@ -288,4 +301,5 @@ def write_outputs(args: argparse.Namespace, wv) -> None:
     else:
         write_vectors(args.output, wv.index_to_key, wv.vectors, binary=bool(args.binary))
         layout = "binary" if args.binary else "text"
-        say(args, 1, f"Wrote {len(wv)} vectors of {wv.vector_size} dimensions ({layout}) to {args.output}")
+        say(args, 1,
+            f"Wrote {len(wv)} vectors of {wv.vector_size} dimensions ({layout}) to {args.output}")

@@ -85,7 +85,9 @@ class EncodedCorpus:
         return [self.sentences(a, b) for a, b in zip(cuts[:-1], cuts[1:])]
 
     def pieces(self, max_tokens: int = PIECE_TOKENS) -> Iterator[EncodedCorpus]:
-        """Consecutive non-empty slices of at most about ``max_tokens`` tokens (views, no copies)."""
+        """Consecutive non-empty slices of at most about ``max_tokens`` tokens (views, no
+        copies).
+        """
         n_parts = max(1, -(-self.n_tokens // max_tokens))
         return (piece for piece in self.split(n_parts) if piece.n_sentences)
 
@@ -112,12 +114,14 @@ class EncodedDocuments(NamedTuple):
 
 
 def offsets_from_lengths(lengths: array | np.ndarray) -> np.ndarray:
-    """Sentence offsets (int64, starting at 0) from sentence lengths (an int64 ``array('q')`` or array).
+    """Sentence offsets (int64, starting at 0) from sentence lengths (an int64 ``array('q')``
+    or array).
 
     >>> offsets_from_lengths(np.array([2, 3])).tolist()
     [0, 2, 5]
     """
-    lengths = np.frombuffer(lengths, dtype=np.int64) if not isinstance(lengths, np.ndarray) else lengths
+    lengths = (np.frombuffer(lengths, dtype=np.int64) if not isinstance(lengths, np.ndarray)
+               else lengths)
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     return offsets

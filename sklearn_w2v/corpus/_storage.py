@@ -190,7 +190,9 @@ def open_store(temp_folder: PathLike | None) -> IdStore:
 
 
 def allocate_checked(store: IdStore, n: int) -> np.ndarray:
-    """``store.allocate(n)``, refused with a TypeError unless it is a 1-D int32 array of ``n`` items."""
+    """``store.allocate(n)``, refused with a TypeError unless it is a 1-D int32 array of ``n``
+    items.
+    """
     ids = store.allocate(n)
     if not (isinstance(ids, np.ndarray) and ids.dtype == np.int32 and ids.shape == (n,)):
         raise TypeError(f"{type(store).__name__}.allocate({n}) must return a 1-D int32 array "

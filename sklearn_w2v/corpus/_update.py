@@ -82,7 +82,9 @@ def update_vocabulary(
     raw_new = replace(raw, alive=raw.alive & (known < 0))
     room = None if max_final_vocab is None else max(max_final_vocab - n_old, 0)
     if room == 0:
-        new_vocab, new_map = prepare_vocabulary(replace(raw_new, alive=np.zeros_like(raw.alive)), min_count)
+        new_vocab, new_map = prepare_vocabulary(
+            replace(raw_new, alive=np.zeros_like(raw.alive)), min_count
+        )
     else:
         new_vocab, new_map = prepare_vocabulary(raw_new, min_count, room)
     id_map = np.where(known >= 0, known, np.where(new_map >= 0, new_map + n_old, -1))

@@ -59,26 +59,30 @@ def distributed_parser() -> argparse.ArgumentParser:
                    metavar="N", help="corpus words each rank trains between synchronisations "
                    f"(default {DEFAULT_SYNC_WORDS:,})")
     d.add_argument("--combine", choices=COMBINE, default="sum",
-                   help="how the ranks' updates combine: added (sum, the default: keeps single-process "
-                   "quality), averaged (mean), or each row averaged over the ranks that changed "
-                   "it (touched-mean); see sklearn_w2v.distributed.WeightSync")
+                   help="how the ranks' updates combine: added (sum, the default: keeps "
+                   "single-process quality), averaged (mean), or each row averaged over the ranks "
+                   "that changed it (touched-mean); see sklearn_w2v.distributed.WeightSync")
     d.add_argument("--sync-rows", choices=ROWS, default="touched", dest="rows",
                    help="all-reduce only the rows some rank changed, or all rows; same result, "
                    "other traffic (default touched)")
     d.add_argument("--dist-backend", choices=("auto", "gloo", "nccl"), default="auto",
-                   help="torch.distributed backend (auto: nccl for --backend torch on CUDA, else gloo)")
+                   help="torch.distributed backend (auto: nccl for --backend torch on CUDA, "
+                   "else gloo)")
     d.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="how long a rank waits for its peers, to join or in any collective, "
                    f"before failing (default {DEFAULT_TIMEOUT:g})")
     d.add_argument("--save-model", metavar="FILE", dest="save_model",
-                   help="also save the fitted W2V estimator (sklearn_w2v.persistence.load reads it)")
+                   help="also save the fitted W2V estimator "
+                   "(sklearn_w2v.persistence.load reads it)")
     return parser
 
 
 def _process_group_backend(args) -> str:
     if args.dist_backend != "auto":
         return args.dist_backend
-    wants_cuda = args.backend == "torch" and (args.device is None or str(args.device).startswith("cuda"))
+    wants_cuda = args.backend == "torch" and (
+        args.device is None or str(args.device).startswith("cuda")
+    )
     return "nccl" if wants_cuda and torch.cuda.is_available() else "gloo"
 
 
@@ -128,7 +132,8 @@ def _train(args) -> int:
         estimator.set_params(verbose=0)
     corpus = _my_shard(args.train)
     if rank == 0:
-        say(args, 1, f"Starting training on {dist.get_world_size()} ranks using {' '.join(args.train)}")
+        say(args, 1,
+            f"Starting training on {dist.get_world_size()} ranks using {' '.join(args.train)}")
     model = fit_distributed(estimator, corpus, sync_words=args.sync_words,
                             combine=args.combine, rows=args.rows)
     if rank == 0:
@@ -176,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG} distributed: rank {rank}: interrupted; no partial files were written",
               file=sys.stderr)
         return 130
-    except (DistributedError, CommandError, ValueError, TypeError, OSError, FloatingPointError) as exc:
+    except (DistributedError, CommandError, ValueError, TypeError, OSError,
+            FloatingPointError) as exc:
         print(f"{PROG} distributed: rank {rank}: error: {exc}", file=sys.stderr, flush=True)
         return 1

@@ -41,11 +41,11 @@ from sklearn.base import clone
 from ..backends import backend_spec
 from ..corpus import EncodedCorpus, encode_counted
 from ..estimator import (
+    W2V,
     CorpusSummary,
     FitStages,
     TrainingData,
     TrainingSetup,
-    W2V,
     available_cpus,
 )
 from ..pooling import DocumentStatistics, document_statistics
@@ -75,7 +75,9 @@ PER_RANK_PARAMETERS = ("verbose", "n_jobs")
 
 @dataclasses.dataclass(frozen=True)
 class RoundReport:
-    """What ``on_round`` receives after each synchronisation (the same on every rank but ``rank``)."""
+    """What ``on_round`` receives after each synchronisation (the same on every rank but
+    ``rank``).
+    """
 
     rank: int
     epoch: int
@@ -155,7 +157,11 @@ def fit_distributed(
         model = fit_distributed(W2V(sg=1), LineCorpus(shard) if shard else None)
     """
     rank_and_size()  # inside a process group, or a clear error
-    if isinstance(sync_words, bool) or not isinstance(sync_words, (int, np.integer)) or sync_words < 1:
+    if (
+        isinstance(sync_words, bool)
+        or not isinstance(sync_words, (int, np.integer))
+        or sync_words < 1
+    ):
         raise ValueError(f"sync_words must be a positive integer, got {sync_words!r}")
     if combine not in COMBINE:
         raise ValueError(f"combine must be one of {COMBINE}, got {combine!r}")
@@ -401,12 +407,15 @@ def _print_round(report: RoundReport, sync: WeightSync) -> None:
 
 def _fingerprint(value) -> str:
     if callable(value):
-        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+        return (f"{getattr(value, '__module__', '')}."
+                f"{getattr(value, '__qualname__', type(value).__name__)}")
     return repr(value)
 
 
 def _check_same_parameters(model: W2V) -> None:
-    """All ranks must train with the same parameters (a rank started with other flags is an error)."""
+    """All ranks must train with the same parameters (a rank started with other flags is an
+    error).
+    """
     mine = {k: _fingerprint(v) for k, v in model.get_params(deep=False).items()
             if k not in PER_RANK_PARAMETERS}
     _, size = rank_and_size()

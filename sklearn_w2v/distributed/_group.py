@@ -105,4 +105,5 @@ def agree(error: BaseException | None, step: str) -> None:
         raise error
     failed = [f"rank {r}: {m}" for r, m in enumerate(messages) if m is not None]
     if failed:
-        raise DistributedError(f"{step} failed on {len(failed)} of {size} ranks: " + "; ".join(failed))
+        raise DistributedError(f"{step} failed on {len(failed)} of {size} ranks: "
+                               + "; ".join(failed))

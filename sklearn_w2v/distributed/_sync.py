@@ -76,7 +76,8 @@ class WeightSync:
         Wall time spent synchronising (waiting for slower ranks included).
     """
 
-    def __init__(self, weights: Sequence[torch.Tensor], combine: str = "sum", rows: str = "touched"):
+    def __init__(self, weights: Sequence[torch.Tensor], combine: str = "sum",
+                 rows: str = "touched"):
         if combine not in COMBINE:
             raise ValueError(f"combine must be one of {COMBINE}, got {combine!r}")
         if rows not in ROWS:
@@ -111,16 +112,21 @@ class WeightSync:
         self.n_syncs += 1
 
     def _touching_ranks(self) -> torch.Tensor:
-        """For each row of the stacked matrices: how many ranks changed it (or, for sum/mean, whether any did)."""
+        """For each row of the stacked matrices: how many ranks changed it (or, for sum/mean,
+        whether any did).
+        """
         counting = self.combine == "touched-mean"
         dtype = torch.int32 if counting and dist.get_world_size() > 255 else torch.uint8
-        flags = torch.cat([self._changed_rows(w, ref, dtype) for w, ref in zip(self.weights, self.reference)])
+        flags = torch.cat([self._changed_rows(w, ref, dtype)
+                           for w, ref in zip(self.weights, self.reference)])
         dist.all_reduce(flags, op=dist.ReduceOp.SUM if counting else dist.ReduceOp.MAX)
         self.bytes_reduced += flags.numel() * flags.element_size()
         return flags
 
     def _combine(self, update: torch.Tensor, touching: torch.Tensor | None) -> torch.Tensor:
-        """Turn the sum of the ranks' updates (rows matching ``touching``) into the update to apply."""
+        """Turn the sum of the ranks' updates (rows matching ``touching``) into the update to
+        apply.
+        """
         if self.combine == "mean":
             update /= dist.get_world_size()
         elif self.combine == "touched-mean":
@@ -171,7 +177,9 @@ class WeightSync:
 
 @numba.njit(nogil=True, cache=True)
 def _mark_changed_rows(w, ref, flags):
-    """``flags[i] = 1`` where row ``i`` of ``w`` differs from ``ref``, else 0 (9x faster than torch's ``ne().any()``)."""
+    """``flags[i] = 1`` where row ``i`` of ``w`` differs from ``ref``, else 0 (9x faster than
+    torch's ``ne().any()``).
+    """
     for i in range(w.shape[0]):
         flags[i] = 0
         for j in range(w.shape[1]):

@@ -338,7 +338,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     # -- building blocks -------------------------------------------------
 
     def build_analyzer(self):
-        """The callable that turns one raw string into its tokens (as ``CountVectorizer.build_analyzer``)."""
+        """The callable that turns one raw string into its tokens (as
+        ``CountVectorizer.build_analyzer``).
+        """
         return build_analyzer(
             lowercase=self.lowercase,
             preprocessor=self.preprocessor,
@@ -401,7 +403,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return TrainingSetup(config, trainer, self._fit_analyzer())
 
     def _fit_analyzer(self):
-        """``build_analyzer()``, warning (at fit time only) about options a callable analyzer ignores."""
+        """``build_analyzer()``, warning (at fit time only) about options a callable analyzer
+        ignores.
+        """
         if callable(self.analyzer):
             ignored = [n for n in _ANALYZER_STEPS if getattr(self, n) is not None]
             if ignored:
@@ -417,7 +421,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_stages(self, stages: FitStages) -> W2V:
-        """Fit through ``stages``: the one extension point of ``fit``, ``partial_fit`` and distributed training.
+        """Fit through ``stages``: the one extension point of ``fit``, ``partial_fit`` and
+        distributed training.
 
         Runs, in order: ``stages.setup`` (configuration, trainer, analyzer),
         ``stages.read`` (the encoded corpus, its vocabulary and the starting
@@ -624,7 +629,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return tags
 
     def _may_use_gpu(self) -> bool:
-        """Whether fit may train on a GPU (whose summed updates vary in order); the backend decides."""
+        """Whether fit may train on a GPU (whose summed updates vary in order); the backend
+        decides.
+        """
         try:
             spec = backend_spec(self.backend)
         except ValueError:  # an invalid backend: fit will say so

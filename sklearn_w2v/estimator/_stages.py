@@ -24,17 +24,19 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from ..corpus import EncodedCorpus, encode_documents, open_store, update_vocabulary
 from ..pooling import DocumentStatistics, document_statistics
 from ..text import iter_token_lists
-from ..training import Trainer, TrainConfig, TrainResult, TrainStats, initial_vectors
+from ..training import TrainConfig, Trainer, TrainResult, TrainStats, initial_vectors
 
-if TYPE_CHECKING:
-    from ._estimator import W2V
+# What the stages are given as ``model``: the W2V being fitted (typed by its
+# base class here, since the estimator's module imports this one).
+Model = BaseEstimator
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,7 +91,8 @@ class CorpusSummary:
 
 @dataclass(frozen=True, eq=False)
 class TrainingData:
-    """What the read stage hands to training: the vocabulary, the encoded corpus, the starting weights.
+    """What the read stage hands to training: the vocabulary, the encoded corpus, the starting
+    weights.
 
     Attributes
     ----------
@@ -129,11 +132,15 @@ class FitStages:
 
     continues = False
 
-    def setup(self, model: W2V, call: int) -> TrainingSetup:
-        """The run's setup; ``call`` is the number of training calls the model has had (pass it on)."""
+    def setup(self, model: Model, call: int) -> TrainingSetup:
+        """The run's setup; ``call`` is the number of training calls the model has had (pass it
+        on).
+        """
         return model.training_setup(call=call)
 
-    def read(self, model: W2V, setup: TrainingSetup) -> contextlib.AbstractContextManager[TrainingData]:
+    def read(
+        self, model: Model, setup: TrainingSetup
+    ) -> contextlib.AbstractContextManager[TrainingData]:
         """A context manager giving the :class:`TrainingData`; it stays open while training runs.
 
         (Out of core, the encoded corpus lives in files that must outlive
@@ -160,7 +167,7 @@ class FreshFit(FitStages):
         self.X = X
 
     @contextlib.contextmanager
-    def read(self, model: W2V, setup: TrainingSetup) -> Iterator[TrainingData]:
+    def read(self, model: Model, setup: TrainingSetup) -> Iterator[TrainingData]:
         with open_store(model.temp_folder) as store:
             encoded = encode_documents(
                 self.X,
@@ -183,11 +190,14 @@ class FreshFit(FitStages):
                                     encoded.corpus.n_tokens, vocabulary.effective_min_count,
                                     len(vocabulary))
             inp, out = initial_vectors(len(vocabulary), setup.config.vector_size, setup.config.seed)
-            yield TrainingData(vocabulary.words, vocabulary.counts, encoded.corpus, inp, out, summary)
+            yield TrainingData(vocabulary.words, vocabulary.counts, encoded.corpus, inp, out,
+                               summary)
 
 
 class ContinuedFit(FitStages):
-    """``partial_fit(X)`` on a fitted model: gensim's ``build_vocab(update=True)`` then ``train()``."""
+    """``partial_fit(X)`` on a fitted model: gensim's ``build_vocab(update=True)`` then
+    ``train()``.
+    """
 
     continues = True
 
@@ -195,7 +205,7 @@ class ContinuedFit(FitStages):
         self.X = X
 
     @contextlib.contextmanager
-    def read(self, model: W2V, setup: TrainingSetup) -> Iterator[TrainingData]:
+    def read(self, model: Model, setup: TrainingSetup) -> Iterator[TrainingData]:
         wv = model.wv_
         if int(model.vector_size) != wv.vector_size:
             raise ValueError(

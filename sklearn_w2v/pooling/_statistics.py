@@ -68,7 +68,8 @@ def top_direction(gram: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class DocumentStatistics:
-    """What ``agg="tfidf"`` and ``agg="sif"`` learn from training documents; sums over corpora add up.
+    """What ``agg="tfidf"`` and ``agg="sif"`` learn from training documents; sums over corpora
+    add up.
 
     Attributes
     ----------
@@ -84,7 +85,7 @@ class DocumentStatistics:
     n_documents: int
     sif_gram: np.ndarray
 
-    def __add__(self, other: "DocumentStatistics") -> "DocumentStatistics":
+    def __add__(self, other: DocumentStatistics) -> DocumentStatistics:
         df = np.zeros(max(len(self.document_frequency), len(other.document_frequency)), np.int64)
         df[: len(self.document_frequency)] += self.document_frequency
         df[: len(other.document_frequency)] += other.document_frequency

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 def check_learning_rates(
     alpha: float, min_alpha: float, names: tuple[str, str] = ("alpha", "min_alpha")
 ) -> None:
-    """ValueError unless ``0 < alpha`` and ``0 <= min_alpha <= alpha`` (the rule every front end applies).
+    """ValueError unless ``0 < alpha`` and ``0 <= min_alpha <= alpha`` (the rule every front end
+    applies).
 
     ``names`` are how the caller spells the two values (``-alpha`` and
     ``--min-alpha`` on the command line).
@@ -46,7 +47,9 @@ class LinearSchedule:
         return self.start - (self.start - self.end) * progress
 
     def part(self, first: float, last: float) -> LinearSchedule:
-        """The stretch of this schedule from ``first`` to ``last`` of training, as a schedule of its own."""
+        """The stretch of this schedule from ``first`` to ``last`` of training, as a schedule of
+        its own.
+        """
         return LinearSchedule(self.at(first), self.at(last))
 
 

@@ -72,7 +72,9 @@ class TrainStats:
 
 @dataclass(frozen=True, eq=False)
 class TrainResult:
-    """Trained weights: ``input_vectors`` are the word vectors, ``output_vectors`` the context ones."""
+    """Trained weights: ``input_vectors`` are the word vectors, ``output_vectors`` the context
+    ones.
+    """
 
     input_vectors: np.ndarray
     output_vectors: np.ndarray

@@ -50,7 +50,8 @@ class ProgressReporter:
     def finish(self, seconds: float | None = None) -> None:
         """The last line: everything done, in ``seconds`` (default: since the start)."""
         if self.verbose:
-            self._print(self.total, time.perf_counter() - self.start if seconds is None else seconds)
+            self._print(self.total,
+                        time.perf_counter() - self.start if seconds is None else seconds)
 
     def _print(self, done: int, elapsed: float) -> None:
         rate = done / elapsed if elapsed > 0 else 0.0

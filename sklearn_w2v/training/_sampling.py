@@ -75,7 +75,8 @@ def alias_table(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class LastTables:
-    """The tables ``build(counts, *settings)`` made last, reused while counts and settings stay the same.
+    """The tables ``build(counts, *settings)`` made last, reused while counts and settings stay
+    the same.
 
     Training one corpus in rounds (distributed training) calls a trainer
     again and again with the same counts; building the alias table each

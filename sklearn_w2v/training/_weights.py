@@ -28,7 +28,9 @@ def initial_vectors(n_words: int, vector_size: int, seed: int) -> tuple[np.ndarr
 
 
 def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha: float) -> None:
-    """Raise ``FloatingPointError`` if trained weights are non-finite or diverged (see :data:`DIVERGED_NORM`)."""
+    """Raise ``FloatingPointError`` if trained weights are non-finite or diverged (see
+    :data:`DIVERGED_NORM`).
+    """
     for name, weights in (("word", input_vectors), ("context", output_vectors)):
         if not np.isfinite(weights).all():
             raise FloatingPointError(

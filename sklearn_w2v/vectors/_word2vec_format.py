@@ -134,7 +134,9 @@ def _check_word(word, what: str = "word") -> bytes:
         )
     encoded = word.encode("utf-8")
     if len(encoded) > MAX_WORD_BYTES:
-        raise ValueError(f"{what.capitalize()} longer than {MAX_WORD_BYTES} bytes: {word[:40]!r}...")
+        raise ValueError(
+            f"{what.capitalize()} longer than {MAX_WORD_BYTES} bytes: {word[:40]!r}..."
+        )
     return encoded
 
 
@@ -251,7 +253,9 @@ def write_classes(path: PathLike, words: Sequence[str], classes) -> None:
     words = list(words)
     classes = np.asarray(classes)
     if classes.shape != (len(words),) or not np.issubdtype(classes.dtype, np.integer):
-        raise ValueError(f"Need one integer class per word; got {classes.dtype} of shape {classes.shape}")
+        raise ValueError(
+            f"Need one integer class per word; got {classes.dtype} of shape {classes.shape}"
+        )
     _check_unique(words)
     text = "".join(f"{w} {int(c)}\n" for w, c in zip(words, classes))
     with atomic_write(path) as f:
@@ -279,7 +283,9 @@ class _Stream:
     def error(self, message: str, *, line: bool = False, offset: int | None = None):
         if line:
             return Word2VecFormatError(self.path, message, line=self.line)
-        return Word2VecFormatError(self.path, message, offset=self.offset if offset is None else offset)
+        return Word2VecFormatError(
+            self.path, message, offset=self.offset if offset is None else offset
+        )
 
     def _fill(self, need: int) -> bool:
         """Make ``need`` bytes available after ``pos``; False at end of file."""
@@ -297,7 +303,9 @@ class _Stream:
                 parts.append(chunk)
                 have += len(chunk)
         except (OSError, EOFError, zlib.error) as exc:
-            raise Word2VecFormatError(self.path, f"cannot read: {exc}", offset=self.base + have) from exc
+            raise Word2VecFormatError(
+                self.path, f"cannot read: {exc}", offset=self.base + have
+            ) from exc
         self.buf = b"".join(parts)
         return have >= need
 
@@ -348,7 +356,9 @@ class _Stream:
         return True
 
 
-def _decode_word(stream: _Stream, raw: bytes, unicode_errors: str, *, line: bool, offset: int | None = None) -> str:
+def _decode_word(
+    stream: _Stream, raw: bytes, unicode_errors: str, *, line: bool, offset: int | None = None
+) -> str:
     if not raw:
         raise stream.error("empty word", line=line, offset=offset)
     if _ASCII_WHITESPACE_BYTES.search(raw):
@@ -366,7 +376,9 @@ def _decode_word(stream: _Stream, raw: bytes, unicode_errors: str, *, line: bool
 
 def _check_unicode_errors(unicode_errors: str) -> None:
     if unicode_errors not in ("strict", "replace", "ignore"):
-        raise ValueError(f"unicode_errors must be 'strict', 'replace' or 'ignore', got {unicode_errors!r}")
+        raise ValueError(
+            f"unicode_errors must be 'strict', 'replace' or 'ignore', got {unicode_errors!r}"
+        )
 
 
 def _parse_header(stream: _Stream) -> tuple[int, int, int]:
@@ -375,7 +387,9 @@ def _parse_header(stream: _Stream) -> tuple[int, int, int]:
         header, found = stream.read_until(b"\n", MAX_HEADER_BYTES)
     except _TooLong:
         raise Word2VecFormatError(
-            stream.path, f"no header line 'V D' (no newline in the first {MAX_HEADER_BYTES} bytes)", line=1
+            stream.path,
+            f"no header line 'V D' (no newline in the first {MAX_HEADER_BYTES} bytes)",
+            line=1,
         ) from None
     if not header and not found:
         raise Word2VecFormatError(stream.path, "empty file", line=1)
@@ -383,14 +397,19 @@ def _parse_header(stream: _Stream) -> tuple[int, int, int]:
     if len(fields) != 2 or not all(_UNSIGNED.fullmatch(x) for x in fields):
         raise Word2VecFormatError(
             stream.path,
-            f"header must be two positive integers 'V D' (words, dimensions), got {header[:MAX_HEADER_BYTES]!r}",
+            "header must be two positive integers 'V D' (words, dimensions), "
+            f"got {header[:MAX_HEADER_BYTES]!r}",
             line=1,
         )
     n_words, dim = int(fields[0]), int(fields[1])
     if n_words < 1 or dim < 1:
-        raise Word2VecFormatError(stream.path, f"header declares {n_words} words of {dim} dimensions", line=1)
+        raise Word2VecFormatError(
+            stream.path, f"header declares {n_words} words of {dim} dimensions", line=1
+        )
     if dim > MAX_DIMENSIONS:
-        raise Word2VecFormatError(stream.path, f"header declares {dim} > {MAX_DIMENSIONS} dimensions", line=1)
+        raise Word2VecFormatError(
+            stream.path, f"header declares {dim} > {MAX_DIMENSIONS} dimensions", line=1
+        )
     stream.line = 2
     return n_words, dim, stream.offset
 
@@ -450,7 +469,9 @@ def _read_binary_rows(stream, rows, n_words, dim, unicode_errors):
             )
         rows.slot(i)[:] = np.frombuffer(data, dtype="<f4")
     if not stream.skip_blank():
-        raise stream.error(f"unexpected data after the last of the {n_words} rows the header declares")
+        raise stream.error(
+            f"unexpected data after the last of the {n_words} rows the header declares"
+        )
     return words, lambda i: {"offset": starts[i]}
 
 
@@ -487,7 +508,9 @@ def _read_text_rows(stream, rows, n_words, dim, unicode_errors):
         words.append(word)
     if not stream.skip_blank():
         raise Word2VecFormatError(
-            stream.path, f"unexpected data after the last of the {n_words} rows the header declares", line=stream.line
+            stream.path,
+            f"unexpected data after the last of the {n_words} rows the header declares",
+            line=stream.line,
         )
     return words, lambda i: {"line": i + 2}
 
@@ -640,13 +663,17 @@ def read_vocabulary(
             stream.line = lineno + 1
             if not _UNSIGNED.fullmatch(fields[1]):
                 raise Word2VecFormatError(
-                    path, f"count of {word!r} is not a non-negative integer: {fields[1][:40]!r}", line=lineno
+                    path,
+                    f"count of {word!r} is not a non-negative integer: {fields[1][:40]!r}",
+                    line=lineno,
                 )
             count = int(fields[1])
             if skip_eos and word == EOS:
                 continue
             if count < 1:
-                raise Word2VecFormatError(path, f"count of {word!r} must be positive, got {count}", line=lineno)
+                raise Word2VecFormatError(
+                    path, f"count of {word!r} must be positive, got {count}", line=lineno
+                )
             if word in vocab:
                 raise Word2VecFormatError(
                     path, f"duplicate word {word!r} (first on line {lines[word]})", line=lineno

@@ -259,7 +259,7 @@ class ByteTokenCounter:
             new[: self._used] = self._arena[: self._used]
             self._arena = new
 
-    def encoder(self, final_ids: np.ndarray, max_length: int | None) -> "BlockEncoder":
+    def encoder(self, final_ids: np.ndarray, max_length: int | None) -> BlockEncoder:
         """An encoder writing ``final_ids[k]`` for token ``k`` (skipped if negative)."""
         return BlockEncoder(self, final_ids, max_length)
 

@@ -119,7 +119,9 @@ class FileCounts:
 
 
 def count_line_corpus(corpus: LineCorpus, block_size: int = DEFAULT_BLOCK_SIZE) -> FileCounts:
-    """Pass 1: count every byte token of ``corpus``, in first-seen order, and its documents (lines)."""
+    """Pass 1: count every byte token of ``corpus``, in first-seen order, and its documents
+    (lines).
+    """
     table = ByteTokenCounter()
     n_documents = 0
     for block in corpus.iter_blocks(block_size):

@@ -88,7 +88,8 @@ def _prefetch_row(typingctx, matrix, row):
         # read access, keep in all cache levels, data cache
         with cgutils.for_range_slice(builder, intp(0), n_bytes, intp(64), intp=intp) as (off, _):
             builder.call(fn, [builder.gep(base, [off]), i32(0), i32(3), i32(1)])
-        last = builder.gep(base, [builder.sub(n_bytes, intp(1))])  # a row may straddle one more line
+        # a row may straddle one more line
+        last = builder.gep(base, [builder.sub(n_bytes, intp(1))])
         builder.call(fn, [last, i32(0), i32(3), i32(1)])
         return context.get_dummy_value()
 
@@ -133,7 +134,8 @@ def _coefficient(f, label, alpha):
 
 @njit(inline="always", **_JIT)
 def _pair_loss(f, label):
-    """Exact negative-sampling loss of one score: ``-log sigmoid(f)`` (label 1) or ``-log sigmoid(-f)``.
+    """Exact negative-sampling loss of one score: ``-log sigmoid(f)`` (label 1) or
+    ``-log sigmoid(-f)``.
 
     Saturated pairs count too: the loss reports the model, not the update.
     """

@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 JOB_TOKENS = 65_536
 
 
-def job_bounds(offsets: np.ndarray, first: int, last: int, job_tokens: int = JOB_TOKENS) -> np.ndarray:
+def job_bounds(
+    offsets: np.ndarray, first: int, last: int, job_tokens: int = JOB_TOKENS
+) -> np.ndarray:
     """Sentence boundaries inside ``[first, last]`` about ``job_tokens`` apart."""
     start, stop = offsets[first], offsets[last]
     marks = np.arange(start, stop, job_tokens)
@@ -51,7 +53,8 @@ def job_bounds(offsets: np.ndarray, first: int, last: int, job_tokens: int = JOB
 
 
 def deal_jobs(jobs: np.ndarray, n_parts: int) -> list[np.ndarray]:
-    """Job ``k`` (sentences ``jobs[k]:jobs[k + 1]``) to part ``k % n_parts``, as ``(first, last)`` rows.
+    """Job ``k`` (sentences ``jobs[k]:jobs[k + 1]``) to part ``k % n_parts``, as
+    ``(first, last)`` rows.
 
     Contiguous halves instead would have each thread train on a different
     part of the corpus all along; on en-mix that cost CBOW about 0.02
@@ -199,6 +202,8 @@ class NumbaTrainer:
 
 
 def _sampling_tables(counts, sample, ns_exponent):
-    """Subsampling thresholds, then the noise alias table (keep, alias), as the kernels take them."""
+    """Subsampling thresholds, then the noise alias table (keep, alias), as the kernels take
+    them.
+    """
     return (keep_thresholds(counts, sample),
             *alias_table(noise_distribution(counts, ns_exponent)))

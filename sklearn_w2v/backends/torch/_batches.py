@@ -128,7 +128,9 @@ def centres_per_step(batch_size: int, config: TrainConfig, noise_max: float) -> 
 
 
 def chunk_ranges(offsets: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]]:
-    """Sentence ranges ``(s0, s1)`` of about ``chunk_tokens`` tokens (at least one sentence) each."""
+    """Sentence ranges ``(s0, s1)`` of about ``chunk_tokens`` tokens (at least one sentence)
+    each.
+    """
     marks = np.arange(0, offsets[-1], chunk_tokens)
     cuts = np.unique(np.concatenate((np.searchsorted(offsets, marks), [len(offsets) - 1])))
     cuts = cuts[cuts > 0]
@@ -136,7 +138,9 @@ def chunk_ranges(offsets: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]
 
 
 class DeviceTables:
-    """The sampling tables of a vocabulary on the device: subsampling, the noise alias table, window offsets."""
+    """The sampling tables of a vocabulary on the device: subsampling, the noise alias table,
+    window offsets.
+    """
 
     def __init__(self, counts, sample, ns_exponent, window, dev):
         self.subsample = sample > 0

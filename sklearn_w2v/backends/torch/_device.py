@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 
-def resolve_device(device) -> "torch.device":
+def resolve_device(device) -> torch.device:
     """``None``: CUDA when available, else CPU; "cpu", "cuda", "cuda:k" or a torch.device.
 
     Raises

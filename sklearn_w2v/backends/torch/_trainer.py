@@ -137,7 +137,7 @@ class TorchTrainer:
                 torch.set_num_threads(threads_before)
 
     def train_tensors(self, corpus: EncodedCorpus, counts: np.ndarray, config: TrainConfig,
-                      input_weight: "torch.Tensor", output_weight: "torch.Tensor") -> TrainStats:
+                      input_weight: torch.Tensor, output_weight: torch.Tensor) -> TrainStats:
         """Train weights held as torch tensors, in place; for callers that keep them on the device.
 
         The tensors are float32, contiguous, of shape ``(len(counts),
@@ -154,7 +154,8 @@ class TorchTrainer:
                 raise ValueError(f"{name} is on {t.device}, the trainer on {self.device}")
         check_corpus_and_counts(corpus, counts)
         host_weights = input_weight.device != self.torch_device
-        return self._train_tensors(corpus, counts, config, input_weight, output_weight, host_weights)
+        return self._train_tensors(corpus, counts, config, input_weight, output_weight,
+                                   host_weights)
 
     def _train(self, corpus, counts, config, input_vectors, output_vectors):
         # On CPU (or with host weights) the tensors share memory with the
@@ -272,9 +273,11 @@ class TorchTrainer:
         model = self.torch_module(n_words, config.vector_size,
                                   input_vectors=w_in, output_vectors=w_out, config=config)
         if not isinstance(model, torch.nn.Module):
-            raise TypeError(f"torch_module must return a torch.nn.Module, got {type(model).__name__}")
+            raise TypeError("torch_module must return a torch.nn.Module, "
+                            f"got {type(model).__name__}")
         if not callable(getattr(model, "export_vectors", None)):
-            raise TypeError(f"{type(model).__name__} must define export_vectors() -> (input, output)")
+            raise TypeError(f"{type(model).__name__} must define "
+                            "export_vectors() -> (input, output)")
         return model.to(self.torch_device).train()
 
     @staticmethod

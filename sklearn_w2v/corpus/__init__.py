@@ -21,25 +21,9 @@ from ._encode import (
     remap,
     scan_and_encode,
 )
-from ._encoded import (
-    MAX_SENTENCE_LENGTH,
-    PIECE_TOKENS,
-    EncodedCorpus,
-    EncodedDocuments,
-    cut_lengths,
-    offsets_from_lengths,
-)
+from ._encoded import MAX_SENTENCE_LENGTH, PIECE_TOKENS, EncodedCorpus, EncodedDocuments
 from ._from_files import encode_counted, encode_line_corpus
-from ._storage import (
-    CHUNK_TOKENS,
-    IdStore,
-    IdWriter,
-    MemoryStore,
-    TempArrays,
-    allocate_checked,
-    check_temp_folder,
-    open_store,
-)
+from ._storage import CHUNK_TOKENS, IdStore, IdWriter, MemoryStore, TempArrays, open_store
 from ._update import VocabularyUpdate, update_vocabulary
 
 __all__ = [
@@ -54,16 +38,12 @@ __all__ = [
     "ScannedCorpus",
     "TempArrays",
     "VocabularyUpdate",
-    "allocate_checked",
-    "check_temp_folder",
-    "cut_lengths",
     "encode",
     "encode_counted",
     "encode_documents",
     "encode_for_training",
     "encode_line_corpus",
     "encode_with_vocabulary",
-    "offsets_from_lengths",
     "open_store",
     "remap",
     "scan_and_encode",

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from sklearn.feature_extraction.text import CountVectorizer
+
 # ``\w+`` rather than scikit-learn's ``\w\w+``: one-letter words ("a", "i")
 # carry context that word2vec learns from, and the C tool keeps them too.
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w+\b"
@@ -68,9 +70,6 @@ def build_analyzer(
             f"token_pattern={token_pattern!r} has more than one capturing group; "
             "at most one may capture the token."
         )
-    # Imported here: text analysis is the only use of feature_extraction.
-    from sklearn.feature_extraction.text import CountVectorizer
-
     return CountVectorizer(
         lowercase=lowercase,
         preprocessor=preprocessor,

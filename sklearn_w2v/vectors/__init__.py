@@ -11,7 +11,7 @@ The same functions are importable from :mod:`sklearn_w2v.word2vec_format`
 and :mod:`sklearn_w2v.persistence`.
 """
 
-from ._atomic import atomic_write, temp_name
+from ._atomic import atomic_write
 from ._keyed_vectors import to_keyed_vectors
 from ._persistence import load, load_keyed_vectors, save, save_keyed_vectors
 from ._word2vec_format import (
@@ -41,7 +41,6 @@ __all__ = [
     "read_vocabulary",
     "save",
     "save_keyed_vectors",
-    "temp_name",
     "to_keyed_vectors",
     "write_classes",
     "write_keyed_vectors",

@@ -10,20 +10,17 @@ tool's ``-read-vocab``) make a vocabulary by the same rules
 (:func:`vocabulary_from_counts`).
 """
 
-from ._byte_tokens import BlockEncoder, ByteTokenCounter
+from ._byte_tokens import ByteTokenCounter
 from ._file_counts import FileCounts, count_line_corpus
 from ._scan import RawVocabulary, VocabularyScanner
 from ._vocabulary import (
     Vocabulary,
     check_word_counts,
-    effective_min_count,
     prepare_vocabulary,
-    rank_words,
     vocabulary_from_counts,
 )
 
 __all__ = [
-    "BlockEncoder",
     "ByteTokenCounter",
     "FileCounts",
     "RawVocabulary",
@@ -31,8 +28,6 @@ __all__ = [
     "VocabularyScanner",
     "check_word_counts",
     "count_line_corpus",
-    "effective_min_count",
     "prepare_vocabulary",
-    "rank_words",
     "vocabulary_from_counts",
 ]

@@ -13,22 +13,6 @@ user module.
 
 The learning rate falls linearly from ``alpha`` to ``min_alpha`` over all
 corpus words of all epochs; each step uses the rate at its first centre word.
-
-Memory
-------
-On the device: the two weight matrices, the id tensor (4 bytes a token),
-per chunk about 30 bytes a token of work arrays (so about 120 MB with the
-default ``chunk_tokens``, whatever the corpus size), and per step a
-workspace of a few times ``batch_size * 2 * window * (negative + 1) *
-vector_size * 4`` bytes for skip-gram (about 25 MB per copy with the
-defaults; CBOW needs ``2 * window`` times less). With CUDA, the peak is
-reported as ``stats.details["cuda_max_memory_allocated"]``.
-
-When the two weight matrices do not fit in the GPU memory
-(``weights_on_device``), they stay in host memory and each step copies the
-rows its batch touches to the device and back (the simple version: one
-synchronous round trip a step, so much slower than resident weights; only
-for the default, hand-written step, not for custom modules).
 """
 
 from __future__ import annotations
@@ -92,6 +76,20 @@ class TorchTrainer:
     On CPU with a fixed seed a run is reproducible; ``config.n_threads``
     sets torch's intra-op threads for the run. On CUDA, ``index_add_`` adds
     in a nondeterministic order, so results vary slightly between runs.
+
+    Memory on the device: the two weight matrices, the id tensor (4 bytes a
+    token), per chunk about 30 bytes a token of work arrays (so about 120 MB
+    with the default ``chunk_tokens``, whatever the corpus size), and per step a
+    workspace of a few times ``batch_size * 2 * window * (negative + 1) *
+    vector_size * 4`` bytes for skip-gram (about 25 MB per copy with the
+    defaults; CBOW needs ``2 * window`` times less). With CUDA, the peak is
+    reported as ``stats.details["cuda_max_memory_allocated"]``.
+
+    When the two weight matrices do not fit in the GPU memory
+    (``weights_on_device``), they stay in host memory and each step copies the
+    rows its batch touches to the device and back (the simple version: one
+    synchronous round trip a step, so much slower than resident weights; only
+    for the default, hand-written step, not for custom modules).
     """
 
     name = "torch"

@@ -19,17 +19,6 @@ from .vectors import (
     write_vocabulary,
 )
 
-__all__ = [
-    "EOS",
-    "MAX_DIMENSIONS",
-    "MAX_HEADER_BYTES",
-    "MAX_WORD_BYTES",
-    "Word2VecFormatError",
-    "atomic_write",
-    "read_vectors",
-    "read_vocabulary",
-    "write_classes",
-    "write_keyed_vectors",
-    "write_vectors",
-    "write_vocabulary",
-]
+__all__ = ["EOS", "MAX_DIMENSIONS", "MAX_HEADER_BYTES", "MAX_WORD_BYTES", "Word2VecFormatError",
+    "atomic_write", "read_vectors", "read_vocabulary", "write_classes",
+    "write_keyed_vectors", "write_vectors", "write_vocabulary"]

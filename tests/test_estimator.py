@@ -21,11 +21,6 @@ FAST = dict(vector_size=16, min_count=1, epochs=3, n_jobs=1, random_state=0)
 
 
 @pytest.fixture(scope="module")
-def docs():
-    return planted_corpus(n_groups=3, group_size=6, n_docs=300, doc_len=10)[0]
-
-
-@pytest.fixture(scope="module")
 def fitted(docs):
     return W2V(**FAST).fit(docs)
 

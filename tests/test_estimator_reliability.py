@@ -23,11 +23,6 @@ FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
 
 
 @pytest.fixture(scope="module")
-def docs():
-    return planted_corpus(n_groups=3, group_size=6, n_docs=300, doc_len=10)[0]
-
-
-@pytest.fixture(scope="module")
 def fitted(docs):
     return W2V(**FAST).fit(docs)
 

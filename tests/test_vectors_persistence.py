@@ -10,14 +10,7 @@ import sklearn_w2v.vectors as vectors
 from sklearn_w2v import W2V, word2vec_format
 from sklearn_w2v.persistence import load, load_keyed_vectors, save, save_keyed_vectors
 
-from helpers import planted_corpus
-
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def docs():
-    return planted_corpus(n_groups=3, group_size=6, n_docs=300, doc_len=10)[0]
 
 
 @pytest.fixture(scope="module")

@@ -189,15 +189,6 @@ TEXT_CASES = [
 ]
 
 
-@pytest.mark.parametrize("content, message", TEXT_CASES)
-def test_malformed_text(tmp_path, content, message):
-    path = tmp_path / "vectors.txt"
-    path.write_bytes(content)
-    with pytest.raises(Word2VecFormatError, match=message) as info:
-        read_vectors(path, binary=False)
-    assert str(info.value).startswith(str(path))
-
-
 def test_truncated_text_reports_rows_read(tmp_path):
     # Long enough to pass the size check, so the row count is what fails.
     path = tmp_path / "v.txt"
@@ -224,12 +215,15 @@ BINARY_CASES = [
 ]
 
 
-@pytest.mark.parametrize("content, message", BINARY_CASES)
-def test_malformed_binary(tmp_path, content, message):
-    path = tmp_path / "vectors.bin"
+@pytest.mark.parametrize(
+    "binary, content, message",
+    [(False, *case) for case in TEXT_CASES] + [(True, *case) for case in BINARY_CASES],
+)
+def test_malformed_file(tmp_path, binary, content, message):
+    path = tmp_path / ("vectors.bin" if binary else "vectors.txt")
     path.write_bytes(content)
     with pytest.raises(Word2VecFormatError, match=message) as info:
-        read_vectors(path, binary=True)
+        read_vectors(path, binary=binary)
     assert str(info.value).startswith(str(path))
 
 

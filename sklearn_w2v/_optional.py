@@ -53,7 +53,8 @@ def load(target: str, what: str = "This") -> object:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        if _torch_imports():  # some other import failed: show it as it is
+        missing = (exc.name or "torch").split(".")[0]  # an import hook may leave no name
+        if missing != "torch" or _torch_imports():  # some other import failed: show it as is
             raise
         raise ImportError(f"{what} needs PyTorch, which is not installed. {TORCH_INSTALL}") from exc
     return getattr(module, name) if name else module

@@ -27,7 +27,7 @@ def package_modules():
         # scripts; a deprecated alias
         if name.endswith("__main__") or name.endswith(".torch_model"):
             continue
-        needs_torch = name.startswith(("sklearn_w2v.backends.torch.", "sklearn_w2v.distributed."))
+        needs_torch = name.startswith(("sklearn_w2v.backends.torch", "sklearn_w2v.distributed"))
         if needs_torch and not torch_installed():
             continue
         names.append(name)

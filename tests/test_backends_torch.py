@@ -26,7 +26,7 @@ from sklearn_w2v.training import (  # noqa: E402  # noqa: E402
     noise_distribution,
 )
 
-from helpers import group_purity  # noqa: E402
+from helpers import group_purity, planted_corpus  # noqa: E402
 
 cuda_only = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
@@ -573,3 +573,61 @@ def test_step_shrinks_for_a_hot_noise_word():
         corpus, np.full(5, 200), TrainConfig(vector_size=4, sg=True, epochs=1),
         *initial_vectors(5, 4, 0)).stats
     assert stats.details["batch_size"] == small
+
+
+# ------------------------------------------------------------- the fused kernel path
+def small_planted_corpus():
+    """60 documents of 6 words from 3 groups of 4 words: small enough for Triton's interpreter."""
+    from sklearn_w2v.corpus import encode_for_training
+
+    docs, groups = planted_corpus(n_groups=3, group_size=4, n_docs=60, doc_len=6, seed=1)
+    return encode_for_training(docs, min_count=1), groups
+
+
+def test_kernel_choice_and_its_errors():
+    assert tt.TorchTrainer(device="cpu").kernel == "auto"
+    with pytest.raises(ValueError, match="kernel must be one of"):
+        tt.TorchTrainer(device="cpu", kernel="cuda-graphs")
+    with pytest.raises(ValueError, match="programs must be >= 1"):
+        tt.TorchTrainer(device="cpu", programs=0)
+    pytest.importorskip("triton")
+    with pytest.raises(ValueError, match="torch_module trains with autograd"):
+        tt.TorchTrainer(device="cpu", kernel="fused", torch_module=SGNSModule)
+    encoded, _ = small_planted_corpus()
+    config = TrainConfig(vector_size=8, epochs=1, sg=True)
+    trainer = tt.TorchTrainer(device="cpu", kernel="fused", weights_on_device=False)
+    with pytest.raises(ValueError, match="needs the weights on the device"):
+        trainer.train(encoded.corpus, encoded.vocabulary.counts, config,
+                      *initial_vectors(len(encoded.vocabulary), 8, 0))
+    # On the CPU, "auto" takes the batched path.
+    stats = tt.TorchTrainer(device="cpu").train(
+        encoded.corpus, encoded.vocabulary.counts, config,
+        *initial_vectors(len(encoded.vocabulary), 8, 0)).stats
+    assert stats.details["path"] == "hand-written"
+
+
+@pytest.mark.parametrize("sg", [True, False], ids=["skipgram", "cbow"])
+def test_fused_path_trains_through_the_trainer(sg):
+    """The fused kernel, interpreted: chunks, seeds, schedule, loss, planted groups."""
+    fused = pytest.importorskip("sklearn_w2v.backends.torch._fused")
+    if not fused.INTERPRETED:
+        pytest.skip("the fused kernel on CPU tensors needs TRITON_INTERPRET=1")
+    from sklearn_w2v.vectors import to_keyed_vectors
+
+    encoded, groups = small_planted_corpus()
+    vocab, corpus = encoded.vocabulary, encoded.corpus
+    config = TrainConfig(vector_size=16, window=3, negative=4, epochs=2, sg=sg, sample=0,
+                         alpha=0.1 if sg else 0.2, seed=5, compute_loss=True)
+    results = []
+    for _ in range(2 if sg else 1):  # once more: with one program the run repeats exactly
+        inp, out = initial_vectors(len(vocab), 16, 5)
+        trainer = tt.TorchTrainer(device="cpu", kernel="fused", programs=1, chunk_tokens=120)
+        results.append(trainer.train(corpus, vocab.counts, config, inp, out))
+    stats = results[0].stats
+    assert stats.details["path"] == "fused" and stats.details["programs"] == 1
+    assert stats.effective_words == 2 * corpus.n_tokens  # sample=0 keeps every token
+    assert len(stats.epoch_loss) == 2 and stats.epoch_loss[1] < stats.epoch_loss[0]
+    if sg:
+        np.testing.assert_array_equal(results[0].input_vectors, results[1].input_vectors)
+    wv = to_keyed_vectors(vocab.words, vocab.counts, results[0].input_vectors)
+    assert group_purity(wv, groups) > 0.8

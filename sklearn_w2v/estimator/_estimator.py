@@ -189,7 +189,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         of the last ``fit``/``partial_fit`` call; otherwise None.
     training_stats_ : dict
         Corpus size, effective ``min_count``, time and speed of the last
-        ``fit`` or ``partial_fit`` call.
+        ``fit`` or ``partial_fit`` call, the device it trained on, and the
+        backend's own facts (``"backend_details"``: e.g. the torch backend's
+        kernel, step size and peak GPU memory).
 
     Notes
     -----
@@ -495,6 +497,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "trained_words": stats.words,
             "effective_words": stats.effective_words,
             "words_per_second": stats.words_per_second,
+            "device": stats.device,
+            "backend_details": dict(stats.details),
         }
         self._n_features_out = config.vector_size
 

@@ -5,7 +5,8 @@ whether the weights and the corpus fit), batches (``_batches``: chunks
 subsampled and windowed on the device into a :class:`Batch`), the model
 (``_model``: :func:`sgns_step_`, the hand-written step, and
 :class:`SGNSModule`, the autograd module and the contract for custom ones),
-and the trainer (``_trainer``: :class:`TorchTrainer`).
+the fused Triton kernel (``_fused``: :class:`FusedSGNS`, what CUDA training
+runs by default), and the trainer (``_trainer``: :class:`TorchTrainer`).
 
 Importing this package needs no torch: :data:`SPEC` describes the backend
 to the registry, and the names below import torch on first use (an
@@ -53,7 +54,10 @@ _EXPORTS = {
     "input_scales": "._model",
     "negative_sampling_loss": "._model",
     "sgns_step_": "._model",
+    "FusedSGNS": "._fused",
     "DEFAULT_CHUNK_TOKENS": "._trainer",
+    "DEFAULT_PROGRAMS": "._trainer",
+    "KERNELS": "._trainer",
     "TorchTrainer": "._trainer",
     "host_rows_step_": "._trainer",
     "sgd_step_": "._trainer",

@@ -1,4 +1,13 @@
-"""The torch trainer: the numba backend's model, trained in batches on a CPU or a GPU.
+"""The torch trainer: the numba backend's model, on a CPU or a GPU, fused or in batches.
+
+Two ways to train, with the same update rule:
+
+* ``kernel="fused"`` (what ``kernel="auto"`` picks on CUDA when Triton is
+  installed and no custom module is given): one Triton kernel per chunk of
+  sentences, ``programs`` programs in flight walking the corpus word by word
+  (:mod:`sklearn_w2v.backends.torch._fused`); no per-step launches;
+* ``kernel="batched"`` (the CPU path, and the path of custom ``torch_module``
+  models): batches of centre words, each step a handful of torch operations.
 
 Data path
 ---------
@@ -24,14 +33,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from ..._optional import installed, load
 from ...training import (
     LastTables,
     ProgressReporter,
     TrainConfig,
     TrainResult,
     TrainStats,
+    alias_table,
     check_corpus_and_counts,
     check_training_arrays,
+    derive_seed,
+    keep_thresholds,
     noise_distribution,
 )
 from ._batches import DEFAULT_BATCH_SIZE, Batch, Chunk, DeviceTables, centres_per_step, chunk_ranges
@@ -41,8 +54,14 @@ from ._model import sgns_step_
 if TYPE_CHECKING:
     from ...corpus import EncodedCorpus
 
-# Corpus tokens per chunk: bounds the per-chunk work arrays (~30 bytes a token).
+# Corpus tokens per chunk: bounds the per-chunk work arrays (~30 bytes a token) of the batched
+# path, and the tokens of one launch of the fused kernel.
 DEFAULT_CHUNK_TOKENS = 1 << 22
+#: What ``kernel=`` takes.
+KERNELS = ("auto", "fused", "batched")
+#: Programs in flight of the fused kernel by default. Not measured on a GPU yet: a
+#: placeholder until it is (see docs/fused_kernel.md).
+DEFAULT_PROGRAMS = 1024
 
 
 class TorchTrainer:
@@ -69,7 +88,15 @@ class TorchTrainer:
     weights_on_device : bool or None, default=None
         Keep the weight matrices on the device. None: yes when they take
         under 80% of the free device memory (always on CPU); else rows are
-        copied to the device per step (hand-written step only).
+        copied to the device per step (hand-written batched step only).
+    kernel : {"auto", "fused", "batched"}, default="auto"
+        ``"fused"``: the Triton kernel (a CUDA device, or the CPU under
+        Triton's interpreter); ``"batched"``: batched torch steps. ``"auto"``:
+        fused on CUDA when Triton is installed, no ``torch_module`` is given
+        and the weights fit on the device; batched otherwise.
+    programs : int, default=DEFAULT_PROGRAMS
+        Fused kernel: programs in flight (each walks its own sentences; more
+        is faster but races more on frequent rows).
 
     Notes
     -----
@@ -96,14 +123,25 @@ class TorchTrainer:
 
     def __init__(self, device=None, torch_module=None, batch_size: int = DEFAULT_BATCH_SIZE,
                  chunk_tokens: int = DEFAULT_CHUNK_TOKENS, corpus_on_device: bool | None = None,
-                 weights_on_device: bool | None = None):
+                 weights_on_device: bool | None = None, kernel: str = "auto",
+                 programs: int = DEFAULT_PROGRAMS):
         if torch_module is not None and not callable(torch_module):
             raise TypeError(
                 f"torch_module must be a module class or factory, got {type(torch_module).__name__}"
             )
-        for name, value in (("batch_size", batch_size), ("chunk_tokens", chunk_tokens)):
+        for name, value in (("batch_size", batch_size), ("chunk_tokens", chunk_tokens),
+                            ("programs", programs)):
             if int(value) < 1:
                 raise ValueError(f"{name} must be >= 1, got {value}")
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
+        if kernel == "fused":
+            if torch_module is not None:
+                raise ValueError("kernel='fused' trains the built-in model; a torch_module "
+                                 "trains with autograd on the batched path (kernel='batched').")
+            if not installed("triton"):
+                raise ImportError("kernel='fused' needs Triton, which is not installed "
+                                  "(`pip install triton`; CUDA builds of torch include it).")
         self.torch_device = resolve_device(device)  # fails before any corpus work
         self.device = str(self.torch_device)
         self.torch_module = torch_module
@@ -111,7 +149,10 @@ class TorchTrainer:
         self.chunk_tokens = int(chunk_tokens)
         self.corpus_on_device = corpus_on_device
         self.weights_on_device = weights_on_device
+        self.kernel = kernel
+        self.programs = int(programs)
         self._tables = LastTables(DeviceTables)
+        self._fused_tables = LastTables(_fused_tables)
 
     # ------------------------------------------------------------------ API
     def train(
@@ -173,7 +214,18 @@ class TorchTrainer:
                 output_vectors[...] = w_out.cpu().numpy()
         return TrainResult(input_vectors, output_vectors, stats)
 
+    def _uses_fused_kernel(self, host_weights: bool) -> bool:
+        if self.kernel == "fused":
+            if host_weights:
+                raise ValueError("kernel='fused' needs the weights on the device "
+                                 "(weights_on_device=False is for the batched path)")
+            return True
+        return (self.kernel == "auto" and self.torch_device.type == "cuda" and not host_weights
+                and self.torch_module is None and installed("triton"))
+
     def _train_tensors(self, corpus, counts, config, w_in, w_out, host_weights) -> TrainStats:
+        if self._uses_fused_kernel(host_weights):
+            return self._train_fused(corpus, counts, config, w_in, w_out)
         start = time.perf_counter()
         dev = self.torch_device
         cuda = dev.type == "cuda"
@@ -257,6 +309,66 @@ class TorchTrainer:
             device=str(dev), details=details,
         )
 
+    def _train_fused(self, corpus, counts, config, w_in, w_out) -> TrainStats:
+        """Train with the fused Triton kernel: one launch per chunk of sentences."""
+        start = time.perf_counter()
+        dev = self.torch_device
+        cuda = dev.type == "cuda"
+        if cuda:
+            torch.cuda.reset_peak_memory_stats(dev)
+        fused = load("sklearn_w2v.backends.torch._fused:FusedSGNS", "kernel='fused'")
+        kernel = fused(config.vector_size, config.window, config.negative, sg=config.sg,
+                       cbow_mean=config.cbow_mean, shrink_windows=config.shrink_windows,
+                       programs=self.programs,
+                       max_sentence_length=max(1, int(np.diff(corpus.offsets).max())), device=dev)
+        keep, noise_keep, noise_alias = self._fused_tables.get(
+            counts, config.sample, config.ns_exponent, dev)
+        ids = torch.from_numpy(corpus.ids)
+        if self._keep_corpus_on_device(corpus):
+            ids = ids.to(dev)
+        # Each chunk: its ids on the device (a view when they all are) and its own offsets.
+        chunks = []
+        for s0, s1 in chunk_ranges(corpus.offsets, self.chunk_tokens):
+            t0, t1 = int(corpus.offsets[s0]), int(corpus.offsets[s1])
+            offsets = torch.from_numpy(corpus.offsets[s0 : s1 + 1] - t0).to(dev)
+            chunks.append((t0, t1, s1 - s0, offsets))
+        total_words = corpus.n_tokens * config.epochs
+        schedule = config.schedule
+        progress = ProgressReporter(self.name, total_words, schedule, config.verbose)
+        effective, epoch_loss = 0, []
+        try:
+            for epoch in range(config.epochs):
+                loss_sum = 0.0
+                for k, (t0, t1, n_sentences, offsets) in enumerate(chunks):
+                    done = epoch * corpus.n_tokens
+                    part = schedule.part((done + t0) / total_words, (done + t1) / total_words)
+                    words, loss = kernel.train(
+                        ids[t0:t1].to(dev, non_blocking=True), offsets, 0, n_sentences, w_in, w_out,
+                        keep, noise_keep, noise_alias, subsample=config.sample > 0,
+                        alpha_start=part.start, alpha_end=part.end,
+                        # Draws are keyed by position in the ids given: a seed per launch.
+                        seed=derive_seed(config.seed, epoch, k),
+                        compute_loss=config.compute_loss, validate=epoch == 0)
+                    effective += words
+                    loss_sum += loss
+                    progress.update(done + t1)
+                epoch_loss.append(loss_sum)
+        finally:
+            if cuda:
+                torch.cuda.synchronize(dev)
+        seconds = time.perf_counter() - start
+        progress.finish(seconds)
+        details = {"weights_on_device": True, "path": "fused", "programs": self.programs,
+                   "workspace_bytes": kernel.workspace_bytes}
+        if cuda:
+            details["cuda_max_memory_allocated"] = int(torch.cuda.max_memory_allocated(dev))
+        return TrainStats(
+            seconds=seconds, words=total_words, effective_words=int(effective),
+            n_threads=config.n_threads,
+            epoch_loss=tuple(epoch_loss) if config.compute_loss else None,
+            device=str(dev), details=details,
+        )
+
     def _keep_weights_on_device(self, input_vectors) -> bool:
         if self.weights_on_device is not None:
             return bool(self.weights_on_device)
@@ -331,3 +443,10 @@ def sgd_step_(params, lr: float) -> None:
     for p in params:
         if p.grad is not None:
             p.add_(p.grad, alpha=-lr)
+
+
+def _fused_tables(counts, sample, ns_exponent, dev):
+    """The fused kernel's int64 tables on the device: subsampling thresholds, noise alias table."""
+    keep, alias = alias_table(noise_distribution(counts, ns_exponent))
+    return tuple(torch.from_numpy(a.astype(np.int64)).to(dev)
+                 for a in (keep_thresholds(counts, sample), keep, alias))

@@ -1,0 +1,630 @@
+"""A fused Triton kernel for negative-sampling skip-gram and CBOW (one launch per call).
+
+The GPU design of BlazingText and FULL-W2V: each Triton program walks one
+sentence at a time, word by word, and ``programs`` programs are in flight
+(lock-free "Hogwild" updates of the shared weight matrices, as the C tool
+and gensim do with threads). Program ``p`` trains sentences ``first + p``,
+``first + p + programs``, ``first + p + 2 * programs``, ... so the programs
+walk the corpus side by side.
+
+The update rule is the numba backend's (:func:`sklearn_w2v.backends.numba.train_sentences`):
+
+1. frequent words are subsampled (a token is kept when a uniform 32-bit draw
+   is ``<= keep_threshold[word]``) and the survivors close ranks in a
+   per-program row of a workspace; sentences with fewer than 2 survivors
+   train nothing;
+2. each surviving centre word draws its window reach ``b = window - (draw
+   mod window)`` (``shrink_windows``) and its ``negative`` noise words from
+   Walker's alias table (a noise word equal to the centre word is dropped);
+3. skip-gram ("HogBatch"): every context word's input vector predicts the
+   centre word (label 1) and the shared noise words (label 0); all scores
+   come from the weights as they are on entry to the centre word, and a pair
+   scoring ``|f| >= MAX_EXP`` is skipped. CBOW: the sum (or mean) of the
+   context input vectors predicts the targets, gensim's rule;
+4. the learning rate falls linearly from ``alpha_start`` to ``alpha_end``
+   over the tokens of the sentences of one call, per sentence.
+
+The sigmoid is exact (``1 / (1 + exp(-f))``); the numba backend tabulates it.
+
+Randomness is counter-based: every draw is a hash of (seed, index of the
+token in the flat id array, draw slot), so a NumPy reference
+(:func:`subsample_draws`, :func:`window_reach`, :func:`noise_words`)
+reproduces it exactly and the draws do not depend on ``programs``; only the
+order of concurrent updates does. With ``programs=1`` a run is
+deterministic.
+
+Every table is an argument (the trainer builds them once per vocabulary).
+Without a GPU it runs under Triton's interpreter (``TRITON_INTERPRET=1`` set
+before triton is imported) on CPU tensors, slowly: that is how it is tested.
+Design notes, limits and what was measured: ``docs/fused_kernel.md``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import triton
+import triton.language as tl
+
+from ...training import MAX_EXP
+from ._device import resolve_device
+
+__all__ = [
+    "DEFAULT_MAX_SENTENCE_LENGTH",
+    "DEFAULT_PROGRAMS",
+    "INTERPRETED",
+    "MAX_BLOCK_ELEMENTS",
+    "MAX_EXP",
+    "MAX_NEGATIVE",
+    "MAX_VECTOR_SIZE",
+    "MAX_WINDOW",
+    "FusedSGNS",
+    "block_sizes",
+    "compile_offline",
+    "default_num_warps",
+    "draw64",
+    "next_pow2",
+    "noise_words",
+    "seed_key",
+    "subsample_draws",
+    "window_reach",
+]
+
+# Pairs scoring outside (-MAX_EXP, MAX_EXP) are skipped, as by every backend.
+_MAX_EXP = tl.constexpr(MAX_EXP)
+
+# ---------------------------------------------------------------------------
+# Counter-based random numbers; the one definition of the hash constants.
+#
+# Draw ``slot`` of token ``t`` (its index in the flat id array) is the
+# SplitMix64 output for counter ``c = t * SLOTS + slot``:
+#
+#     z = key + (c + 1) * GAMMA                      (mod 2**64)
+#     z = (z ^ (z >> 30)) * MIX1;  z = (z ^ (z >> 27)) * MIX2;  z ^= z >> 31
+#
+# with ``key = seed_key(seed)``. Slots: 0 the subsampling draw of token t.
+# For the centre word of survivor rank r in a sentence starting at token lo
+# the counter token is t = lo + r: slot 1 is its window draw, slot 2 + k its
+# noise draw k. A 32-bit "u" draw is the low half of z; the alias-table
+# slot comes from the high half (multiply-shift, as the numba backend).
+# ---------------------------------------------------------------------------
+_MASK64 = (1 << 64) - 1
+_GAMMA = tl.constexpr(0x9E3779B97F4A7C15)
+_MIX1 = tl.constexpr(0xBF58476D1CE4E5B9)
+_MIX2 = tl.constexpr(0x94D049BB133111EB)
+_SALT = 0xD1B54A32D192ED03
+_SLOTS = tl.constexpr(128)
+SLOTS = _SLOTS.value  # draw slots per token (counter = token * SLOTS + slot)
+SLOT_SUBSAMPLE = 0
+SLOT_REACH = 1
+SLOT_NOISE = 2  # noise draw k has slot SLOT_NOISE + k
+
+# Limits of the kernel (blocks held in registers; see block_sizes).
+MAX_VECTOR_SIZE = 1024
+MAX_WINDOW = 32
+MAX_NEGATIVE = 63  # target lanes 0..negative draw slots 1..negative + 1 (< SLOTS)
+# Largest (context block) x (vector block) the kernel takes: it holds the
+# context rows and their steps, and the target rows and their steps, as
+# float32 blocks in registers.
+MAX_BLOCK_ELEMENTS = 16384
+DEFAULT_PROGRAMS = 1024  # programs in flight (the Hogwild knob): tune on the GPU
+DEFAULT_MAX_SENTENCE_LENGTH = 10000  # gensim's MAX_WORDS_IN_BATCH
+_BLOCK_S = 64  # tokens subsampled at a time
+_DOT_MIN = 16  # tl.dot needs every block dimension >= 16
+
+
+def next_pow2(n: int) -> int:
+    """Smallest power of two ``>= max(n, 1)``."""
+    return 1 << max(int(n) - 1, 0).bit_length()
+
+
+def _splitmix64(z):
+    """SplitMix64 finaliser on uint64 arrays (wrapping arithmetic)."""
+    z = np.asarray(z, dtype=np.uint64)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX1.value)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX2.value)
+    return z ^ (z >> np.uint64(31))
+
+
+def seed_key(seed: int) -> int:
+    """The 64-bit key of a seed (any int, taken mod ``2**64``)."""
+    with np.errstate(over="ignore"):
+        z = np.array([(int(seed) + _SALT) & _MASK64], dtype=np.uint64)
+        return int(_splitmix64(z)[0])
+
+
+def draw64(key: int, index, slot) -> np.ndarray:
+    """The kernel's 64-bit draws (uint64) for token ``index`` (array-like) and draw
+    ``slot`` (array-like).
+    """
+    index = np.asarray(index, dtype=np.int64).astype(np.uint64)
+    slot = np.asarray(slot, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        counter = index * np.uint64(SLOTS) + slot
+        return _splitmix64(np.uint64(key) + (counter + np.uint64(1)) * np.uint64(_GAMMA.value))
+
+
+def _low32(z):
+    return (z & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+
+def subsample_draws(key: int, index) -> np.ndarray:
+    """32-bit subsampling draws of tokens ``index`` (int64): kept when
+    ``draw <= keep_threshold[word]``.
+    """
+    return _low32(draw64(key, index, SLOT_SUBSAMPLE))
+
+
+def window_reach(key: int, index, window: int) -> np.ndarray:
+    """Reach ``window - draw % window`` (1..window) of centre words with counter
+    tokens ``index``.
+    """
+    return window - _low32(draw64(key, index, SLOT_REACH)) % window
+
+
+def noise_words(key: int, index: int, negative: int, noise_keep, noise_alias) -> np.ndarray:
+    """The ``negative`` alias-table draws of one centre word (before dropping those
+    equal to it).
+
+    ``index`` is the centre's counter token (sentence start + survivor rank).
+    Draw k: slot ``(hi * len(table)) >> 32`` of the high 32 bits ``hi``,
+    kept when the low 32 bits ``u < noise_keep[slot]``, else
+    ``noise_alias[slot]``.
+    """
+    z = draw64(key, index, SLOT_NOISE + np.arange(negative))
+    noise_keep = np.asarray(noise_keep).astype(np.int64)
+    noise_alias = np.asarray(noise_alias).astype(np.int64)
+    slot = (((z >> np.uint64(32)) * np.uint64(len(noise_keep))) >> np.uint64(32)).astype(np.int64)
+    return np.where(_low32(z) < noise_keep[slot], slot, noise_alias[slot])
+
+
+def block_sizes(vector_size: int, window: int, negative: int) -> dict:
+    """Compile-time block sizes of the kernel for a configuration (``tl.dot`` wants each >= 16)."""
+    return {
+        "BLOCK_D": max(_DOT_MIN, next_pow2(vector_size)),
+        "BLOCK_C": max(_DOT_MIN, next_pow2(2 * window)),
+        "BLOCK_K": max(_DOT_MIN, next_pow2(negative + 1)),
+        "BLOCK_S": _BLOCK_S,
+    }
+
+
+def default_num_warps(blocks: dict) -> int:
+    """Warps per program for the largest register block (rows x BLOCK_D floats).
+
+    From ptxas's resource counts for sm_90 (Triton 3.9, offline compile): a
+    16 x 128 block (window 5, vector_size 100) spills 24 bytes with 4 warps
+    and none with 8 (100 registers); 16 x 512 (vector_size 300) uses 191
+    registers with 8 warps and no spill; 32 x 512 spills even with 16 warps.
+    """
+    elements = max(blocks["BLOCK_C"], blocks["BLOCK_K"]) * blocks["BLOCK_D"]
+    return 4 if elements <= 1024 else 8 if elements <= 8192 else 16
+
+
+# ---------------------------------------------------------------------------
+# The kernel. The hash is written out where it is used (twice) rather than
+# called as a @triton.jit helper: under the interpreter each helper call
+# costs about a millisecond.
+# ---------------------------------------------------------------------------
+
+
+@triton.jit(do_not_specialize=["first", "last", "n_noise", "max_len", "key", "n_programs"])
+def _train_kernel(
+    ids_ptr, offsets_ptr, w_in_ptr, w_out_ptr, keep_ptr, noise_keep_ptr, noise_alias_ptr,
+    work_ptr, stats_ptr,
+    first, last, n_noise, max_len, key, n_programs, alpha_start, alpha_end,
+    DIM: tl.constexpr, WINDOW: tl.constexpr, NEGATIVE: tl.constexpr,
+    SG: tl.constexpr, CBOW_MEAN: tl.constexpr, SHRINK: tl.constexpr,
+    SUBSAMPLE: tl.constexpr, COMPUTE_LOSS: tl.constexpr,
+    BLOCK_D: tl.constexpr, BLOCK_C: tl.constexpr, BLOCK_K: tl.constexpr, BLOCK_S: tl.constexpr,
+):
+    pid = tl.program_id(0)
+    key_u = key.to(tl.int64).to(tl.uint64)
+    n_noise_u = n_noise.to(tl.int64).to(tl.uint64)
+    row = work_ptr + pid.to(tl.int64) * max_len  # this program's survivors
+
+    begin = tl.load(offsets_ptr + first)
+    total = tl.maximum(tl.load(offsets_ptr + last) - begin, 1).to(tl.float64)
+
+    offs_s = tl.arange(0, BLOCK_S)
+    before = offs_s[None, :] < offs_s[:, None]  # [i, j]: j comes before i
+    offs_c = tl.arange(0, BLOCK_C)
+    offs_k = tl.arange(0, BLOCK_K)
+    offs_d = tl.arange(0, BLOCK_D)
+    dmask = offs_d < DIM
+    is_centre = offs_k == 0
+    is_noise = (offs_k >= 1) & (offs_k <= NEGATIVE)
+    label = is_centre.to(tl.float32)
+    # Target lane l draws slot l + 1: lane 0 (the centre) the window, lane 1 + k noise word k.
+    lane_slot = (offs_k + 1).to(tl.uint64)
+
+    trained = tl.zeros((), tl.int64)
+    loss = tl.zeros((), tl.float64)
+    for s in range(first + pid, last, n_programs):
+        lo = tl.load(offsets_ptr + s)
+        hi = tl.load(offsets_ptr + s + 1)
+        progress = ((lo - begin).to(tl.float64) / total).to(tl.float32)
+        alpha = alpha_start + (alpha_end - alpha_start) * progress
+
+        # 1. Subsample into this program's workspace row; survivors close ranks
+        #    (position = number of survivors before it).
+        n = tl.zeros((), tl.int32)
+        for t0 in range(lo, hi, BLOCK_S):
+            index = t0 + offs_s
+            inside = index < hi
+            word = tl.load(ids_ptr + index, mask=inside, other=0)
+            if SUBSAMPLE:
+                z = key_u + (index.to(tl.uint64) * _SLOTS + 1) * _GAMMA  # counter + 1, slot 0
+                z = (z ^ (z >> 30)) * _MIX1
+                z = (z ^ (z >> 27)) * _MIX2
+                z = z ^ (z >> 31)
+                threshold = tl.load(keep_ptr + word, mask=inside, other=0)
+                kept = inside & ((z & 0xFFFFFFFF).to(tl.int64) <= threshold)
+            else:
+                kept = inside
+            position = n + tl.sum(tl.where(before, kept.to(tl.int32)[None, :], 0), axis=1)
+            # never past the row (the driver refuses longer sentences)
+            kept = kept & (position < max_len)
+            tl.store(row + position, word.to(tl.int32), mask=kept)
+            n += tl.sum(kept.to(tl.int32), axis=0)
+        trained += n.to(tl.int64)
+        tl.debug_barrier()
+
+        n_centres = tl.where(n >= 2, n, 0)
+        for i in range(n_centres):
+            centre = tl.load(row + i).to(tl.int64)
+            # Draws of this centre word: one per target lane.
+            z = key_u + ((lo + i).to(tl.uint64) * _SLOTS + lane_slot + 1) * _GAMMA
+            z = (z ^ (z >> 30)) * _MIX1
+            z = (z ^ (z >> 27)) * _MIX2
+            z = z ^ (z >> 31)
+            u = (z & 0xFFFFFFFF).to(tl.int64)
+            if SHRINK:
+                reach = WINDOW - (tl.sum(tl.where(is_centre, u, 0), axis=0) % WINDOW).to(tl.int32)
+            else:
+                reach = WINDOW
+
+            # 2. Contexts: survivors i - reach .. i + reach except i, inside the sentence.
+            pos = tl.where(offs_c < reach, i - reach + offs_c, i + 1 + offs_c - reach)
+            cvalid = (offs_c < 2 * reach) & (pos >= 0) & (pos < n)
+            ctx = tl.load(row + pos, mask=cvalid, other=0).to(tl.int64)
+            cmask = cvalid[:, None] & dmask[None, :]
+            cptr = w_in_ptr + ctx[:, None] * DIM + offs_d[None, :]
+            crows = tl.load(cptr, mask=cmask, other=0.0)
+
+            # 3. Targets: lane 0 the centre word, lanes 1..NEGATIVE the noise draws.
+            tslot = (((z >> 32) * n_noise_u) >> 32).to(tl.int64)
+            nkeep = tl.load(noise_keep_ptr + tslot, mask=is_noise, other=0)
+            nalias = tl.load(noise_alias_ptr + tslot, mask=is_noise, other=0).to(tl.int64)
+            noise = tl.where(u < nkeep, tslot, nalias)
+            tgt = tl.where(is_centre, centre, noise)
+            tvalid = is_centre | (is_noise & (noise != centre))
+            tmask = tvalid[:, None] & dmask[None, :]
+            tptr = w_out_ptr + tgt[:, None] * DIM + offs_d[None, :]
+            trows = tl.load(tptr, mask=tmask, other=0.0)
+
+            if SG:
+                # 4. Skip-gram (HogBatch): the (contexts x targets) block from entry weights.
+                f = tl.dot(crows, tl.trans(trows), input_precision="ieee")
+                pair = cvalid[:, None] & tvalid[None, :]
+                g = alpha * (label[None, :] - 1.0 / (1.0 + tl.exp(-f)))
+                g = tl.where(pair & (f < _MAX_EXP) & (f > -_MAX_EXP), g, 0.0)
+                if COMPUTE_LOSS:
+                    x = tl.where(is_centre[None, :], -f, f)  # loss = softplus(x)
+                    x = tl.maximum(x, 0.0) + tl.log(1.0 + tl.exp(-tl.abs(x)))
+                    loss += tl.sum(tl.sum(tl.where(pair, x, 0.0), axis=1), axis=0).to(tl.float64)
+                step_in = tl.dot(g, trows, input_precision="ieee")
+                step_out = tl.dot(tl.trans(g), crows, input_precision="ieee")
+                # Atomic adds: duplicate rows each get their full step, and concurrent
+                # programs lose none.
+                tl.atomic_add(tptr, step_out, mask=tmask, sem="relaxed")
+                tl.atomic_add(cptr, step_in, mask=cmask, sem="relaxed")
+            else:
+                # 5. CBOW (gensim's rule).
+                n_ctx = tl.minimum(i + reach, n - 1) - tl.maximum(i - reach, 0)
+                scale = 1.0 / n_ctx.to(tl.float32)
+                hidden = tl.sum(crows, axis=0)
+                if CBOW_MEAN:
+                    hidden = hidden * scale
+                f = tl.sum(trows * hidden[None, :], axis=1)
+                g = alpha * (label - 1.0 / (1.0 + tl.exp(-f)))
+                g = tl.where(tvalid & (f < _MAX_EXP) & (f > -_MAX_EXP), g, 0.0)
+                if COMPUTE_LOSS:
+                    x = tl.where(is_centre, -f, f)
+                    x = tl.maximum(x, 0.0) + tl.log(1.0 + tl.exp(-tl.abs(x)))
+                    loss += tl.sum(tl.where(tvalid, x, 0.0), axis=0).to(tl.float64)
+                grad = tl.sum(g[:, None] * trows, axis=0)
+                if not CBOW_MEAN:
+                    grad = grad * scale
+                tl.atomic_add(tptr, g[:, None] * hidden[None, :], mask=tmask, sem="relaxed")
+                tl.atomic_add(cptr, grad[None, :] + tl.zeros((BLOCK_C, BLOCK_D), tl.float32),
+                              mask=cmask, sem="relaxed")
+            # The next centre word reads the rows (and this program's threads' writes) afresh.
+            tl.debug_barrier()
+        tl.debug_barrier()  # the next sentence overwrites the workspace row
+    tl.store(stats_ptr + 2 * pid, loss)
+    tl.store(stats_ptr + 2 * pid + 1, trained.to(tl.float64))
+
+
+# ---------------------------------------------------------------------------
+# Driver
+# ---------------------------------------------------------------------------
+
+#: True when the kernel runs under Triton's interpreter (TRITON_INTERPRET=1 at import).
+INTERPRETED = type(_train_kernel).__name__ == "InterpretedFunction"
+
+_SIGNATURE = {
+    "ids_ptr": "*i32", "offsets_ptr": "*i64", "w_in_ptr": "*fp32", "w_out_ptr": "*fp32",
+    "keep_ptr": "*i64", "noise_keep_ptr": "*i64", "noise_alias_ptr": "*i64", "work_ptr": "*i32",
+    "stats_ptr": "*fp64", "first": "i64", "last": "i64", "n_noise": "i32", "max_len": "i32",
+    "key": "i64", "n_programs": "i32", "alpha_start": "fp32", "alpha_end": "fp32",
+}
+
+
+def compile_offline(vector_size: int, window: int, negative: int, sg: bool = True,
+                    cbow_mean: bool = True, shrink_windows: bool = True, subsample: bool = True,
+                    compute_loss: bool = True, num_warps: int | None = None, arch: int = 90):
+    """Compile the kernel for an NVIDIA GPU of compute capability ``arch`` without one
+    (Triton's ptxas).
+
+    Nothing is launched. Returns Triton's compiled kernel (``.asm["ptx"]``,
+    ``.asm["cubin"]``, ``.metadata``); ``cuobjdump --dump-resource-usage``
+    on the cubin gives registers and spills. Needs triton imported without
+    the interpreter.
+    """
+    from triton.backends.compiler import GPUTarget
+
+    if INTERPRETED:
+        raise RuntimeError("compile_offline needs triton imported without TRITON_INTERPRET=1.")
+    blocks = block_sizes(vector_size, window, negative)
+    constants = dict(DIM=vector_size, WINDOW=window, NEGATIVE=negative, SG=bool(sg),
+                     CBOW_MEAN=bool(cbow_mean), SHRINK=bool(shrink_windows),
+                     SUBSAMPLE=bool(subsample), COMPUTE_LOSS=bool(compute_loss), **blocks)
+    signature = dict(_SIGNATURE, **{name: "constexpr" for name in constants})
+    source = triton.compiler.ASTSource(fn=_train_kernel, signature=signature, constexprs=constants)
+    warps = default_num_warps(blocks) if num_warps is None else num_warps
+    return triton.compile(source, target=GPUTarget("cuda", arch, 32), options={"num_warps": warps})
+
+
+def _check_tensor(name, t, dtypes, ndim, device):
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}.")
+    if t.dtype not in dtypes:
+        allowed = " or ".join(str(d).replace("torch.", "") for d in dtypes)
+        raise TypeError(
+            f"{name} must have dtype {allowed}, got {str(t.dtype).replace('torch.', '')}.")
+    if t.dim() != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {tuple(t.shape)}.")
+    if t.device != device:
+        raise ValueError(f"{name} is on {t.device}, but this trainer runs on {device}.")
+    if not t.is_contiguous():
+        raise ValueError(f"{name} must be contiguous (call .contiguous() once, before training).")
+
+
+def _fused_device(device) -> torch.device:
+    """The device the kernel runs on: a CUDA device, or the CPU under Triton's interpreter."""
+    dev = resolve_device(device)
+    if dev.type == "cpu" and not INTERPRETED:
+        raise ValueError(
+            "The fused kernel needs a CUDA device; on CPU it runs only under Triton's "
+            "interpreter (set TRITON_INTERPRET=1 before triton is imported).")
+    return dev
+
+
+class FusedSGNS:
+    """Fused Triton trainer for negative-sampling skip-gram (``sg=True``) or CBOW.
+
+    Parameters
+    ----------
+    vector_size : int
+        Columns of the weight matrices (1 .. MAX_VECTOR_SIZE).
+    window : int
+        Largest window reach (1 .. MAX_WINDOW).
+    negative : int
+        Noise words per centre word (1 .. MAX_NEGATIVE).
+    sg : bool
+        Skip-gram (HogBatch, numba's orientation) when True, else CBOW.
+    cbow_mean : bool
+        CBOW hidden vector is the mean (True) or the sum of the contexts.
+    shrink_windows : bool
+        Draw each centre's reach uniformly in 1..window.
+    programs : int
+        Programs in flight, each walking its own sentences (the Hogwild knob).
+    max_sentence_length : int
+        Longest sentence (tokens) a call may contain; sizes the workspace.
+    device : str, torch.device or None
+        None: the current CUDA device, else CPU (interpreter only).
+    num_warps : int or None
+        Warps per program (a power of two); None: :func:`default_num_warps`.
+
+    Notes
+    -----
+    The workspace is ``programs * max_sentence_length`` int32 values
+    (``workspace_bytes``; 40 MB with the defaults), allocated here once; a
+    ``programs x 2`` float64 tensor holds each program's loss and survivor
+    count.
+    """
+
+    def __init__(self, vector_size: int, window: int, negative: int, sg: bool = True,
+                 cbow_mean: bool = True, shrink_windows: bool = True,
+                 programs: int = DEFAULT_PROGRAMS,
+                 max_sentence_length: int = DEFAULT_MAX_SENTENCE_LENGTH, device=None,
+                 num_warps: int | None = None):
+        def whole(name, v, lo, hi):
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+                raise TypeError(f"{name} must be an int, got {type(v).__name__}.")
+            if not lo <= v <= hi:
+                raise ValueError(
+                    f"{name}={v} is outside what the fused kernel takes ({lo} .. {hi}).")
+            return int(v)
+
+        self.vector_size = whole("vector_size", vector_size, 1, MAX_VECTOR_SIZE)
+        self.window = whole("window", window, 1, MAX_WINDOW)
+        self.negative = whole("negative", negative, 1, MAX_NEGATIVE)
+        self.programs = whole("programs", programs, 1, 1 << 20)
+        self.max_sentence_length = whole("max_sentence_length", max_sentence_length, 1, 1 << 30)
+        self.sg, self.cbow_mean, self.shrink_windows = (
+            bool(sg), bool(cbow_mean), bool(shrink_windows))
+        self.blocks = block_sizes(self.vector_size, self.window, self.negative)
+        if num_warps is None:
+            num_warps = default_num_warps(self.blocks)
+        self.num_warps = whole("num_warps", num_warps, 1, 32)
+        if self.num_warps & (self.num_warps - 1):
+            raise ValueError(f"num_warps={num_warps} must be a power of two.")
+        for rows, what in (("BLOCK_C", "context block (2 * window rows)"),
+                           ("BLOCK_K", "target block (negative + 1 rows)")):
+            elements = self.blocks[rows] * self.blocks["BLOCK_D"]
+            if elements > MAX_BLOCK_ELEMENTS:
+                raise ValueError(
+                    f"vector_size={vector_size}, window={window}, negative={negative} need a "
+                    f"{what} of {self.blocks[rows]} x {self.blocks['BLOCK_D']} = {elements} "
+                    f"floats, over the kernel's {MAX_BLOCK_ELEMENTS}; use a smaller window, "
+                    "negative or vector_size.")
+        self.device = _fused_device(device)
+        self.workspace = torch.empty((self.programs, self.max_sentence_length), dtype=torch.int32,
+                                     device=self.device)
+        self._stats = torch.zeros((self.programs, 2), dtype=torch.float64, device=self.device)
+
+    @property
+    def workspace_bytes(self) -> int:
+        """Bytes of the survivor workspace: ``4 * programs * max_sentence_length``."""
+        return 4 * self.programs * self.max_sentence_length
+
+    def _check(self, ids, offsets, first, last, w_in, w_out, keep_threshold, noise_keep,
+               noise_alias, subsample, validate):
+        dev = self.device
+        _check_tensor("ids", ids, (torch.int32, torch.int64), 1, dev)
+        _check_tensor("offsets", offsets, (torch.int64,), 1, dev)
+        _check_tensor("w_in", w_in, (torch.float32,), 2, dev)
+        _check_tensor("w_out", w_out, (torch.float32,), 2, dev)
+        _check_tensor("keep_threshold", keep_threshold, (torch.int64,), 1, dev)
+        _check_tensor("noise_keep", noise_keep, (torch.int64,), 1, dev)
+        _check_tensor("noise_alias", noise_alias, (torch.int32, torch.int64), 1, dev)
+        for name, v in (("first", first), ("last", last)):
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+                raise TypeError(f"{name} must be an int, got {type(v).__name__}.")
+        n_words, dim = w_in.shape
+        if dim != self.vector_size:
+            raise ValueError(f"w_in has {dim} columns, but vector_size={self.vector_size}.")
+        if tuple(w_out.shape) != (n_words, dim):
+            raise ValueError(f"w_out has shape {tuple(w_out.shape)}, w_in {tuple(w_in.shape)}: "
+                             "they must match.")
+        if w_in.data_ptr() == w_out.data_ptr():
+            raise ValueError("w_in and w_out must be different tensors.")
+        if n_words == 0 or n_words >= 2**31:
+            raise ValueError(f"The weights have {n_words} rows; the kernel takes 1 .. 2**31 - 1.")
+        if keep_threshold.shape[0] != n_words:
+            raise ValueError(f"keep_threshold has {keep_threshold.shape[0]} entries, "
+                             f"the weights {n_words} rows.")
+        if noise_keep.shape[0] == 0 or noise_keep.shape != noise_alias.shape:
+            raise ValueError(f"noise_keep {tuple(noise_keep.shape)} and noise_alias "
+                             f"{tuple(noise_alias.shape)} must be non-empty and of one length.")
+        if noise_keep.shape[0] > n_words:
+            raise ValueError(f"The noise table has {noise_keep.shape[0]} slots, "
+                             f"more than the {n_words} words.")
+        n_sentences = offsets.shape[0] - 1
+        if n_sentences < 1 or ids.shape[0] == 0:
+            raise ValueError(
+                "Empty corpus: no sentences (offsets needs at least 2 entries) or no ids.")
+        first, last = int(first), int(last)
+        if not 0 <= first < last <= n_sentences:
+            raise ValueError(f"Empty or invalid sentence range first={first}, last={last} "
+                             f"(the corpus has {n_sentences} sentences).")
+        if not validate:
+            return
+        # One round trip for every data check.
+        sent = offsets[first:last + 1]
+        lengths = sent[1:] - sent[:-1]
+        checks = [sent[0], sent[-1], lengths.min(), lengths.max(),
+                  noise_alias.min().long(), noise_alias.max().long()]
+        names = ["lo", "hi", "min_len", "max_len", "alias_min", "alias_max"]
+        lo_hi = torch.stack(checks[:2]).tolist()
+        if not 0 <= lo_hi[0] <= lo_hi[1] <= ids.shape[0]:
+            raise ValueError(f"offsets[first]={lo_hi[0]}, offsets[last]={lo_hi[1]} do not lie in "
+                             f"0 .. len(ids)={ids.shape[0]}.")
+        if lo_hi[0] == lo_hi[1]:
+            raise ValueError(f"Empty corpus: sentences {first} .. {last - 1} hold no tokens.")
+        span = ids[lo_hi[0]:lo_hi[1]]
+        checks += [span.min().long(), span.max().long()]
+        names += ["id_min", "id_max"]
+        if subsample:
+            checks += [keep_threshold.min(), keep_threshold.max()]
+            names += ["keep_min", "keep_max"]
+        got = dict(zip(names, torch.stack(checks).tolist()))
+        if got["min_len"] < 0:
+            raise ValueError("offsets must be non-decreasing.")
+        if got["max_len"] > self.max_sentence_length:
+            raise ValueError(f"A sentence has {got['max_len']} tokens, over max_sentence_length="
+                             f"{self.max_sentence_length} (split long sentences, or raise it).")
+        if got["id_min"] < 0 or got["id_max"] >= n_words:
+            raise ValueError(f"ids out of range: they span {got['id_min']} .. {got['id_max']}, "
+                             f"the weights have {n_words} rows.")
+        if got["alias_min"] < 0 or got["alias_max"] >= n_words:
+            raise ValueError(f"noise_alias out of range: {got['alias_min']} .. {got['alias_max']} "
+                             f"for {n_words} words.")
+        if subsample and (got["keep_min"] < 0 or got["keep_max"] > 2**32 - 1):
+            raise ValueError("keep_threshold must hold uint32 values (0 .. 2**32 - 1).")
+
+    def train(self, ids, offsets, first, last, w_in, w_out, keep_threshold, noise_keep,
+              noise_alias, *, subsample: bool = True, alpha_start: float = 0.025,
+              alpha_end: float = 0.0001, seed: int = 1, compute_loss: bool = False,
+              validate: bool = True) -> tuple[int, float]:
+        """Train on sentences ``first .. last - 1`` in one launch; updates ``w_in`` and
+        ``w_out`` in place.
+
+        Parameters
+        ----------
+        ids : int32 (or int64) tensor, (n_tokens,)
+            Word ids of the flat corpus.
+        offsets : int64 tensor, (n_sentences + 1,)
+            Sentence ``s`` is ``ids[offsets[s]:offsets[s + 1]]``.
+        first, last : int
+            Sentence range trained by this call.
+        w_in, w_out : float32 tensors, (n_words, vector_size)
+            Input and output vectors, updated in place.
+        keep_threshold : int64 tensor, (n_words,)
+            Subsampling thresholds (uint32 values, ``sampling.keep_thresholds``).
+        noise_keep : int64 tensor, (n_noise,)
+            Alias-table keep thresholds scaled to ``2**32`` (``sampling.alias_table``).
+        noise_alias : int32 or int64 tensor, (n_noise,)
+            Alias-table aliases.
+        subsample : bool
+            Apply frequent-word subsampling.
+        alpha_start, alpha_end : float
+            Learning rate at the first and (towards) the last token of the range.
+        seed : int
+            Seed of the hash draws. Draws are keyed by token index in ``ids``:
+            pass a different seed per epoch / call, or they repeat.
+        compute_loss : bool
+            Also sum the exact negative-sampling loss of every pair scored.
+        validate : bool
+            Check the data (offsets, id and table ranges, sentence lengths) on
+            the device first: one extra round trip and a pass over the ids.
+            Shapes, dtypes and devices are always checked.
+
+        Returns
+        -------
+        effective_words : int
+            Tokens that survived subsampling.
+        loss : float
+            Summed loss (0.0 unless ``compute_loss``).
+        """
+        self._check(ids, offsets, first, last, w_in, w_out, keep_threshold, noise_keep,
+                    noise_alias, subsample, validate)
+        first, last = int(first), int(last)
+        grid = min(self.programs, last - first)
+        key = seed_key(seed)
+        key_i64 = key - (1 << 64) if key >= 1 << 63 else key
+        b = self.blocks
+        _train_kernel[(grid,)](
+            ids, offsets, w_in, w_out, keep_threshold, noise_keep, noise_alias,
+            self.workspace, self._stats,
+            first, last, int(noise_keep.shape[0]), self.max_sentence_length, key_i64, grid,
+            float(alpha_start), float(alpha_end),
+            DIM=self.vector_size, WINDOW=self.window, NEGATIVE=self.negative,
+            SG=self.sg, CBOW_MEAN=self.cbow_mean, SHRINK=self.shrink_windows,
+            SUBSAMPLE=bool(subsample), COMPUTE_LOSS=bool(compute_loss),
+            BLOCK_D=b["BLOCK_D"], BLOCK_C=b["BLOCK_C"], BLOCK_K=b["BLOCK_K"], BLOCK_S=b["BLOCK_S"],
+            num_warps=self.num_warps,
+        )
+        loss, words = self._stats[:grid].sum(0).tolist()  # the one sync of the launch
+        return round(words), float(loss) if compute_loss else 0.0

@@ -16,7 +16,7 @@ reusable by another CLI.
 from ._cli import build_parser, main
 from ._memory import RSSProbe, rusage_peak_bytes
 from ._params import BenchParams, available_trainers
-from ._runner import run_benchmark
+from ._runner import gpu_info, machine_info, run_benchmark
 from ._worker import memory_bound_bytes
 
 __all__ = [
@@ -24,6 +24,8 @@ __all__ = [
     "RSSProbe",
     "available_trainers",
     "build_parser",
+    "gpu_info",
+    "machine_info",
     "main",
     "memory_bound_bytes",
     "run_benchmark",

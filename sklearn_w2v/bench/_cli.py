@@ -116,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"params: {result['params']['model']}, seed={params.seed}, repeat={params.repeat}")
     print(f"machine: {m['cpu_model']}, {m['available_cpus']} cores available; "
           + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v))
+    for gpu in m.get("gpus", []):
+        print(f"gpu: {gpu['name']}, driver {gpu['driver']}, {gpu['memory']}")
     print("numba compilation excluded (warm-up fit on a tiny corpus in each subprocess "
           "before timing).")
     print()

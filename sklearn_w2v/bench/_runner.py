@@ -94,8 +94,24 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
+def gpu_info() -> list[dict]:
+    """Name, driver and memory of each NVIDIA GPU (from ``nvidia-smi``; empty without one)."""
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"],
+            capture_output=True, text=True, timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    gpus = []
+    for line in out.stdout.strip().splitlines() if out.returncode == 0 else []:
+        name, driver, memory = (part.strip() for part in line.split(",", 2))
+        gpus.append({"name": name, "driver": driver, "memory": memory})
+    return gpus
+
+
 def machine_info() -> dict:
-    """CPU, memory, OS and library versions, and the date."""
+    """CPU, GPUs, memory, OS and library versions, and the date."""
     mem_total = None
     try:
         with open("/proc/meminfo") as f:
@@ -115,9 +131,10 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "versions": {
             "sklearn_w2v": __version__,
-            **{d: _version(d)
-               for d in ("numpy", "numba", "gensim", "torch", "scikit-learn", "scipy")},
+            **{d: _version(d) for d in ("numpy", "numba", "gensim", "torch", "triton",
+                                        "scikit-learn", "scipy")},
         },
+        "gpus": gpu_info(),
         "git_commit": _git_commit(),
     }
 

@@ -51,8 +51,13 @@ def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
         end_to_end = time.perf_counter() - start
         cpu = time.process_time() - cpu
     stats = model.training_stats_
+    details = stats.get("backend_details", {})
     return {
         "wv": wv,
+        "device": stats.get("device"),
+        "backend_details": details,
+        "gpu_memory": _gpu_memory(details, len(wv), spec["params"]["vector_size"],
+                                  int(stats["n_corpus_words"])),
         "warmup_seconds": warmup,
         "train_seconds": float(stats["seconds"]),
         "end_to_end_seconds": end_to_end,
@@ -107,6 +112,25 @@ def _fit_gensim(spec: dict, probe: RSSProbe) -> dict:
         "vocab_size": len(wv),
         "threads_used": int(spec["threads"]),
     }
+
+
+def _gpu_memory(details: dict, vocab_size: int, vector_size: int, kept_words: int) -> dict | None:
+    """Peak GPU memory of a CUDA fit against its bound, term by term (bytes); None off the GPU.
+
+    The bound of the fused kernel: both weight matrices, the id tensor, the
+    sampling tables (three int64 per word) and the kernel's fixed workspace.
+    """
+    peak = details.get("cuda_max_memory_allocated")
+    if peak is None:
+        return None
+    terms = {
+        "weights": 2 * vocab_size * vector_size * 4,
+        "ids": 4 * kept_words,
+        "tables": 3 * 8 * vocab_size,
+        "workspace": int(details.get("workspace_bytes", 0)),
+    }
+    terms["bound"] = sum(terms.values())
+    return {"peak": int(peak), **terms, "within_bound": int(peak) <= terms["bound"]}
 
 
 def memory_bound_bytes(

@@ -57,6 +57,21 @@ def ref_sg(inp, out, contexts, targets, alpha):
     return ref_loss(scores)
 
 
+def ref_sg_pair(inp, out, row, targets, alpha):
+    """Skip-gram for one (context, center) pair (float64, in place), as gensim; returns the loss.
+
+    The output rows step at once; the input row by its summed steps, taken
+    against the output rows before they moved.
+    """
+    targets = list(targets)
+    scores = out[targets] @ inp[row]
+    g = ref_coefficients(scores, alpha)[0]
+    d_in = g @ out[targets]
+    np.add.at(out, targets, np.outer(g, inp[row]))
+    inp[row] += d_in
+    return ref_loss(scores)
+
+
 def ref_cbow(inp, out, contexts, targets, alpha, cbow_mean):
     """CBOW for one center (float64, in place); returns the loss."""
     contexts, targets = list(contexts), list(targets)
@@ -94,13 +109,34 @@ def test_sg_update_matches_reference(weights, n_contexts):
     start_out = ref_out.copy()
     want = ref_sg(ref_in, ref_out, contexts, targets[1:5], 0.1)
 
-    _, _, _, _, _, scores, deltas = buffers()
+    *_, scores, deltas = buffers()
     loss = nk.sg_update(inp, out, contexts, n_contexts, targets, 1, 4, np.float32(0.1),
                         scores, deltas, True)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(want, rel=1e-5)
     assert not np.allclose(ref_out, start_out, atol=1e-3)  # sanity: something moved
+
+
+@pytest.mark.parametrize("targets", [
+    [9, 3, 5, 1, 5, 9],  # at offset 1, a noise word drawn again after the first pass
+    [9, 3, 5, 5, 1, 9],  # drawn twice within one pass
+    [9, 3, 5, 0, 1, 6],  # all different
+])
+def test_sg_pair_update_matches_reference(weights, targets):
+    inp, out = weights
+    targets = np.array(targets, dtype=np.int64)
+    ref_in, ref_out = inp.astype(np.float64), out.astype(np.float64)
+    start_in = ref_in.copy()
+    want = ref_sg_pair(ref_in, ref_out, 4, targets[1:5], 0.1)
+
+    *_, scores, deltas = buffers()
+    loss = nk.sg_pair_update(inp, out, 4, targets, 1, 4, np.float32(0.1), scores, deltas, True)
+    np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
+    assert loss == pytest.approx(want, rel=1e-5)
+    assert not np.allclose(ref_in[4], start_in[4], atol=1e-3)  # the input row moved
+    np.testing.assert_array_equal(ref_in[[0, 1, 2, 3, 5, 6]], start_in[[0, 1, 2, 3, 5, 6]])
 
 
 @pytest.mark.parametrize("cbow_mean", [True, False])
@@ -111,7 +147,7 @@ def test_cbow_update_matches_reference(weights, cbow_mean):
     ref_in, ref_out = inp.astype(np.float64), out.astype(np.float64)
     want = ref_cbow(ref_in, ref_out, contexts, targets, 0.05, cbow_mean)
 
-    _, _, _, h, g, scores, _ = buffers()
+    *_, h, g, scores, _ = buffers()
     loss = nk.cbow_update(inp, out, contexts, 4, targets, 0, 4, np.float32(0.05), cbow_mean,
                           h, g, scores, True)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
@@ -121,7 +157,7 @@ def test_cbow_update_matches_reference(weights, cbow_mean):
 
 def test_loss_is_zero_unless_asked(weights):
     inp, out = weights
-    _, _, _, h, g, scores, deltas = buffers()
+    *_, h, g, scores, deltas = buffers()
     contexts, targets = np.array([1, 2], dtype=np.int64), np.array([3, 4], dtype=np.int64)
     assert nk.sg_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1),
                         scores, deltas, False) == 0.0
@@ -133,7 +169,7 @@ def test_saturated_pairs_are_skipped():
     inp = np.full((3, 4), 2.0, dtype=np.float32)
     out = np.full((3, 4), 2.0, dtype=np.float32)  # score 16: saturated
     out[2] = 0.5  # score 4: trained
-    _, _, _, _, _, scores, deltas = buffers(dim=4)
+    *_, scores, deltas = buffers(dim=4)
     nk.sg_update(inp, out, np.array([0], dtype=np.int64), 1, np.array([1, 1, 2], dtype=np.int64),
                  0, 3, np.float32(0.5), scores, deltas, False)
     np.testing.assert_array_equal(out[1], 2.0)
@@ -173,9 +209,13 @@ class XorShift:
 
 
 def ref_train_sentences(ids, offsets, first, last, inp, out, keep, noise_keep, noise_alias,
-                        sg, cbow_mean, window, negative, shrink, subsample,
+                        sg, sg_rule, cbow_mean, window, negative, shrink, subsample,
                         alpha_start, alpha_end, state):
-    """Twin of ``train_sentences``, drawing each word's window and noise just before training it."""
+    """Twin of ``train_sentences``, drawing each word's window and noise just before training it.
+
+    Skip-gram with the "pairs" rule draws a set of noise words per context, in
+    context order; the other rules (and CBOW) one set per center.
+    """
     rng = XorShift(state)
     begin, total = offsets[first], max(offsets[last] - offsets[first], 1)
     trained, loss = 0, 0.0
@@ -198,28 +238,43 @@ def ref_train_sentences(ids, offsets, first, last, inp, out, keep, noise_keep, n
                    if j != i]
             if not ctx:
                 continue  # a one-word sentence: no noise is drawn
-            targets = [word]
-            for _ in range(negative):
-                rng.next()
-                t = rng.below(len(noise_alias))
-                if (rng.bits & 0xFFFFFFFF) >= noise_keep[t]:
-                    t = int(noise_alias[t])
-                if t != word:
-                    targets.append(t)
-            if sg:
+
+            def draw(word=word):
+                targets = [word]
+                for _ in range(negative):
+                    rng.next()
+                    t = rng.below(len(noise_alias))
+                    if (rng.bits & 0xFFFFFFFF) >= noise_keep[t]:
+                        t = int(noise_alias[t])
+                    if t != word:
+                        targets.append(t)
+                return targets
+
+            if sg and sg_rule == "pairs":
+                for row, targets in [(c, draw()) for c in ctx]:
+                    loss += ref_sg_pair(inp, out, row, targets, alpha)
+                continue
+            targets = draw()
+            if sg and sg_rule == "shared":
+                for row in ctx:
+                    loss += ref_sg_pair(inp, out, row, targets, alpha)
+            elif sg:
                 loss += ref_sg(inp, out, ctx, targets, alpha)
             else:
                 loss += ref_cbow(inp, out, ctx, targets, alpha, cbow_mean)
     return trained, rng.s, loss
 
 
-@pytest.mark.parametrize("sg,cbow_mean,shrink,sample", [
-    (True, True, True, 0.05),
-    (True, True, False, 0.0),
-    (False, True, True, 0.05),
-    (False, False, False, 0.0),
+@pytest.mark.parametrize("sg,sg_rule,cbow_mean,shrink,sample", [
+    (True, "pairs", True, True, 0.05),
+    (True, "pairs", True, False, 0.0),
+    (True, "hogbatch", True, True, 0.05),
+    (True, "hogbatch", True, False, 0.0),
+    (True, "shared", True, True, 0.05),
+    (False, "pairs", True, True, 0.05),
+    (False, "pairs", False, False, 0.0),
 ])
-def test_train_sentences_matches_reference(sg, cbow_mean, shrink, sample):
+def test_train_sentences_matches_reference(sg, sg_rule, cbow_mean, shrink, sample):
     rng = np.random.default_rng(7)
     n_words, dim = 9, 5
     counts = np.array([40, 30, 20, 10, 8, 5, 3, 2, 1])
@@ -229,15 +284,16 @@ def test_train_sentences_matches_reference(sg, cbow_mean, shrink, sample):
     out = rng.normal(scale=0.3, size=(n_words, dim)).astype(np.float32)
     keep = keep_thresholds(counts, sample)
     noise_keep, noise_alias = alias_table(noise_distribution(counts, 0.75))
-    args = (sg, cbow_mean, 3, 4, shrink, sample > 0, 0.05, 0.01)
+    args = (cbow_mean, 3, 4, shrink, sample > 0, 0.05, 0.01)
 
     ref_in, ref_out = inp.astype(np.float64), out.astype(np.float64)
     ref_trained, ref_state, ref_loss_ = ref_train_sentences(
-        ids, offsets, 1, 5, ref_in, ref_out, keep, noise_keep, noise_alias, *args, 12345)
+        ids, offsets, 1, 5, ref_in, ref_out, keep, noise_keep, noise_alias, sg, sg_rule, *args,
+        12345)
 
     state = np.array([12345], dtype=np.uint64)
     trained, loss = nk.train_sentences(ids, offsets, 1, 5, inp, out, keep, noise_keep,
-                                       noise_alias, *args, state, True,
+                                       noise_alias, sg, nk.SG_RULES[sg_rule], *args, state, True,
                                        *nk.work_buffers(3, 4, dim, 18))
     assert trained == ref_trained
     assert loss == pytest.approx(ref_loss_, rel=1e-4)

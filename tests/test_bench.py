@@ -41,6 +41,10 @@ def lee_tokens():
         ({"sample": -1e-3}, ValueError, "sample"),
         ({"sg": 2}, ValueError, "sg"),
         ({"trainers": ("numba",), "device": "cuda"}, ValueError, "torch"),
+        ({"trainers": ("numba:sg_rule=fast",)}, ValueError, "sg_rule must be one of"),
+        ({"trainers": ("numba:sg_rule",)}, ValueError, "KEY=VALUE"),
+        ({"trainers": ("numba:colour=red",)}, ValueError, "colour"),
+        ({"trainers": ("gensim-file:sg_rule=pairs",)}, ValueError, "gensim takes no"),
     ],
 )
 def test_bad_params_raise(kwargs, error, match):
@@ -195,7 +199,8 @@ def test_command_end_to_end(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "sklearn_w2v.bench", "--corpus", str(corpus), "--epochs", "1",
          "--vector-size", "16", "--min-count", "2", "--threads", "1", "--markdown",
-         "--backends", "numba,gensim-file,gensim-iter", "--json", str(out)],
+         "--backends", "numba,numba:sg_rule=hogbatch,gensim-file,gensim-iter",
+         "--json", str(out)],
         capture_output=True, text=True, env=env, cwd=str(tmp_path), timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -206,7 +211,8 @@ def test_command_end_to_end(tmp_path):
     assert result["corpus"]["decompressed"] and result["corpus"]["raw_tokens"] == lee_tokens()
     assert result["params"]["model"]["vector_size"] == 16
     assert result["machine"]["versions"]["gensim"] and result["machine"]["cpu_model"]
-    assert [r["trainer"] for r in result["runs"]] == ["numba", "gensim-file", "gensim-iter"]
+    assert [r["trainer"] for r in result["runs"]] == [
+        "numba", "numba:sg_rule=hogbatch", "gensim-file", "gensim-iter"]
     for run in result["runs"]:
         assert run["ok"] and run["raw_words_match"]
         assert run["words_per_second"] > 0 and 0 < run["train_seconds"] <= run["end_to_end_seconds"]

@@ -24,7 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "default: gensim's lee_background.cor")
     p.add_argument("--backends", metavar="NAMES", default="",
                    help="comma list of trainers; default: all available "
-                   "(numba, torch when installed, gensim-file, gensim-iter)")
+                   "(numba, torch when installed, gensim-file, gensim-iter); one of ours may "
+                   "carry backend options after a colon, ';'-separated, to compare variants: "
+                   "numba:sg_rule=hogbatch")
     p.add_argument("--threads", metavar="N[,N...]", default="",
                    help="thread count(s), e.g. 1,2 to measure scaling; "
                    "default: all available cores")

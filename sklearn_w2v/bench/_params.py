@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 from .._optional import installed
-from ..backends import backend_available, backend_names
+from ..backends import backend_available, backend_names, get_trainer
 from ..estimator import available_cpus
 from ..text import default_corpus
 from ..training import check_learning_rates
@@ -40,6 +40,27 @@ def parse_int_list(text: str, name: str = "threads") -> tuple[int, ...]:
         if value not in values:
             values.append(value)
     return tuple(values)
+
+
+def split_trainer(name: str) -> tuple[str, dict[str, str]]:
+    """``"numba:sg_rule=hogbatch"`` -> ``("numba", {"sg_rule": "hogbatch"})``.
+
+    A trainer name may carry backend options after a colon, comma-free and
+    ``;``-separated, so that variants of one backend run side by side.
+
+    >>> split_trainer("numba:sg_rule=hogbatch")
+    ('numba', {'sg_rule': 'hogbatch'})
+    >>> split_trainer("gensim-file")
+    ('gensim-file', {})
+    """
+    base, _, rest = str(name).partition(":")
+    options = {}
+    for part in filter(None, (p.strip() for p in rest.split(";"))):
+        key, eq, value = part.partition("=")
+        if not eq or not key.strip():
+            raise ValueError(f"trainer {name!r}: options are written KEY=VALUE, got {part!r}")
+        options[key.strip()] = value.strip()
+    return base.strip(), options
 
 
 def parse_name_list(text: str) -> tuple[str, ...]:
@@ -92,15 +113,23 @@ class BenchParams:
         trainers = tuple(self.trainers) or tuple(available)
         known = set(GENSIM_TRAINERS) | set(backend_names())
         for name in trainers:
-            if name not in known:
+            base, options = split_trainer(name)
+            if base not in known:
                 raise ValueError(
                     f"Unknown trainer {name!r}; choose from {sorted(known)}."
                 )
-            if name not in available:
+            if base not in available:
                 raise ValueError(
                     f"Trainer {name!r} is not available here (missing dependency); "
                     f"available: {available}."
                 )
+            if options:
+                if base in GENSIM_TRAINERS:
+                    raise ValueError(f"Trainer {name!r}: gensim takes no backend options.")
+                try:  # refuses an unknown option or value now, not in a worker
+                    get_trainer(base, **options)
+                except TypeError as exc:
+                    raise ValueError(f"Trainer {name!r}: {exc}") from None
         if not trainers:
             raise ValueError("No trainer to benchmark.")
         threads = tuple(self.threads) or (available_cpus(),)
@@ -119,7 +148,7 @@ class BenchParams:
         check_learning_rates(self.alpha, self.min_alpha)
         if self.timeout is not None and not self.timeout > 0:
             raise ValueError(f"timeout must be > 0 seconds, got {self.timeout!r}")
-        if self.device is not None and "torch" not in trainers:
+        if self.device is not None and "torch" not in {split_trainer(t)[0] for t in trainers}:
             raise ValueError("--device applies to the torch trainer only, which is not selected.")
         return dataclasses.replace(
             self, corpus=corpus, trainers=trainers, threads=tuple(int(t) for t in threads)

@@ -20,7 +20,7 @@ from .. import __version__
 from .._files import open_binary
 from ..corpus import MAX_SENTENCE_LENGTH
 from ..estimator import available_cpus
-from ._params import BenchParams
+from ._params import BenchParams, split_trainer
 from ._stats import summarize
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -231,7 +231,7 @@ def run_benchmark(params: BenchParams, log: Callable[[str], None] | None = None)
                 "trainer": name, "threads": threads,
                 # each repeat its own seed, so medians average over seeds too
                 "seed": params.seed + rep,
-                "device": params.device if name == "torch" else None,
+                "device": params.device if split_trainer(name)[0] == "torch" else None,
                 "corpus": corpus["used_path"], "params": model_params, "quality": params.quality,
                 "corpus_info": {k: corpus[k]
                                 for k in ("n_sentences", "distinct_tokens", "raw_tokens")},

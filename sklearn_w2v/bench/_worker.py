@@ -18,10 +18,11 @@ import traceback
 from gensim.models import Word2Vec
 from gensim.models.word2vec import LineSentence
 
-from ..estimator import W2V
+from ..estimator import W2V, FreshFit
 from ..evaluation import evaluate
 from ..text import LineCorpus
 from ._memory import RSSProbe
+from ._params import split_trainer
 
 # Small but varied enough to reach every kernel branch (windows, negatives,
 # subsampling), so that numba compiles (or loads from its cache) here, not
@@ -29,10 +30,22 @@ from ._memory import RSSProbe
 WARMUP_DOCS = [[f"w{(i * 7 + j * 3) % 40}" for j in range(25)] for i in range(60)]
 
 
+class _WithOptions(FreshFit):
+    """``fit`` with backend options given by the trainer's name (``numba:sg_rule=hogbatch``)."""
+
+    def __init__(self, X, options: dict):
+        super().__init__(X)
+        self.options = options
+
+    def setup(self, model, call):
+        return model.training_setup(call=call, **self.options)
+
+
 def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
+    backend, options = split_trainer(spec["trainer"])
     kwargs = dict(
         spec["params"],
-        backend=spec["trainer"],
+        backend=backend,
         n_jobs=spec["threads"],
         random_state=spec["seed"],
     )
@@ -40,13 +53,13 @@ def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
         kwargs["device"] = spec["device"]
 
     start = time.perf_counter()
-    W2V(**dict(kwargs, min_count=1, epochs=1)).fit(WARMUP_DOCS)
+    W2V(**dict(kwargs, min_count=1, epochs=1)).fit_stages(_WithOptions(WARMUP_DOCS, options))
     warmup = time.perf_counter() - start
     gc.collect()
 
     with probe:
         start, cpu = time.perf_counter(), time.process_time()
-        model = W2V(**kwargs).fit(LineCorpus(spec["corpus"]))
+        model = W2V(**kwargs).fit_stages(_WithOptions(LineCorpus(spec["corpus"]), options))
         wv = model.wv_
         end_to_end = time.perf_counter() - start
         cpu = time.process_time() - cpu

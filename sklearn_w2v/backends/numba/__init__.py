@@ -10,9 +10,14 @@ and :func:`cbow_update` are the per-word update rules the kernel applies.
 
 from ...training import BackendSpec
 from ._kernels import (
+    SG_HOGBATCH,
+    SG_PAIRS,
+    SG_RULES,
+    SG_SHARED,
     SIGMOID_SIZE,
     SIGMOID_TABLE,
     cbow_update,
+    sg_pair_update,
     sg_update,
     train_sentences,
     work_buffers,
@@ -29,6 +34,10 @@ SPEC = BackendSpec(
 
 __all__ = [
     "JOB_TOKENS",
+    "SG_HOGBATCH",
+    "SG_PAIRS",
+    "SG_RULES",
+    "SG_SHARED",
     "SIGMOID_SIZE",
     "SIGMOID_TABLE",
     "SPEC",
@@ -36,6 +45,7 @@ __all__ = [
     "cbow_update",
     "deal_jobs",
     "job_bounds",
+    "sg_pair_update",
     "sg_update",
     "train_sentences",
     "work_buffers",

@@ -53,6 +53,15 @@ SIGMOID_TABLE = (
     1.0 / (1.0 + np.exp(-((np.arange(SIGMOID_SIZE) + 0.5) / _SIGMOID_SCALE - MAX_EXP)))
 ).astype(np.float32)
 
+#: Skip-gram update rules, by name (``NumbaTrainer(sg_rule=...)``; the kernels take the code).
+#: "pairs": each (context, center) pair draws its own noise words and steps at
+#: once, as the C tool and gensim do. "hogbatch": one set of noise words per
+#: center, shared by all its contexts, and the whole (contexts x targets) block
+#: scored before any row moves (Ji et al. 2016). "shared": one set per center,
+#: but each context steps at once (the middle ground, kept for comparison).
+SG_PAIRS, SG_HOGBATCH, SG_SHARED = 0, 1, 2
+SG_RULES = {"pairs": SG_PAIRS, "hogbatch": SG_HOGBATCH, "shared": SG_SHARED}
+
 _U13, _U7, _U17, _U32 = np.uint64(13), np.uint64(7), np.uint64(17), np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SCRAMBLE = np.uint64(0x2545F4914F6CDD1D)
@@ -226,6 +235,95 @@ def sg_update(
 
 
 @njit(**_JIT)
+def _sg_pair_apply_twice(input_vectors, output_vectors, row, targets, first, n_targets, scores,
+                         deltas):
+    """The steps of :func:`sg_pair_update` in two passes (input step first); returns 0.0."""
+    dim = input_vectors.shape[1]
+    for d in range(dim):
+        deltas[0, d] = np.float32(0.0)
+    for k in range(n_targets):
+        g = scores[0, k]
+        t = targets[first + k]
+        for d in range(dim):
+            deltas[0, d] += g * output_vectors[t, d]
+    for k in range(n_targets):
+        g = scores[0, k]
+        t = targets[first + k]
+        for d in range(dim):
+            output_vectors[t, d] += g * input_vectors[row, d]
+    for d in range(dim):
+        input_vectors[row, d] += deltas[0, d]
+    return 0.0
+
+
+@njit(**_JIT)
+def sg_pair_update(
+    input_vectors, output_vectors, row, targets, first, n_targets, alpha, scores, deltas,
+    compute_loss,
+):
+    """Skip-gram for one (context, center) pair, as the C tool and gensim step; returns the loss.
+
+    The input vector of context word ``row`` predicts the targets
+    ``targets[first:first + n_targets]`` (the center word, label 1, then
+    noise words, label 0) from the weights as they are now; the output
+    vectors move at once, and the input vector by the sum of its steps,
+    taken against the output vectors before they moved. ``scores[0]`` and
+    ``deltas[0]`` are work space.
+    """
+    dim = input_vectors.shape[1]
+    last_t = first + n_targets - 1
+    loss = 0.0
+    for k in range(0, n_targets, 3):
+        t0 = targets[first + k]
+        t1 = targets[min(first + k + 1, last_t)]
+        t2 = targets[min(first + k + 2, last_t)]
+        f0 = np.float32(0.0)
+        f1 = np.float32(0.0)
+        f2 = np.float32(0.0)
+        for d in range(dim):
+            x = input_vectors[row, d]
+            f0 += x * output_vectors[t0, d]
+            f1 += x * output_vectors[t1, d]
+            f2 += x * output_vectors[t2, d]
+        for q in range(min(3, n_targets - k)):
+            f = f0 if q == 0 else (f1 if q == 1 else f2)
+            label = np.float32(1.0) if k + q == 0 else np.float32(0.0)
+            if compute_loss:
+                loss += _pair_loss(f, label)
+            scores[0, k + q] = _coefficient(f, label, alpha)
+    for k in range(n_targets, n_targets + 2):
+        scores[0, k] = np.float32(0.0)
+    # One pass per three targets both collects the input step and moves the
+    # rows; each ``+=`` reads its row again, so a word drawn twice gets both
+    # steps. The step must come from rows not yet moved, so a word that an
+    # earlier pass moved (drawn twice, rare) takes the two-pass way instead.
+    for a in range(3, n_targets):
+        for b in range(a - a % 3):
+            if targets[first + a] == targets[first + b]:
+                return loss + _sg_pair_apply_twice(
+                    input_vectors, output_vectors, row, targets, first, n_targets, scores, deltas)
+    for d in range(dim):
+        deltas[0, d] = np.float32(0.0)
+    for k in range(0, n_targets, 3):
+        g0, g1, g2 = scores[0, k], scores[0, k + 1], scores[0, k + 2]
+        t0 = targets[first + k]
+        t1 = targets[min(first + k + 1, last_t)]
+        t2 = targets[min(first + k + 2, last_t)]
+        for d in range(dim):
+            x = input_vectors[row, d]
+            o0 = output_vectors[t0, d]
+            o1 = output_vectors[t1, d]
+            o2 = output_vectors[t2, d]
+            deltas[0, d] += g0 * o0 + g1 * o1 + g2 * o2
+            output_vectors[t0, d] += g0 * x
+            output_vectors[t1, d] += g1 * x
+            output_vectors[t2, d] += g2 * x
+    for d in range(dim):
+        input_vectors[row, d] += deltas[0, d]
+    return loss
+
+
+@njit(**_JIT)
 def cbow_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, n_targets,
     alpha, cbow_mean, hidden, grad, scores, compute_loss,
@@ -325,15 +423,16 @@ def train_sentences(
     ids, offsets, first, last,
     input_vectors, output_vectors,
     keep_threshold, noise_keep, noise_alias,
-    sg, cbow_mean, window, negative, shrink_windows, subsample,
+    sg, sg_rule, cbow_mean, window, negative, shrink_windows, subsample,
     alpha_start, alpha_end, rng_state, compute_loss,
-    sentence_buffer, contexts, targets, hidden, grad, scores, deltas,
+    sentence_buffer, contexts, targets, target_counts, hidden, grad, scores, deltas,
 ):
     """Train on sentences ``first .. last - 1`` of the flat corpus.
 
+    ``sg_rule`` picks the skip-gram update (:data:`SG_RULES`).
     The learning rate falls linearly from ``alpha_start`` to ``alpha_end``
     over the tokens of these sentences (updated per sentence). The state in
-    ``rng_state[0]`` is read and written back. The last seven arguments are
+    ``rng_state[0]`` is read and written back. The last eight arguments are
     the caller's work buffers (see :func:`work_buffers`): nothing is
     allocated here.
 
@@ -348,7 +447,10 @@ def train_sentences(
     state = rng_state[0]
     begin = offsets[first]
     total = max(offsets[last] - begin, 1)
-    slot = negative + 1  # targets holds two words' targets: this one's and the next's
+    # ``targets`` holds two words' targets, this one's and the next's: up to
+    # ``pairs_slot`` sets of ``slot`` each.
+    slot = negative + 1
+    pairs_slot = 2 * window
     trained = 0
     loss = 0.0
     for s in range(first, last):
@@ -377,26 +479,32 @@ def train_sentences(
         # j - 1. The random stream is consumed in the same order as drawing
         # just before training each word.
         reach = window
-        nt = 0
         for j in range(n + 1):
-            prev_reach, prev_nt = reach, nt
+            prev_reach = reach
             if j < n:
                 state, reach = _draw_reach(state, window, shrink_windows)
-                base = (j & 1) * slot
                 word = sentence_buffer[j]
-                targets[base] = word
-                nt = 1
-                for _ in range(negative):  # alias-table draws; the word itself is skipped
-                    state = _rand_next(state)
-                    bits = _rand_value(state)
-                    t = _rand_below(bits, noise_alias.shape[0])
-                    if (bits & _LOW32) >= noise_keep[t]:
-                        t = noise_alias[t]
-                    if t != word:
-                        targets[base + nt] = t
-                        nt += 1
-                for k in range(nt):
-                    _prefetch_row(output_vectors, targets[base + k])
+                _prefetch_row(output_vectors, word)
+                # One set of noise words per center, or (SG_PAIRS) one per context.
+                sets = 1
+                if sg and sg_rule == SG_PAIRS:
+                    sets = min(n, j + reach + 1) - max(0, j - reach) - 1
+                half = (j & 1) * pairs_slot
+                for m in range(sets):
+                    base = (half + m) * slot
+                    targets[base] = word
+                    nt = 1
+                    for _ in range(negative):  # alias-table draws; the word itself is skipped
+                        state = _rand_next(state)
+                        bits = _rand_value(state)
+                        t = _rand_below(bits, noise_alias.shape[0])
+                        if (bits & _LOW32) >= noise_keep[t]:
+                            t = noise_alias[t]
+                        if t != word:
+                            targets[base + nt] = t
+                            _prefetch_row(output_vectors, t)
+                            nt += 1
+                    target_counts[half + m] = nt
                 if j + reach < n:
                     _prefetch_row(input_vectors, sentence_buffer[j + reach])
             if j == 0:
@@ -407,13 +515,20 @@ def train_sentences(
                 if c != i:
                     contexts[nc] = sentence_buffer[c]
                     nc += 1
-            here = (i & 1) * slot
-            if sg:
+            half = (i & 1) * pairs_slot
+            here = half * slot
+            if sg and sg_rule == SG_HOGBATCH:
                 loss += sg_update(input_vectors, output_vectors, contexts, nc, targets, here,
-                                  prev_nt, alpha, scores, deltas, compute_loss)
+                                  target_counts[half], alpha, scores, deltas, compute_loss)
+            elif sg:
+                for m in range(nc):
+                    own = m if sg_rule == SG_PAIRS else 0
+                    loss += sg_pair_update(input_vectors, output_vectors, contexts[m], targets,
+                                           (half + own) * slot, target_counts[half + own],
+                                           alpha, scores, deltas, compute_loss)
             else:
                 loss += cbow_update(input_vectors, output_vectors, contexts, nc, targets, here,
-                                    prev_nt, alpha, cbow_mean, hidden, grad, scores,
+                                    target_counts[half], alpha, cbow_mean, hidden, grad, scores,
                                     compute_loss)
     rng_state[0] = state
     return trained, loss
@@ -432,7 +547,9 @@ def work_buffers(window: int, negative: int, vector_size: int, max_sentence: int
     return (
         np.empty(max(max_sentence, 1), dtype=np.int32),  # the sentence after subsampling
         np.empty(2 * window, dtype=np.int64),  # context ids
-        np.empty(2 * (negative + 1), dtype=np.int64),  # targets: this word's, then the next's
+        # targets, this word's then the next's: a set per context at most
+        np.empty(2 * 2 * window * (negative + 1), dtype=np.int64),
+        np.empty(2 * 2 * window, dtype=np.int64),  # the size of each set of targets
         np.empty(vector_size, dtype=np.float32),  # CBOW hidden vector
         np.empty(vector_size, dtype=np.float32),  # CBOW hidden gradient
         np.empty((2 * window, negative + 3), dtype=np.float32),  # scores, then coefficients

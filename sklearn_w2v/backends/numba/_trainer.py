@@ -32,7 +32,7 @@ from ...training import (
     keep_thresholds,
     noise_distribution,
 )
-from ._kernels import train_sentences, work_buffers
+from ._kernels import SG_RULES, train_sentences, work_buffers
 
 if TYPE_CHECKING:
     from ...corpus import EncodedCorpus
@@ -73,8 +73,9 @@ def _seed_states(seed: int, n: int) -> list[np.ndarray]:
 class _Worker:
     """Runs its share of the jobs for all epochs; records its progress for the reporter."""
 
-    def __init__(self, trainer_args, offsets, jobs, config, state, stop, max_length):
+    def __init__(self, trainer_args, offsets, jobs, config, sg_rule, state, stop, max_length):
         self.args = trainer_args
+        self.sg_rule = sg_rule
         self.offsets = offsets
         self.jobs = jobs  # (first, last) sentence ranges
         self.config = config
@@ -103,7 +104,7 @@ class _Worker:
                     job_tokens = int(self.offsets[b] - self.offsets[a])
                     trained, loss = train_sentences(
                         *self.args[:2], a, b, *self.args[2:],
-                        c.sg, c.cbow_mean, c.window, c.negative,
+                        c.sg, self.sg_rule, c.cbow_mean, c.window, c.negative,
                         c.shrink_windows, c.sample > 0,
                         self._alpha_at(self.tokens_done),
                         self._alpha_at(self.tokens_done + job_tokens),
@@ -129,15 +130,20 @@ class NumbaTrainer:
     device : None or "cpu", default=None
         Accepted so that every backend takes a device; this one trains on
         the CPU only.
+    sg_rule : {"pairs", "hogbatch", "shared"}, default="pairs"
+        The skip-gram update (see :data:`SG_RULES`).
     """
 
     name = "numba"
     device = "cpu"
 
-    def __init__(self, device: str | None = None):
+    def __init__(self, device: str | None = None, sg_rule: str = "pairs"):
         if device not in (None, "cpu"):
             raise ValueError(f"The numba backend trains on the CPU; device={device!r} is not "
                              "one it can use.")
+        if sg_rule not in SG_RULES:
+            raise ValueError(f"sg_rule must be one of {sorted(SG_RULES)}, got {sg_rule!r}")
+        self.sg_rule = sg_rule
         self._tables = LastTables(_sampling_tables)
 
     def train(
@@ -159,7 +165,8 @@ class NumbaTrainer:
         max_length = int(np.diff(corpus.offsets).max(initial=0))
         stop = threading.Event()
         workers = [
-            _Worker(args, corpus.offsets, jobs, config, state, stop, max_length)
+            _Worker(args, corpus.offsets, jobs, config, SG_RULES[self.sg_rule], state, stop,
+                    max_length)
             for jobs, state in zip(shares, _seed_states(config.seed, len(shares)))
         ]
         total_words = corpus.n_tokens * config.epochs

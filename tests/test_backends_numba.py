@@ -72,6 +72,21 @@ def ref_sg_pair(inp, out, row, targets, alpha):
     return ref_loss(scores)
 
 
+def ref_sg_block(inp, out, contexts, target_sets, alpha):
+    """Skip-gram for one center, each context with its own targets, every step from the entry
+    weights (float64, in place); returns the loss.
+    """
+    entry_in, entry_out = inp.copy(), out.copy()
+    loss = 0.0
+    for row, targets in zip(contexts, target_sets):
+        scores = entry_out[targets] @ entry_in[row]
+        g = ref_coefficients(scores, alpha)[0]
+        np.add.at(out, targets, np.outer(g, entry_in[row]))
+        inp[row] += g @ entry_out[targets]
+        loss += ref_loss(scores)
+    return loss
+
+
 def ref_cbow(inp, out, contexts, targets, alpha, cbow_mean):
     """CBOW for one center (float64, in place); returns the loss."""
     contexts, targets = list(contexts), list(targets)
@@ -254,6 +269,9 @@ def ref_train_sentences(ids, offsets, first, last, inp, out, keep, noise_keep, n
                 for row, targets in [(c, draw()) for c in ctx]:
                     loss += ref_sg_pair(inp, out, row, targets, alpha)
                 continue
+            if sg and sg_rule == "block":
+                loss += ref_sg_block(inp, out, ctx, [draw() for _ in ctx], alpha)
+                continue
             targets = draw()
             if sg and sg_rule == "shared":
                 for row in ctx:
@@ -271,6 +289,8 @@ def ref_train_sentences(ids, offsets, first, last, inp, out, keep, noise_keep, n
     (True, "hogbatch", True, True, 0.05),
     (True, "hogbatch", True, False, 0.0),
     (True, "shared", True, True, 0.05),
+    (True, "block", True, True, 0.05),
+    (True, "block", True, False, 0.0),
     (False, "pairs", True, True, 0.05),
     (False, "pairs", False, False, 0.0),
 ])

@@ -10,6 +10,7 @@ and :func:`cbow_update` are the per-word update rules the kernel applies.
 
 from ...training import BackendSpec
 from ._kernels import (
+    SG_BLOCK,
     SG_HOGBATCH,
     SG_PAIRS,
     SG_RULES,
@@ -17,6 +18,7 @@ from ._kernels import (
     SIGMOID_SIZE,
     SIGMOID_TABLE,
     cbow_update,
+    sg_block_update,
     sg_pair_update,
     sg_update,
     train_sentences,
@@ -34,6 +36,7 @@ SPEC = BackendSpec(
 
 __all__ = [
     "JOB_TOKENS",
+    "SG_BLOCK",
     "SG_HOGBATCH",
     "SG_PAIRS",
     "SG_RULES",
@@ -45,6 +48,7 @@ __all__ = [
     "cbow_update",
     "deal_jobs",
     "job_bounds",
+    "sg_block_update",
     "sg_pair_update",
     "sg_update",
     "train_sentences",

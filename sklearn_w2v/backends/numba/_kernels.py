@@ -11,15 +11,18 @@ scrambled by a multiplication so that low and high bits are both usable)
 whose state each worker thread owns, so draws are reproducible for a given
 seed and thread layout.
 
-Skip-gram follows the "HogBatch" scheme of Ji et al., *Parallelizing
-Word2Vec in Shared and Distributed Memory* (2016): each center word draws
-one set of noise words shared by all its context words, and the whole
-(contexts x targets) block of scores is computed before any row changes.
-Orientation is gensim's: a context word's input vector predicts the center
-word. This touches about a fifth of the random output rows of the per-pair
-scheme. On en-mix (5 epochs, 2 threads, seeds 1 and 2) it scored analogy
-0.259/0.240 and WordSim353 0.597/0.587; gensim 4.4 with the same settings
-and seeds scored 0.244/0.236 and 0.575/0.570.
+Skip-gram's update rule is chosen by ``sg_rule`` (:data:`SG_RULES`). The
+default, "block", has each context word of a center draw its own noise
+words, as the C tool and gensim do, and takes every score and step of the
+center's (context, target) pairs from the weights as they were on entry,
+as the "HogBatch" scheme of Ji et al., *Parallelizing Word2Vec in Shared
+and Distributed Memory* (2016) does. Orientation is gensim's: a context
+word's input vector predicts the center word. On en-mix (5 epochs, 2
+threads, means of seeds 1-3, the benchmark command, see the benchmarks
+page of the docs) per-context noise words are what closes the analogy gap
+to gensim that shared ones (HogBatch proper, "hogbatch") leave, and the
+entry-weight block is what lifts WordSim353 and SimLex-999 above the
+pair-by-pair steps ("pairs").
 
 Speed notes (measured on en-mix, one thread, CPU time): the rows of the
 next word's targets are prefetched while the current word trains; the
@@ -54,13 +57,15 @@ SIGMOID_TABLE = (
 ).astype(np.float32)
 
 #: Skip-gram update rules, by name (``NumbaTrainer(sg_rule=...)``; the kernels take the code).
+#: "block" (the default): each context of a center draws its own noise words,
+#: and all the center's pairs score and step from the weights on entry.
 #: "pairs": each (context, center) pair draws its own noise words and steps at
 #: once, as the C tool and gensim do. "hogbatch": one set of noise words per
-#: center, shared by all its contexts, and the whole (contexts x targets) block
-#: scored before any row moves (Ji et al. 2016). "shared": one set per center,
-#: but each context steps at once (the middle ground, kept for comparison).
-SG_PAIRS, SG_HOGBATCH, SG_SHARED = 0, 1, 2
-SG_RULES = {"pairs": SG_PAIRS, "hogbatch": SG_HOGBATCH, "shared": SG_SHARED}
+#: center, shared by all its contexts, in one block from the entry weights (Ji
+#: et al. 2016). "shared": one set per center, each context stepping at once.
+#: The measured quality and speed of each are on the docs' benchmarks page.
+SG_PAIRS, SG_HOGBATCH, SG_SHARED, SG_BLOCK = 0, 1, 2, 3
+SG_RULES = {"pairs": SG_PAIRS, "hogbatch": SG_HOGBATCH, "shared": SG_SHARED, "block": SG_BLOCK}
 
 _U13, _U7, _U17, _U32 = np.uint64(13), np.uint64(7), np.uint64(17), np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
@@ -324,6 +329,82 @@ def sg_pair_update(
 
 
 @njit(**_JIT)
+def sg_block_update(
+    input_vectors, output_vectors, contexts, n_contexts, targets, first, slot, target_counts,
+    counts_first, alpha, scores, deltas, compute_loss,
+):
+    """Skip-gram for one center word, each context with its own noise words; returns the loss.
+
+    Context ``c``'s input vector predicts the ``target_counts[counts_first + c]``
+    targets starting at ``targets[first + c * slot]`` (the center word, then
+    its own noise words). As in :func:`sg_update`, every score and step comes
+    from the weights as they were on entry: the scores first, then the
+    input-side steps into ``deltas``, then the output rows move, then the
+    input rows.
+    """
+    dim = input_vectors.shape[1]
+    loss = 0.0
+    for c in range(n_contexts):
+        r = contexts[c]
+        base = first + c * slot
+        nt = target_counts[counts_first + c]
+        last_t = base + nt - 1
+        for k in range(0, nt, 3):
+            t0 = targets[base + k]
+            t1 = targets[min(base + k + 1, last_t)]
+            t2 = targets[min(base + k + 2, last_t)]
+            f0 = np.float32(0.0)
+            f1 = np.float32(0.0)
+            f2 = np.float32(0.0)
+            for d in range(dim):
+                x = input_vectors[r, d]
+                f0 += x * output_vectors[t0, d]
+                f1 += x * output_vectors[t1, d]
+                f2 += x * output_vectors[t2, d]
+            for q in range(min(3, nt - k)):
+                f = f0 if q == 0 else (f1 if q == 1 else f2)
+                label = np.float32(1.0) if k + q == 0 else np.float32(0.0)
+                if compute_loss:
+                    loss += _pair_loss(f, label)
+                scores[c, k + q] = _coefficient(f, label, alpha)
+        for k in range(nt, nt + 2):
+            scores[c, k] = np.float32(0.0)
+        for k in range(0, nt, 3):
+            g0, g1, g2 = scores[c, k], scores[c, k + 1], scores[c, k + 2]
+            t0 = targets[base + k]
+            t1 = targets[min(base + k + 1, last_t)]
+            t2 = targets[min(base + k + 2, last_t)]
+            if k == 0:
+                for d in range(dim):
+                    deltas[c, d] = (g0 * output_vectors[t0, d] + g1 * output_vectors[t1, d]
+                                    + g2 * output_vectors[t2, d])
+            else:
+                for d in range(dim):
+                    deltas[c, d] += (g0 * output_vectors[t0, d] + g1 * output_vectors[t1, d]
+                                     + g2 * output_vectors[t2, d])
+    for c in range(n_contexts):
+        r = contexts[c]
+        base = first + c * slot
+        nt = target_counts[counts_first + c]
+        last_t = base + nt - 1
+        for k in range(0, nt, 3):  # padded targets have a zero coefficient
+            g0, g1, g2 = scores[c, k], scores[c, k + 1], scores[c, k + 2]
+            t0 = targets[base + k]
+            t1 = targets[min(base + k + 1, last_t)]
+            t2 = targets[min(base + k + 2, last_t)]
+            for d in range(dim):
+                x = input_vectors[r, d]
+                output_vectors[t0, d] += g0 * x
+                output_vectors[t1, d] += g1 * x
+                output_vectors[t2, d] += g2 * x
+    for c in range(n_contexts):
+        r = contexts[c]
+        for d in range(dim):
+            input_vectors[r, d] += deltas[c, d]
+    return loss
+
+
+@njit(**_JIT)
 def cbow_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, n_targets,
     alpha, cbow_mean, hidden, grad, scores, compute_loss,
@@ -487,7 +568,7 @@ def train_sentences(
                 _prefetch_row(output_vectors, word)
                 # One set of noise words per center, or (SG_PAIRS) one per context.
                 sets = 1
-                if sg and sg_rule == SG_PAIRS:
+                if sg and (sg_rule == SG_PAIRS or sg_rule == SG_BLOCK):
                     sets = min(n, j + reach + 1) - max(0, j - reach) - 1
                 half = (j & 1) * pairs_slot
                 for m in range(sets):
@@ -520,6 +601,10 @@ def train_sentences(
             if sg and sg_rule == SG_HOGBATCH:
                 loss += sg_update(input_vectors, output_vectors, contexts, nc, targets, here,
                                   target_counts[half], alpha, scores, deltas, compute_loss)
+            elif sg and sg_rule == SG_BLOCK:
+                loss += sg_block_update(input_vectors, output_vectors, contexts, nc, targets,
+                                        here, slot, target_counts, half, alpha, scores, deltas,
+                                        compute_loss)
             elif sg:
                 for m in range(nc):
                     own = m if sg_rule == SG_PAIRS else 0

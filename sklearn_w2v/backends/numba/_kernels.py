@@ -329,7 +329,7 @@ def train_sentences(
     alpha_start, alpha_end, rng_state, compute_loss,
     sentence_buffer, contexts, targets, hidden, grad, scores, deltas,
 ):
-    """Train on sentences ``first .. last - 1`` of the flat corpus.
+    """Train on sentences ``first`` to ``last - 1`` of the flat corpus.
 
     The learning rate falls linearly from ``alpha_start`` to ``alpha_end``
     over the tokens of these sentences (updated per sentence). The state in

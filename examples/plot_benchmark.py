@@ -17,7 +17,7 @@ import argparse
 import json
 import os
 
-DEFAULT_OUT = os.path.join(os.path.dirname(__file__), "..", "docs", "images", "benchmark.png")
+from _plotting import IMAGES, pyplot, save
 
 #: (key in a summary row's "quality", axis label, scale)
 QUALITY = (("analogy", "analogy accuracy %", 100.0), ("wordsim353", "WordSim353 Spearman", 1.0),
@@ -43,11 +43,7 @@ def describe(result: dict) -> str:
 
 
 def plot(results: list, out: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only, no display needed
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, axes = plt.subplots(len(results), 4, figsize=(13, 3.3 * len(results)), squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     trainers = list(dict.fromkeys(r["trainer"] for res in results for r in res["summary"]))
@@ -75,23 +71,19 @@ def plot(results: list, out: str) -> None:
                                 va="bottom", fontsize=7, xytext=(0, 2),
                                 textcoords="offset points")
         row_axes[0].set_title(describe(result), fontsize=8, loc="left")
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
+    save(fig, out, dpi=100)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("json", nargs="+", help="output(s) of python -m sklearn_w2v.bench --json")
-    parser.add_argument("--out", default=DEFAULT_OUT)
+    parser.add_argument("--out", default=os.path.join(IMAGES, "benchmark.png"))
     args = parser.parse_args()
     results = []
     for path in args.json:
         with open(path) as f:
             results.append(json.load(f))
     plot(results, args.out)
-    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -14,15 +14,12 @@ losses go to a JSON file beside the PNG; ``--replot`` redraws from it. Without t
 it says so and exits with status 0. Needs matplotlib.
 """
 
-import argparse
 import json
 import os
 
-from sklearn_w2v import W2V, LineCorpus
+from _plotting import corpus_found, pyplot, save, training_parser
 
-DEFAULT_CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data",
-                              "en-mix.txt.gz")
-DEFAULT_OUT = os.path.join(os.path.dirname(__file__), "..", "docs", "images", "epoch_loss.png")
+from sklearn_w2v import W2V, LineCorpus
 
 
 def epoch_losses(corpus: str, sg: int, epochs: int, threads: int, seed: int):
@@ -35,11 +32,7 @@ def epoch_losses(corpus: str, sg: int, epochs: int, threads: int, seed: int):
 
 
 def plot(runs: dict, out: str, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only, no display needed
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     # One panel per model: their losses differ by a factor of about six (skip-gram sums
     # over every context word of a centre, CBOW over one averaged context).
     fig, axes = plt.subplots(1, len(runs), figsize=(4.2 * len(runs), 3.6), squeeze=False)
@@ -53,28 +46,19 @@ def plot(runs: dict, out: str, title: str) -> None:
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("epoch_loss_ / words trained in the epoch")
     fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    print(f"wrote {out}")
+    save(fig, out, dpi=110)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=DEFAULT_CORPUS)
+    parser = training_parser(__doc__.splitlines()[0], "epoch_loss.png")
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", default=DEFAULT_OUT)
     parser.add_argument("--replot", metavar="JSON",
                         help="redraw from the losses a previous run wrote beside its PNG")
     args = parser.parse_args()
     if args.replot:
         with open(args.replot) as f:
             record = json.load(f)
-    elif not os.path.isfile(args.corpus):
-        print(f"corpus not found: {args.corpus} (pass --corpus PATH); nothing drawn")
+    elif not corpus_found(args.corpus):
         return
     else:
         record = {"runs": {}}

@@ -13,19 +13,15 @@ unit-length vectors on the first two principal components of those words
 the corpus it says so and exits with status 0. Needs matplotlib.
 """
 
-import argparse
 import os
 import time
 
 import numpy as np
+from _plotting import corpus_found, pyplot, save, training_parser
 from gensim.models import KeyedVectors
 from sklearn.decomposition import PCA
 
 from sklearn_w2v import W2V, LineCorpus
-
-DEFAULT_CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data",
-                              "en-mix.txt.gz")
-DEFAULT_OUT = os.path.join(os.path.dirname(__file__), "..", "docs", "images", "word_map.png")
 
 #: (group name, words); pairs of country and capital are drawn joined by a line.
 GROUPS = (
@@ -77,11 +73,7 @@ def draw(ax, groups, points, title):
 
 
 def plot(wv, out: str, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only, no display needed
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     wanted = {w for _, words in GROUPS for w in words}
     missing = sorted(w for w in wanted if w not in wv.key_to_index)
     if missing:
@@ -102,19 +94,11 @@ def plot(wv, out: str, title: str) -> None:
             draw(ax, panel_groups, project(wv, words), panel_title)
     axes.flat[-1].legend(fontsize=8, loc="best")
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    print(f"wrote {out}")
+    save(fig, out, dpi=100)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=DEFAULT_CORPUS)
-    parser.add_argument("--out", default=DEFAULT_OUT)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = training_parser(__doc__.splitlines()[0], "word_map.png")
     parser.add_argument("--vectors", metavar="PATH",
                         help="draw these word2vec binary vectors instead of training "
                         "(e.g. sklearn-w2v ... -binary 1 output)")
@@ -122,8 +106,7 @@ def main():
     if args.vectors:
         wv = KeyedVectors.load_word2vec_format(args.vectors, binary=True)
         title = f"{os.path.basename(args.vectors)}; PCA of the unit vectors of each panel's words"
-    elif not os.path.isfile(args.corpus):
-        print(f"corpus not found: {args.corpus} (pass --corpus PATH); nothing drawn")
+    elif not corpus_found(args.corpus):
         return
     else:
         wv = train(args.corpus, args.threads, args.seed)

@@ -16,6 +16,7 @@ import sys
 # Document the checkout this file belongs to, not an installed copy.
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
 
+from sphinx.ext.autodoc.mock import mock  # noqa: E402
 from sphinx.pycode import ModuleAnalyzer  # noqa: E402
 
 import sklearn_w2v  # noqa: E402
@@ -49,6 +50,18 @@ autodoc_typehints = "none"  # numpydoc's Parameters sections carry the types
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+
+def _importable(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+# The docs extra does not pull in torch (several GB with CUDA): without it, the torch
+# backend's and distributed training's pages are documented from stand-ins.
+autodoc_mock_imports = [name for name in ("torch", "triton") if not _importable(name)]
 
 with open(os.path.join(os.path.dirname(__file__), "api.rst")) as _f:
     #: The modules the API reference lists, in its order.
@@ -86,7 +99,8 @@ def class_homes() -> dict[str, str]:
     return homes
 
 
-autosummary_context = {"class_home": class_homes()}
+with mock(autodoc_mock_imports):
+    autosummary_context = {"class_home": class_homes()}
 
 
 def _constant_comments(module_name: str) -> dict[str, list[str]]:

@@ -3,7 +3,7 @@
 Usage::
 
     python -m sklearn_w2v.bench --threads 1,2,4 --repeat 3 --json bench.json
-    python examples/plot_threads.py bench.json [--out docs/threads.png]
+    python examples/plot_threads.py bench.json [--out docs/images/threads.png]
 
 Points are medians over the repeats; the bars span min to max.
 """
@@ -57,7 +57,7 @@ def plot(result: dict, out: str) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("json", help="output of python -m sklearn_w2v.bench --json")
-    parser.add_argument("--out", default=os.path.join("docs", "threads.png"))
+    parser.add_argument("--out", default=os.path.join("docs", "images", "threads.png"))
     args = parser.parse_args()
     with open(args.json) as f:
         result = json.load(f)

@@ -18,7 +18,7 @@ so it is slightly optimistic. ``--nested`` also estimates the whole
 procedure without that bias: the grid search (with an inner 3-fold
 cross-validation) runs inside each of the 5 outer folds, which costs
 ``3 * n_candidates + 1`` W2V fits per outer fold instead of ``n_candidates``.
-The measured table is in the README (section "In a pipeline"); on the movie
+The measured table is in docs/user_guide/usage.md ("In a pipeline"); on the movie
 reviews the best row reached 0.783 against 0.819 for the baseline.
 
 Data: the 2,000-review polarity set (Pang & Lee) as a gzip TSV with a

@@ -109,7 +109,7 @@ def _footnotes(result: dict) -> list[str]:
 
 
 def markdown_table(result: dict) -> str:
-    """The summary as a GitHub Markdown table (medians), for the README."""
+    """The summary as a GitHub Markdown table (medians), for the README and the docs."""
     headers = [h.replace("x gensim", "× gensim") for h in HEADERS]
     align = ["---"] + ["---:"] * (len(headers) - 1)
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(align) + "|"]

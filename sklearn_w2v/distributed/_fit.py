@@ -64,7 +64,7 @@ from ._sync import COMBINE, ROWS, WeightSync
 from ._vocabulary import merged_vocabulary
 
 #: Corpus words each rank trains between two synchronisations, by default.
-#: Measured on en-mix with 2 ranks (README, "Training on several machines"):
+#: Measured on en-mix with 2 ranks (docs/user_guide/distributed.md):
 #: 250k keeps single-process quality, 1M lost 0.035 WordSim353.
 DEFAULT_SYNC_WORDS = 250_000
 
@@ -123,7 +123,8 @@ def fit_distributed(
     combine : {"sum", "mean", "touched-mean"}, default="sum"
         How the ranks' updates are combined (see
         :class:`~sklearn_w2v.distributed.WeightSync`); "sum" keeps the quality of
-        single-process training where the others lose (README).
+        single-process training where the others lose (measured in the distributed
+        training page of the docs).
     rows : {"touched", "all"}, default="touched"
         Which rows are all-reduced; the result is the same, the bytes not.
     on_round : callable, optional

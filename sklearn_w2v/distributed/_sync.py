@@ -21,7 +21,7 @@ weights after every synchronisation.
   ranks moved gets their mean. The flags all-reduce then sums (counts)
   instead of taking the maximum.
 
-The default is chosen by measurement (see the README).
+The default is chosen by measurement (see docs/user_guide/distributed.md).
 
 ``rows="touched"`` all-reduces only the rows that some rank changed: first
 a byte per row (a max all-reduce of "changed" flags), then the changed

@@ -508,7 +508,7 @@ def train_sentences(
     alpha_start, alpha_end, rng_state, compute_loss,
     sentence_buffer, contexts, targets, target_counts, hidden, grad, scores, deltas,
 ):
-    """Train on sentences ``first .. last - 1`` of the flat corpus.
+    """Train on sentences ``first`` to ``last - 1`` of the flat corpus.
 
     ``sg_rule`` picks the skip-gram update (:data:`SG_RULES`).
     The learning rate falls linearly from ``alpha_start`` to ``alpha_end``

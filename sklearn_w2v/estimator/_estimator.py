@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._annotations import evaluate_annotations
 from ..backends import backend_names, backend_options, backend_spec, get_trainer
 from ..corpus import encode
 from ..pooling import (
@@ -47,6 +48,7 @@ from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSe
 _ANALYZER_STEPS = ("preprocessor", "tokenizer", "stop_words", "strip_accents")
 
 
+@evaluate_annotations
 class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Word2vec (skip-gram or CBOW with negative sampling) as a scikit-learn transformer.
 

@@ -246,6 +246,14 @@ def test_neighbours_unknown_word_and_stdin(vectors_file, capsys, monkeypatch):
     assert capsys.readouterr().out.splitlines()[::2] == ["g0w0 g0w1", "g2w0"]
 
 
+def test_neighbours_suggests_the_lower_cased_word(vectors_file, capsys):
+    assert main(["neighbours", str(vectors_file), "G0W0", "g1w0", "Nope"]) == 1
+    first, second = capsys.readouterr().err.splitlines()
+    assert first == ("sklearn-w2v: not in the vocabulary: G0W0; did you mean 'G0W0' -> 'g0w0' "
+                     "(the vocabulary is case-sensitive)?")
+    assert second == "sklearn-w2v: not in the vocabulary: Nope"  # 'nope' is not known either
+
+
 def test_evaluate_custom_files(vectors_file, tmp_path, capsys):
     (tmp_path / "an.txt").write_text(": planted\ng0w0 g0w1 g1w0 g1w1\ng0w2 g0w3 g2w0 g2w1\n")
     (tmp_path / "pairs.tsv").write_text("g0w0\tg0w1\t9\ng0w0\tg1w1\t1\ng1w0\tg1w2\t8\n"

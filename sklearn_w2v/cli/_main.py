@@ -43,7 +43,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .._optional import load
+from .._optional import MissingDependencyError, load
 from ..vectors import Word2VecFormatError
 from ._evaluate import run_evaluate
 from ._neighbours import run_neighbours
@@ -109,6 +109,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted; no partial files were written", file=sys.stderr)
         return 130
     except (CommandError, Word2VecFormatError, FileNotFoundError, ValueError, FloatingPointError,
-            OSError) as exc:
+            OSError, MissingDependencyError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1

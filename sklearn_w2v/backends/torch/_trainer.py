@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from ..._optional import installed, load
+from ..._optional import MissingDependencyError, installed, load
 from ...training import (
     LastTables,
     ProgressReporter,
@@ -140,8 +140,9 @@ class TorchTrainer:
                 raise ValueError("kernel='fused' trains the built-in model; a torch_module "
                                  "trains with autograd on the batched path (kernel='batched').")
             if not installed("triton"):
-                raise ImportError("kernel='fused' needs Triton, which is not installed "
-                                  "(`pip install triton`; CUDA builds of torch include it).")
+                raise MissingDependencyError("kernel='fused' needs Triton, which is not installed "
+                                             "(`pip install triton`; CUDA builds of torch "
+                                             "include it).")
         self.torch_device = resolve_device(device)  # fails before any corpus work
         self.device = str(self.torch_device)
         self.torch_module = torch_module

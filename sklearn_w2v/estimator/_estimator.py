@@ -103,9 +103,12 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         C tool and gensim do), so results vary slightly from run to run even
         with ``random_state``.
     verbose : int, default=0
-        Print the vocabulary summary, training progress (percentage, words
-        per second, estimated time left) and, with ``compute_loss``, the loss
-        of each epoch to stderr.
+        Print the vocabulary summary, training progress and, with
+        ``compute_loss``, the loss of each epoch to stderr. Progress is a
+        ``tqdm.auto`` bar on a terminal or in a notebook (words done, words/s,
+        time left, learning rate and, with ``compute_loss``, the recent loss
+        per word), otherwise a line every few seconds in the word2vec C
+        tool's format (see :class:`~sklearn_w2v.training.ProgressReporter`).
     backend : str, default="numba"
         Training backend (see :func:`sklearn_w2v.backends.backend_names`).
         "torch" trains the same model in batches with PyTorch, on a GPU

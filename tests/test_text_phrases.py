@@ -13,30 +13,10 @@ from sklearn.pipeline import Pipeline
 from sklearn_w2v import W2V, PhraseTransformer
 from sklearn_w2v.text import word2phrase_score
 
-from helpers import planted_corpus
+from helpers import planted_corpus, planted_phrase_corpus
 
 
-def planted_phrase_corpus(n_docs=1000, doc_len=20, n_words=100, seed=0):
-    """Uniformly random words; "new york" planted in every tenth document, "york city" in the
-    first 10 of those (so "new york city" too). Labels: whether a document holds "new york".
-    """
-    rng = np.random.default_rng(seed)
-    words = [f"w{i}" for i in range(n_words)]
-    docs, labels = [], []
-    for k in range(n_docs):
-        doc = [words[i] for i in rng.integers(n_words, size=doc_len)]
-        planted = k % 10 == 0
-        if planted:
-            at = int(rng.integers(doc_len - 3))
-            doc[at : at + 2] = ["new", "york"]
-            if k < 300:
-                doc[at + 2] = "city"
-        docs.append(doc)
-        labels.append(int(planted))
-    return docs, np.array(labels)
-
-
-DOCS, _ = planted_phrase_corpus()
+DOCS = planted_phrase_corpus()
 
 
 def test_the_planted_pair_is_joined_and_chance_pairs_are_not():

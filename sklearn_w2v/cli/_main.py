@@ -5,6 +5,7 @@ Usage::
     sklearn-w2v [train] -train FILE [-output FILE] [C-tool flags] [extras]
     sklearn-w2v evaluate VECTORS [--analogies FILE] [--pairs FILE ...]
     sklearn-w2v neighbours VECTORS [WORD ...] [-n N]
+    sklearn-w2v phrases -train FILE -output FILE [-min-count N] [-threshold X]
     sklearn-w2v bench [bench arguments]
     sklearn-w2v distributed [training flags]     (under torchrun)
 
@@ -48,6 +49,7 @@ from ..vectors import Word2VecFormatError
 from ._evaluate import run_evaluate
 from ._neighbours import run_neighbours
 from ._parsing import PROG, CommandError
+from ._phrases import run_phrases
 from ._train import run_train
 
 
@@ -85,6 +87,7 @@ COMMANDS = {
     "evaluate": run_evaluate,
     "neighbours": run_neighbours,
     "neighbors": run_neighbours,
+    "phrases": run_phrases,
     "bench": run_bench,
 }
 

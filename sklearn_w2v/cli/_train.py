@@ -58,7 +58,8 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
             "(--size). Without -output only the vocabulary is built (and saved with "
             "-save-vocab), as the C tool does.\n\n"
             "Sub-commands: 'evaluate' (analogy and similarity scores of a vectors file), "
-            "'neighbours' (nearest words), 'bench' (benchmarks) and 'distributed' "
+            "'neighbours' (nearest words), 'phrases' (word2phrase), 'bench' (benchmarks) "
+            "and 'distributed' "
             "(training on the ranks of a torchrun launch); see "
             f"'{PROG} SUBCOMMAND --help'."
         ),

@@ -15,7 +15,6 @@ from sklearn_w2v.text import word2phrase_score
 
 from helpers import planted_corpus, planted_phrase_corpus
 
-
 DOCS = planted_phrase_corpus()
 
 

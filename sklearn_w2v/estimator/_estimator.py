@@ -568,6 +568,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         self : W2V
         """
+        # scikit-learn validates partial_fit's parameters on the first call only; parameters
+        # may change between calls here (set_params(alpha=...)), so every call checks them.
+        self._validate_params()
         return self.fit_stages(ContinuedFit(X) if hasattr(self, "wv_") else FreshFit(X))
 
     # -- transforming ----------------------------------------------------

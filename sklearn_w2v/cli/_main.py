@@ -31,9 +31,11 @@ with two. Differences from the C tool:
   ``</s>`` line of a C tool vocabulary file.
 * Text vector files keep nine significant digits (exact float32) where the
   C tool prints six decimals.
-* Progress lines (percent done, learning rate, words/s) go to stderr when
-  it is a terminal, or when ``-debug 2`` or more is given; ``-debug 1``
-  prints only summaries and ``-debug 0`` nothing.
+* Progress goes to stderr: a bar when it is a terminal (where ``-debug``
+  defaults to 2), the C tool's progress lines elsewhere when ``-debug 2``
+  is given; ``-debug 1`` prints only summaries and ``-debug 0`` nothing.
+  Left to its default off a terminal, a run prints one summary line at
+  the end (words, vocabulary, seconds, words/s, output file).
 
 Each file is written to a temporary name and renamed into place once
 complete, so an interrupted run never leaves a half-written file.

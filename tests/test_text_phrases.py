@@ -1,5 +1,6 @@
 """PhraseTransformer: gensim's phrase detection with word2phrase's score and defaults."""
 
+import inspect
 import pickle
 
 import numpy as np
@@ -99,3 +100,8 @@ def test_bad_documents(bad, message):
         PhraseTransformer().fit(bad)
     with pytest.raises(TypeError, match=message):
         PhraseTransformer(min_count=1).fit(DOCS[:5]).transform(bad)
+
+
+def test_help_shows_types():
+    assert inspect.signature(PhraseTransformer.fit).return_annotation is PhraseTransformer
+    assert inspect.signature(PhraseTransformer.transform).return_annotation == list[list[str]]

@@ -12,8 +12,8 @@ The package reads as the pipeline data flows through: :mod:`~sklearn_w2v.text`
 """
 
 from .estimator import W2V
-from .text import LineCorpus, Segment, shard_files
+from .text import LineCorpus, PhraseTransformer, Segment, shard_files
 
 __version__ = "0.2.0"
 
-__all__ = ["LineCorpus", "Segment", "W2V", "__version__", "shard_files"]
+__all__ = ["LineCorpus", "PhraseTransformer", "Segment", "W2V", "__version__", "shard_files"]

@@ -3,8 +3,9 @@
 Modules that need torch import it plainly; what reaches them from torch-free
 code (the backend registry, the lazy names of :mod:`sklearn_w2v.backends.torch`
 and :mod:`sklearn_w2v.distributed`, the command line) goes through
-:func:`load`, which turns a missing torch into an ``ImportError`` that says
-how to install it.
+:func:`load`, which turns a missing torch into a :class:`MissingDependencyError`
+(an ``ImportError``) that says how to install it; the command lines print
+that one line instead of a traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ TORCH_INSTALL = (
     "Install torch first (see https://pytorch.org/get-started/locally/ for the build that "
     'matches your CUDA version), then `pip install "sklearn-w2v[torch]"`.'
 )
+
+
+class MissingDependencyError(ImportError):
+    """An optional dependency is not installed; the message says what needs it and how to
+    install it.
+    """
 
 
 def installed(module: str) -> bool:
@@ -45,7 +52,7 @@ def load(target: str, what: str = "This") -> object:
 
     Raises
     ------
-    ImportError
+    MissingDependencyError
         When the import fails for want of torch; the message names ``what``
         needs it and says how to install it.
     """
@@ -56,7 +63,8 @@ def load(target: str, what: str = "This") -> object:
         missing = (exc.name or "torch").split(".")[0]  # an import hook may leave no name
         if missing != "torch" or _torch_imports():  # some other import failed: show it as is
             raise
-        raise ImportError(f"{what} needs PyTorch, which is not installed. {TORCH_INSTALL}") from exc
+        raise MissingDependencyError(
+            f"{what} needs PyTorch, which is not installed. {TORCH_INSTALL}") from exc
     return getattr(module, name) if name else module
 
 

@@ -16,6 +16,24 @@ def planted_corpus(n_groups=5, group_size=8, n_docs=1500, doc_len=12, seed=0):
     return docs, groups
 
 
+def planted_phrase_corpus(n_docs=1000, doc_len=20, n_words=100, seed=0):
+    """Uniformly random words w0..w99; "new york" planted in every tenth document, followed by
+    "city" in the first 30 of those ("new", "york" and "city" occur nowhere else).
+    """
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(n_words)]
+    docs = []
+    for k in range(n_docs):
+        doc = [words[i] for i in rng.integers(n_words, size=doc_len)]
+        if k % 10 == 0:
+            at = int(rng.integers(doc_len - 3))
+            doc[at : at + 2] = ["new", "york"]
+            if k < 300:
+                doc[at + 2] = "city"
+        docs.append(doc)
+    return docs
+
+
 def group_purity(wv, groups, topn=None):
     """Share of each word's nearest neighbours that come from its own group."""
     topn = topn or len(groups[0]) - 1

@@ -540,7 +540,7 @@ def test_verbose_progress_lines(planted, capsys, monkeypatch):
     monkeypatch.setattr(ProgressReporter, "every", 0.0)
     W2V(**{**FAST, "verbose": 1}).fit(planted[0][:100])
     err = capsys.readouterr().err
-    assert "[W2V torch]" in err and "100.0%" in err and "words/s" in err
+    assert "Progress: 100.00%" in err and "Words/thread/sec" in err
 
 
 @pytest.mark.parametrize("sg", [True, False])

@@ -124,14 +124,35 @@ def test_train_text_output_and_progress(corpus_file, tmp_path, capsys):
     assert main(["-train", str(corpus_file[0]), "-output", str(out), *TINY, "-debug", "2"]) == 0
     err = capsys.readouterr().err
     assert "Vocab size: 15" in err and "Words in train file: 1200" in err
-    assert "100.0% alpha" in err and "words/s" in err  # the trainer's progress line
+    assert "Progress: 100.00%  Words/thread/sec: " in err  # the C tool's progress line
+    assert "\r" not in err and not err.startswith("sklearn-w2v: ")  # no bar, no summary line
     kv = KeyedVectors.load_word2vec_format(str(out), binary=False)
     assert len(kv) == 15 and kv.vector_size == 8
 
 
-def test_quiet_by_default_off_a_terminal(corpus_file, tmp_path, capsys):
-    assert main(["-train", str(corpus_file[0]), "-output", str(tmp_path / "v"), *TINY]) == 0
+def test_one_summary_line_by_default_off_a_terminal(corpus_file, tmp_path, capsys):
+    out = tmp_path / "v"
+    assert main(["-train", str(corpus_file[0]), "-output", str(out), *TINY]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("sklearn-w2v: 1,200 words, vocabulary 15, ")
+    assert " words/s (numba); wrote " in err and err.endswith(f"wrote {out}\n")
+    assert main(["-train", str(corpus_file[0]), "-save-vocab", str(tmp_path / "voc"), *TINY]) == 0
+    assert capsys.readouterr().err == (f"sklearn-w2v: vocabulary 15 from 1,200 words; "
+                                       f"wrote {tmp_path / 'voc'}\n")
+
+
+def test_debug_0_is_silent(corpus_file, tmp_path, capsys):
+    argv = ["-train", str(corpus_file[0]), "-output", str(tmp_path / "v"), *TINY, "-debug", "0"]
+    assert main(argv) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_bar_on_a_terminal(corpus_file, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(type(sys.stderr), "isatty", lambda self: True)
+    assert main(["-train", str(corpus_file[0]), "-output", str(tmp_path / "v"), *TINY]) == 0
+    err = capsys.readouterr().err
+    assert "\rW2V numba: 100%|" in err and "Alpha:" not in err  # -debug 2 by default there
+    assert "Vocab size: 15" in err and not err.startswith("sklearn-w2v: ")
 
 
 def test_classes_output(corpus_file, tmp_path):
@@ -223,7 +244,8 @@ def test_end_to_end_subprocess(corpus_file, tmp_path):
             "-binary", "1", "-size", "16", "-min-count", "1", "-iter", "2", "-threads", "1"]
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""  # not a terminal: quiet
+    assert proc.stderr.startswith("sklearn-w2v: 1,200 words")  # not a terminal: one line
+    assert proc.stderr.count("\n") == 1
     kv = KeyedVectors.load_word2vec_format(str(out), binary=True)
     assert len(kv) == 15 and kv.vector_size == 16 and np.isfinite(kv.vectors).all()
 
@@ -244,6 +266,14 @@ def test_neighbours_unknown_word_and_stdin(vectors_file, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("g0w0 g0w1\n\ng2w0\n"))
     assert main(["neighbours", str(vectors_file), "-n", "1"]) == 0
     assert capsys.readouterr().out.splitlines()[::2] == ["g0w0 g0w1", "g2w0"]
+
+
+def test_neighbours_suggests_the_lower_cased_word(vectors_file, capsys):
+    assert main(["neighbours", str(vectors_file), "G0W0", "g1w0", "Nope"]) == 1
+    first, second = capsys.readouterr().err.splitlines()
+    assert first == ("sklearn-w2v: not in the vocabulary: G0W0; did you mean 'G0W0' -> 'g0w0' "
+                     "(the vocabulary is case-sensitive)?")
+    assert second == "sklearn-w2v: not in the vocabulary: Nope"  # 'nope' is not known either
 
 
 def test_evaluate_custom_files(vectors_file, tmp_path, capsys):

@@ -17,4 +17,4 @@ def test_verbose_reports_vocabulary_and_progress(capsys, monkeypatch):
     W2V(min_count=1, epochs=20, n_jobs=2, verbose=1, random_state=0).fit(docs)
     err = capsys.readouterr().err
     assert "3000 documents" in err
-    assert "words/s" in err and "alpha" in err
+    assert "Words/thread/sec" in err and "Alpha: " in err and "Progress: 100.00%" in err

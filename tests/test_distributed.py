@@ -176,8 +176,8 @@ def test_command_line_writes_the_outputs_once_in_the_usual_formats(planted_file,
                "--save-model", str(tmp_path / "model.joblib"), "--timeout", "60"]
     codes, errors, _ = launch([command, command])
     assert codes == [0, 0], errors
-    assert "[W2V distributed] epoch 5 round" in errors[0] and "Wrote" in errors[0]
-    assert "[W2V distributed]" not in errors[1] and "Wrote" not in errors[1]  # rank 0 reports
+    assert "Progress: 100.00%" in errors[0] and "Wrote" in errors[0]
+    assert "Progress:" not in errors[1] and "Wrote" not in errors[1]  # rank 0 reports
     wv = read_vectors(str(out))
     model = load(tmp_path / "model.joblib")
     assert wv.index_to_key == model.wv_.index_to_key

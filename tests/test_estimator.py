@@ -289,4 +289,4 @@ def test_compute_loss_records_epoch_losses(docs):
 def test_verbose_reports_progress(docs, capsys):
     W2V(**{**FAST, "verbose": 1}).fit(docs)
     err = capsys.readouterr().err
-    assert "300 documents" in err and "words/s" in err
+    assert "300 documents" in err and "Progress: 100.00%" in err

@@ -6,7 +6,9 @@ that do apply one by one and re-implements the data-driven ones with text.
 Tiny corpora, small vectors and few epochs keep it fast.
 """
 
+import inspect
 import pickle
+import pydoc
 import warnings
 
 import joblib
@@ -214,3 +216,20 @@ def test_invalid_new_parameters_named_at_fit(param, value):
 def test_cross_parameter_rules(params, message):
     with pytest.raises(ValueError, match=message):
         W2V(**{**FAST, **params}).fit(TEXTS)
+
+
+@pytest.mark.parametrize("name", [n for n in dir(W2V) if not n.startswith("_")
+                                  and inspect.isfunction(getattr(W2V, n))])
+def test_help_shows_types_not_quoted_strings(name):
+    method = getattr(W2V, name)
+    signature = inspect.signature(method)
+    annotations = [p.annotation for p in signature.parameters.values()]
+    annotations.append(signature.return_annotation)
+    assert not any(isinstance(a, str) for a in annotations), signature
+    shown = pydoc.render_doc(method, renderer=pydoc.plaintext).splitlines()[2]
+    assert "-> '" not in shown and ": '" not in shown, shown
+
+
+def test_fit_is_annotated_to_return_the_estimator():
+    assert inspect.signature(W2V.fit).return_annotation is W2V
+    assert W2V.fit.__annotations__["return"] is W2V  # the wrapper's, too

@@ -111,6 +111,8 @@ def test_numpy_and_pandas_text_columns():
     (lambda pd: 42, TypeError, "iterable of documents"),
     (lambda pd: ["ok", None], TypeError, "Document 1 is a NoneType"),
     (lambda pd: ["ok", float("nan")], TypeError, "Document 1 is a float"),
+    (lambda pd: [3, "ok"], TypeError, "Document 0 is an int;"),
+    (lambda pd: [np.int64(3)], TypeError, "Document 0 is an int64;"),
     (lambda pd: [[1, 2]], TypeError, "token of type int"),
 ])
 def test_bad_input_gives_clear_errors(make_bad, error, message):

@@ -6,8 +6,8 @@ import dataclasses
 import os
 from dataclasses import dataclass
 
-from .._optional import installed
-from ..backends import backend_available, backend_names, get_trainer
+from .._optional import TORCH_INSTALL, installed
+from ..backends import backend_available, backend_names, backend_spec, get_trainer
 from ..estimator import available_cpus
 from ..text import default_corpus
 from ..training import check_learning_rates
@@ -24,6 +24,15 @@ def available_trainers() -> list[str]:
     """Every trainer name this machine can benchmark, ours first."""
     gensim = list(GENSIM_TRAINERS) if installed("gensim") else []
     return our_trainers() + gensim
+
+
+def _unavailable(trainer: str, available: list[str]) -> str:
+    """Why a trainer cannot run here: what it lacks, and how to install torch if that is it."""
+    needs = ["gensim"] if trainer in GENSIM_TRAINERS else list(backend_spec(trainer).requires)
+    lacking = [m for m in needs if not installed(m)] or needs
+    hint = f" {TORCH_INSTALL}" if "torch" in lacking else ""
+    return (f"Trainer {trainer!r} is not available here ({' and '.join(lacking)} not installed; "
+            f"available: {available}).{hint}")
 
 
 def parse_int_list(text: str, name: str = "threads") -> tuple[int, ...]:
@@ -119,10 +128,7 @@ class BenchParams:
                     f"Unknown trainer {name!r}; choose from {sorted(known)}."
                 )
             if base not in available:
-                raise ValueError(
-                    f"Trainer {name!r} is not available here (missing dependency); "
-                    f"available: {available}."
-                )
+                raise ValueError(_unavailable(base, available))
             if options:
                 if base in GENSIM_TRAINERS:
                     raise ValueError(f"Trainer {name!r}: gensim takes no backend options.")

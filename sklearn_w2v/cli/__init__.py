@@ -13,7 +13,9 @@ from ._train import (
     estimator_from_args,
     parse_train_args,
     say,
+    say_summary,
     train_parser,
+    training_summary,
     word_classes,
     write_outputs,
 )
@@ -29,7 +31,9 @@ __all__ = [
     "main",
     "parse_train_args",
     "say",
+    "say_summary",
     "train_parser",
+    "training_summary",
     "word_classes",
     "write_outputs",
 ]

@@ -5,6 +5,7 @@ Usage::
     sklearn-w2v [train] -train FILE [-output FILE] [C-tool flags] [extras]
     sklearn-w2v evaluate VECTORS [--analogies FILE] [--pairs FILE ...]
     sklearn-w2v neighbours VECTORS [WORD ...] [-n N]
+    sklearn-w2v phrases -train FILE -output FILE [-min-count N] [-threshold X]
     sklearn-w2v bench [bench arguments]
     sklearn-w2v distributed [training flags]     (under torchrun)
 
@@ -30,9 +31,11 @@ with two. Differences from the C tool:
   ``</s>`` line of a C tool vocabulary file.
 * Text vector files keep nine significant digits (exact float32) where the
   C tool prints six decimals.
-* Progress lines (percent done, learning rate, words/s) go to stderr when
-  it is a terminal, or when ``-debug 2`` or more is given; ``-debug 1``
-  prints only summaries and ``-debug 0`` nothing.
+* Progress goes to stderr: a bar when it is a terminal (where ``-debug``
+  defaults to 2), the C tool's progress lines elsewhere when ``-debug 2``
+  is given; ``-debug 1`` prints only summaries and ``-debug 0`` nothing.
+  Left to its default off a terminal, a run prints one summary line at
+  the end (words, vocabulary, seconds, words/s, output file).
 
 Each file is written to a temporary name and renamed into place once
 complete, so an interrupted run never leaves a half-written file.
@@ -43,11 +46,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .._optional import load
+from .._optional import MissingDependencyError, load
 from ..vectors import Word2VecFormatError
 from ._evaluate import run_evaluate
 from ._neighbours import run_neighbours
 from ._parsing import PROG, CommandError
+from ._phrases import run_phrases
 from ._train import run_train
 
 
@@ -85,6 +89,7 @@ COMMANDS = {
     "evaluate": run_evaluate,
     "neighbours": run_neighbours,
     "neighbors": run_neighbours,
+    "phrases": run_phrases,
     "bench": run_bench,
 }
 
@@ -109,6 +114,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted; no partial files were written", file=sys.stderr)
         return 130
     except (CommandError, Word2VecFormatError, FileNotFoundError, ValueError, FloatingPointError,
-            OSError) as exc:
+            OSError, MissingDependencyError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1

@@ -25,10 +25,22 @@ def neighbours_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def missing_words_message(wv, missing: list[str]) -> str:
+    """What to say about query words the vectors lack, with the lower-cased form where only
+    that is known (a corpus lower-cased before training, queried as typed).
+    """
+    message = f"{PROG}: not in the vocabulary: {' '.join(missing)}"
+    known = {w: w.lower() for w in missing if w.lower() != w and w.lower() in wv.key_to_index}
+    if known:
+        message += "; did you mean " + ", ".join(f"{w!r} -> {low!r}" for w, low in known.items())
+        message += " (the vocabulary is case-sensitive)?"
+    return message
+
+
 def print_neighbours(wv, query: list[str], topn: int) -> bool:
     missing = [w for w in query if w not in wv.key_to_index]
     if missing:
-        print(f"{PROG}: not in the vocabulary: {' '.join(missing)}", file=sys.stderr)
+        print(missing_words_message(wv, missing), file=sys.stderr)
         return False
     print(" ".join(query))
     for word, similarity in wv.most_similar(positive=query, topn=topn):

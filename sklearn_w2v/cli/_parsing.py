@@ -14,6 +14,7 @@ USAGE = f"""\
 {PROG} [train] -train FILE [-output FILE] [options]
        {PROG} evaluate VECTORS [options]
        {PROG} neighbours VECTORS [WORD ...] [-n N]
+       {PROG} phrases -train FILE -output FILE [options]
        {PROG} bench [bench options]
        {PROG} distributed [options]  (under torchrun)"""
 

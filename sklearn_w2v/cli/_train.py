@@ -58,7 +58,8 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
             "(--size). Without -output only the vocabulary is built (and saved with "
             "-save-vocab), as the C tool does.\n\n"
             "Sub-commands: 'evaluate' (analogy and similarity scores of a vectors file), "
-            "'neighbours' (nearest words), 'bench' (benchmarks) and 'distributed' "
+            "'neighbours' (nearest words), 'phrases' (word2phrase), 'bench' (benchmarks) "
+            "and 'distributed' "
             "(training on the ranks of a torchrun launch); see "
             f"'{PROG} SUBCOMMAND --help'."
         ),
@@ -108,8 +109,9 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    "vectors; 0 writes vectors (default 0)")
     c.add_argument(*spellings("debug"), type=nonnegative_int, default=None, metavar="N",
                    dest="debug",
-                   help="0 quiet, 1 summaries, 2 also progress lines (default 2 when stderr is a "
-                   "terminal, else 0)")
+                   help="0 quiet, 1 summaries, 2 also progress: a bar on a terminal, the C "
+                   "tool's progress lines elsewhere (default 2 on a terminal; elsewhere one "
+                   "summary line at the end)")
     c.add_argument(*spellings("binary"), type=flag01, default=0, metavar="0|1", dest="binary",
                    help="1 writes vectors in binary format (default 0: text)")
     c.add_argument(*spellings("save-vocab"), metavar="FILE", dest="save_vocab",
@@ -164,6 +166,8 @@ def parse_train_args(
         parser.error(str(exc))
     if args.threads is None:
         args.threads = available_cpus()
+    # Left to its default off a terminal, -debug is 0 but the run still ends with one line.
+    args.summary = args.debug is None
     if args.debug is None:
         args.debug = 2 if stderr_is_terminal() else 0
     return args
@@ -223,6 +227,22 @@ def say(args: argparse.Namespace, level: int, message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
+def say_summary(args: argparse.Namespace, message: str) -> None:
+    """The one line a run that printed nothing else ends with (``-debug`` left to its default
+    off a terminal), so that a run in a pipe or a notebook is not silent.
+    """
+    if getattr(args, "summary", False) and args.debug == 0:
+        print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+
+
+def training_summary(stats: dict, n_vectors: int, output: str, ranks: int = 1) -> str:
+    """Words, vocabulary, seconds, words/s and the output file of a training run, in one line."""
+    where = stats["backend"] + (f", {ranks} ranks" if ranks > 1 else "")
+    return (f"{stats['n_raw_words']:,} words, vocabulary {n_vectors:,}, trained in "
+            f"{stats['seconds']:.1f}s at {stats['words_per_second']:,.0f} words/s "
+            f"({where}); wrote {output}")
+
+
 def vocabulary_only(args) -> int:
     """The C tool's run without -output: build (or read) and save the vocabulary."""
     n_words = None
@@ -242,6 +262,9 @@ def vocabulary_only(args) -> int:
     if args.save_vocab:
         write_vocabulary(args.save_vocab, pairs)
         say(args, 1, f"Wrote {len(pairs)} words to {args.save_vocab}")
+    say_summary(args, f"vocabulary {len(pairs):,}"
+                + (f" from {n_words:,} words" if n_words is not None else "")
+                + (f"; wrote {args.save_vocab}" if args.save_vocab else ""))
     return 0
 
 
@@ -286,6 +309,7 @@ def run_train(argv: Sequence[str]) -> int:
         f"({stats['backend']})",
     )
     write_outputs(args, wv)
+    say_summary(args, training_summary(stats, len(wv), args.output))
     return 0
 
 

@@ -23,7 +23,9 @@ from ..cli import (
     int_at_least,
     parse_train_args,
     say,
+    say_summary,
     train_parser,
+    training_summary,
     write_outputs,
 )
 from ..text import LineCorpus, shard_files
@@ -151,6 +153,8 @@ def _train(args) -> int:
         if args.save_model:
             save(model, args.save_model)
             say(args, 1, f"Saved the fitted estimator to {args.save_model}")
+        say_summary(args, training_summary(stats, len(model.wv_), args.output,
+                                           stats["world_size"]))
     with collective("waiting for rank 0 to write the outputs"):
         dist.barrier()
     return 0

@@ -28,7 +28,6 @@ import contextlib
 import dataclasses
 import hashlib
 import os
-import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -51,6 +50,7 @@ from ..estimator import (
 from ..pooling import DocumentStatistics, document_statistics
 from ..text import LineCorpus
 from ..training import (
+    ProgressReporter,
     TensorTrainer,
     TrainConfig,
     TrainResult,
@@ -267,7 +267,8 @@ class DistributedFit(FitStages):
         config = setup.config
         rounds = self.rounds = _Rounds(setup.trainer, data.counts, config, data.input_vectors,
                                        data.output_vectors, self.device, self.combine, self.rows)
-        rounds.train(data.corpus.split(max(self.n_rounds, 1)), rank, self.on_round)
+        rounds.train(data.corpus.split(max(self.n_rounds, 1)), rank, self.on_round,
+                     self.shard.n_tokens_all * config.epochs)
         inp, out = rounds.result()
         if not _same_everywhere(inp, out):
             warnings.warn("The ranks' weights differed after the last synchronisation; rank 0's "
@@ -359,11 +360,15 @@ class _Rounds:
         self.effective_words = 0
         self.epoch_loss = [0.0] * config.epochs
 
-    def train(self, pieces: list[EncodedCorpus], rank: int, on_round) -> None:
+    def train(self, pieces: list[EncodedCorpus], rank: int, on_round, total_words: int) -> None:
         c = self.config
         schedule = c.schedule
         n_rounds = len(pieces)
         total = c.epochs * n_rounds
+        # Rank 0 shows the progress of all ranks (they move in step); without the loss, which
+        # would need a collective that ranks of another verbosity would not join.
+        progress = ProgressReporter("distributed", total_words, schedule, c.verbose and rank == 0,
+                                    n_threads=c.n_threads * rank_and_size()[1])
         start = time.perf_counter()
         for epoch in range(c.epochs):
             for r, piece in enumerate(pieces):
@@ -376,11 +381,11 @@ class _Rounds:
                 self.sync()
                 report = RoundReport(rank, epoch, r, n_rounds, schedule.at((k + 1) / total),
                                      time.perf_counter() - start, self.sync.bytes_reduced)
-                if c.verbose and rank == 0:
-                    _print_round(report, self.sync)
+                progress.update(total_words * (k + 1) // total)
                 if on_round is not None:
                     on_round(report)
         self.seconds = time.perf_counter() - start
+        progress.finish(self.seconds)
 
     def _train_piece(self, piece, epoch, config) -> None:
         if self.on_device:
@@ -395,15 +400,6 @@ class _Rounds:
         if self.on_device:
             return tuple(w.cpu().numpy() for w in self.weights)
         return self.arrays
-
-
-def _print_round(report: RoundReport, sync: WeightSync) -> None:
-    print(
-        f"[W2V distributed] epoch {report.epoch + 1} round {report.round + 1}/{report.n_rounds} "
-        f"alpha {report.alpha:.5f} {report.seconds:.1f}s; sync {sync.seconds:.1f}s, "
-        f"{report.bytes_reduced / 1e6:,.1f} MB reduced",
-        file=sys.stderr, flush=True,
-    )
 
 
 def _fingerprint(value) -> str:

@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._annotations import evaluate_annotations
 from ..backends import backend_names, backend_options, backend_spec, get_trainer
 from ..corpus import encode
 from ..pooling import (
@@ -47,6 +48,7 @@ from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSe
 _ANALYZER_STEPS = ("preprocessor", "tokenizer", "stop_words", "strip_accents")
 
 
+@evaluate_annotations
 class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Word2vec (skip-gram or CBOW with negative sampling) as a scikit-learn transformer.
 
@@ -101,9 +103,12 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         C tool and gensim do), so results vary slightly from run to run even
         with ``random_state``.
     verbose : int, default=0
-        Print the vocabulary summary, training progress (percentage, words
-        per second, estimated time left) and, with ``compute_loss``, the loss
-        of each epoch to stderr.
+        Print the vocabulary summary, training progress and, with
+        ``compute_loss``, the loss of each epoch to stderr. Progress is a
+        ``tqdm.auto`` bar on a terminal or in a notebook (words done, words/s,
+        time left, learning rate and, with ``compute_loss``, the recent loss
+        per word), otherwise a line every few seconds in the word2vec C
+        tool's format (see :class:`~sklearn_w2v.training.ProgressReporter`).
     backend : str, default="numba"
         Training backend (see :func:`sklearn_w2v.backends.backend_names`).
         "torch" trains the same model in batches with PyTorch, on a GPU
@@ -563,6 +568,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         self : W2V
         """
+        # scikit-learn validates partial_fit's parameters on the first call only; parameters
+        # may change between calls here (set_params(alpha=...)), so every call checks them.
+        self._validate_params()
         return self.fit_stages(ContinuedFit(X) if hasattr(self, "wv_") else FreshFit(X))
 
     # -- transforming ----------------------------------------------------

@@ -4,7 +4,9 @@ The first stage of the pipeline. Raw strings go through an analyzer built
 with scikit-learn's ``CountVectorizer`` options (:func:`build_analyzer`);
 token lists are used as given (:func:`iter_token_lists`); a
 :class:`LineCorpus` reads text files, one document per line, whole or as
-byte-range :class:`Segment` objects that :func:`shard_files` plans.
+byte-range :class:`Segment` objects that :func:`shard_files` plans. A
+:class:`PhraseTransformer` joins frequent pairs (``new_york``) as the C
+tool's ``word2phrase`` does, with gensim's phrase detection.
 """
 
 from ._analysis import (
@@ -16,12 +18,15 @@ from ._analysis import (
     iter_token_lists,
 )
 from ._line_corpus import DEFAULT_BLOCK_SIZE, LineCorpus, Segment, default_corpus
+from ._phrases import DEFAULT_MAX_VOCAB_SIZE, PhraseTransformer, word2phrase_score
 from ._sharding import shard_files
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
+    "DEFAULT_MAX_VOCAB_SIZE",
     "DEFAULT_TOKEN_PATTERN",
     "LineCorpus",
+    "PhraseTransformer",
     "Segment",
     "Tokenizer",
     "build_analyzer",
@@ -30,4 +35,5 @@ __all__ = [
     "default_tokenize",
     "iter_token_lists",
     "shard_files",
+    "word2phrase_score",
 ]

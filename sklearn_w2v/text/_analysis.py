@@ -116,9 +116,24 @@ def check_documents(X: object) -> Iterable:
     return X
 
 
+def _with_article(noun: str) -> str:
+    """``"an int"``, ``"a float"``, ``"a uint8"``: a type name with its article.
+
+    Examples
+    --------
+    >>> [_with_article(n) for n in ("int", "float", "NoneType", "object", "uint8")]
+    ['an int', 'a float', 'a NoneType', 'an object', 'a uint8']
+    """
+    lower = noun.lower()
+    # A "u" that sounds like "you" (uint8, unicode, UUID) takes "a".
+    sounds_you = lower.startswith(("uint", "uni", "uu"))
+    vowel = lower[:1] in "aeio" or (lower[:1] == "u" and not sounds_you)
+    return f"{'an' if vowel else 'a'} {noun}"
+
+
 def _bad_document(n: int, doc: object) -> TypeError:
     return TypeError(
-        f"Document {n} is a {type(doc).__name__}; each document must be "
+        f"Document {n} is {_with_article(type(doc).__name__)}; each document must be "
         "a string or a list of string tokens."
     )
 

@@ -84,5 +84,6 @@ def load_keyed_vectors(path: PathLike) -> KeyedVectors:
     """Load what :func:`save_keyed_vectors` wrote; **trusts the file** (it is a pickle)."""
     kv = KeyedVectors.load(os.fspath(path))
     if not isinstance(kv, KeyedVectors):
-        raise TypeError(f"{os.fspath(path)!r} holds a {type(kv).__name__}, not KeyedVectors.")
+        raise TypeError(f"{os.fspath(path)!r} holds an object of type {type(kv).__name__}, "
+                        "not KeyedVectors.")
     return kv

@@ -175,13 +175,15 @@ class NumbaTrainer:
             for jobs, state in zip(shares, _seed_states(config.seed, len(shares)))
         ]
         total_words = corpus.n_tokens * config.epochs
-        progress = ProgressReporter(self.name, total_words, config.schedule, config.verbose)
-        self._run(workers, stop, progress)
+        progress = ProgressReporter(self.name, total_words, config.schedule, config.verbose,
+                                    n_threads=len(workers))
+        loss = _running_loss(workers) if config.compute_loss else None
+        self._run(workers, stop, progress, loss)
         for w in workers:
             if w.error is not None:
                 raise w.error
         seconds = time.perf_counter() - start
-        progress.finish(seconds)
+        progress.finish(seconds, loss)
         loss = None
         if config.compute_loss:
             loss = tuple(float(sum(x)) for x in zip(*(w.epoch_loss for w in workers)))
@@ -194,7 +196,7 @@ class NumbaTrainer:
         )
         return TrainResult(input_vectors, output_vectors, stats)
 
-    def _run(self, workers, stop, progress: ProgressReporter) -> None:
+    def _run(self, workers, stop, progress: ProgressReporter, loss) -> None:
         if len(workers) == 1 and not progress.verbose:
             workers[0].run()  # no thread needed; an interrupt lands between jobs
             return
@@ -205,12 +207,17 @@ class NumbaTrainer:
             while any(t.is_alive() for t in threads):
                 for t in threads:
                     t.join(timeout=0.2)
-                progress.update(sum(w.tokens_done for w in workers))
+                progress.update(sum(w.tokens_done for w in workers), loss)
         except BaseException:
             stop.set()  # KeyboardInterrupt and friends: workers end after their job
             for t in threads:
                 t.join()
             raise
+
+
+def _running_loss(workers):
+    """The loss the workers have summed so far, read when the reporter shows it."""
+    return lambda: sum(sum(w.epoch_loss) for w in workers)
 
 
 def _sampling_tables(counts, sample, ns_exponent):

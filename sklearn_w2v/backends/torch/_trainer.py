@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from ..._optional import installed, load
+from ..._optional import MissingDependencyError, installed, load
 from ...training import (
     LastTables,
     ProgressReporter,
@@ -140,8 +140,9 @@ class TorchTrainer:
                 raise ValueError("kernel='fused' trains the built-in model; a torch_module "
                                  "trains with autograd on the batched path (kernel='batched').")
             if not installed("triton"):
-                raise ImportError("kernel='fused' needs Triton, which is not installed "
-                                  "(`pip install triton`; CUDA builds of torch include it).")
+                raise MissingDependencyError("kernel='fused' needs Triton, which is not installed "
+                                             "(`pip install triton`; CUDA builds of torch "
+                                             "include it).")
         self.torch_device = resolve_device(device)  # fails before any corpus work
         self.device = str(self.torch_device)
         self.torch_module = torch_module
@@ -255,9 +256,13 @@ class TorchTrainer:
         compute_loss = config.compute_loss
         total_words = corpus.n_tokens * config.epochs
         schedule = config.schedule
-        progress = ProgressReporter(self.name, total_words, schedule, config.verbose)
+        progress = ProgressReporter(self.name, total_words, schedule, config.verbose,
+                                    n_threads=config.n_threads)
         effective = 0
         epoch_loss = []
+        loss_sum = None
+        # Read from the device only when the reporter shows it.
+        running_loss = (lambda: sum(epoch_loss) + float(loss_sum)) if compute_loss else None
         finished = interrupted = False
         try:
             for epoch in range(config.epochs):
@@ -278,7 +283,7 @@ class TorchTrainer:
                             loss = self._autograd_step(model, params, batch)
                         if compute_loss:
                             loss_sum += loss.detach()
-                        progress.update(words_done)
+                        progress.update(words_done, running_loss)
                 if compute_loss:
                     epoch_loss.append(float(loss_sum))
             finished = True
@@ -295,7 +300,7 @@ class TorchTrainer:
                 torch.cuda.synchronize(dev)
 
         seconds = time.perf_counter() - start
-        progress.finish(seconds)
+        progress.finish(seconds, sum(epoch_loss) if compute_loss else None)
         details = {
             "weights_on_device": not host_weights,
             "batch_size": step_centres,
@@ -334,7 +339,8 @@ class TorchTrainer:
             chunks.append((t0, t1, s1 - s0, offsets))
         total_words = corpus.n_tokens * config.epochs
         schedule = config.schedule
-        progress = ProgressReporter(self.name, total_words, schedule, config.verbose)
+        progress = ProgressReporter(self.name, total_words, schedule, config.verbose,
+                                    n_threads=config.n_threads)
         effective, epoch_loss = 0, []
         try:
             for epoch in range(config.epochs):
@@ -351,13 +357,14 @@ class TorchTrainer:
                         compute_loss=config.compute_loss, validate=epoch == 0)
                     effective += words
                     loss_sum += loss
-                    progress.update(done + t1)
+                    progress.update(done + t1, sum(epoch_loss) + loss_sum
+                                    if config.compute_loss else None)
                 epoch_loss.append(loss_sum)
         finally:
             if cuda:
                 torch.cuda.synchronize(dev)
         seconds = time.perf_counter() - start
-        progress.finish(seconds)
+        progress.finish(seconds, sum(epoch_loss) if config.compute_loss else None)
         details = {"weights_on_device": True, "path": "fused", "programs": self.programs,
                    "workspace_bytes": kernel.workspace_bytes}
         if cuda:

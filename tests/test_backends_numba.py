@@ -17,6 +17,7 @@ from sklearn_w2v.training import (
 )
 
 MASK64 = (1 << 64) - 1
+NOT_FROZEN = np.zeros(9, dtype=np.uint8)  # the kernels' frozen mask: no row frozen
 
 
 def ref_sigmoid(f):
@@ -96,7 +97,7 @@ def test_sg_update_matches_reference(weights, n_contexts):
 
     _, _, _, _, _, scores, deltas = buffers()
     loss = nk.sg_update(inp, out, contexts, n_contexts, targets, 1, 4, np.float32(0.1),
-                        scores, deltas, True)
+                        scores, deltas, True, NOT_FROZEN)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(want, rel=1e-5)
@@ -113,7 +114,7 @@ def test_cbow_update_matches_reference(weights, cbow_mean):
 
     _, _, _, h, g, scores, _ = buffers()
     loss = nk.cbow_update(inp, out, contexts, 4, targets, 0, 4, np.float32(0.05), cbow_mean,
-                          h, g, scores, True)
+                          h, g, scores, True, NOT_FROZEN)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(want, rel=1e-5)
@@ -124,9 +125,9 @@ def test_loss_is_zero_unless_asked(weights):
     _, _, _, h, g, scores, deltas = buffers()
     contexts, targets = np.array([1, 2], dtype=np.int64), np.array([3, 4], dtype=np.int64)
     assert nk.sg_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1),
-                        scores, deltas, False) == 0.0
+                        scores, deltas, False, NOT_FROZEN) == 0.0
     assert nk.cbow_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1), True,
-                          h, g, scores, False) == 0.0
+                          h, g, scores, False, NOT_FROZEN) == 0.0
 
 
 def test_saturated_pairs_are_skipped():
@@ -135,7 +136,7 @@ def test_saturated_pairs_are_skipped():
     out[2] = 0.5  # score 4: trained
     _, _, _, _, _, scores, deltas = buffers(dim=4)
     nk.sg_update(inp, out, np.array([0], dtype=np.int64), 1, np.array([1, 1, 2], dtype=np.int64),
-                 0, 3, np.float32(0.5), scores, deltas, False)
+                 0, 3, np.float32(0.5), scores, deltas, False, NOT_FROZEN)
     np.testing.assert_array_equal(out[1], 2.0)
     g = -0.5 * ref_sigmoid(4.0)
     np.testing.assert_allclose(out[2], 0.5 + g * 2.0, rtol=1e-6)
@@ -236,7 +237,7 @@ def test_train_sentences_matches_reference(sg, cbow_mean, shrink, sample):
         ids, offsets, 1, 5, ref_in, ref_out, keep, noise_keep, noise_alias, *args, 12345)
 
     state = np.array([12345], dtype=np.uint64)
-    trained, loss = nk.train_sentences(ids, offsets, 1, 5, inp, out, keep, noise_keep,
+    trained, loss = nk.train_sentences(ids, offsets, 1, 5, inp, out, NOT_FROZEN, keep, noise_keep,
                                        noise_alias, *args, state, True,
                                        *nk.work_buffers(3, 4, dim, 18))
     assert trained == ref_trained

@@ -156,7 +156,7 @@ def _pair_loss(f, label):
 @njit(**_JIT)
 def sg_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, n_targets,
-    alpha, scores, deltas, compute_loss,
+    alpha, scores, deltas, compute_loss, frozen,
 ):
     """Skip-gram for one center word, in the HogBatch style; returns the loss.
 
@@ -220,6 +220,8 @@ def sg_update(
                                          + g2 * input_vectors[r2, d])
     for c in range(n_contexts):
         r = contexts[c]
+        if frozen[r]:  # skipped, not scaled by 0: a frozen row stays bit for bit
+            continue
         for d in range(dim):
             input_vectors[r, d] += deltas[c, d]
     return loss
@@ -228,7 +230,7 @@ def sg_update(
 @njit(**_JIT)
 def cbow_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, n_targets,
-    alpha, cbow_mean, hidden, grad, scores, compute_loss,
+    alpha, cbow_mean, hidden, grad, scores, compute_loss, frozen,
 ):
     """CBOW for one center word; returns the loss (0.0 unless ``compute_loss``).
 
@@ -306,6 +308,8 @@ def cbow_update(
     u = np.float32(1.0) if cbow_mean else scale
     for c in range(n_contexts):
         r = contexts[c]
+        if frozen[r]:  # see sg_update
+            continue
         for d in range(dim):
             input_vectors[r, d] += u * grad[d]
     return loss
@@ -323,7 +327,7 @@ def _draw_reach(state, window, shrink_windows):
 @njit(**_JIT)
 def train_sentences(
     ids, offsets, first, last,
-    input_vectors, output_vectors,
+    input_vectors, output_vectors, frozen,
     keep_threshold, noise_keep, noise_alias,
     sg, cbow_mean, window, negative, shrink_windows, subsample,
     alpha_start, alpha_end, rng_state, compute_loss,
@@ -333,7 +337,9 @@ def train_sentences(
 
     The learning rate falls linearly from ``alpha_start`` to ``alpha_end``
     over the tokens of these sentences (updated per sentence). The state in
-    ``rng_state[0]`` is read and written back. The last seven arguments are
+    ``rng_state[0]`` is read and written back. ``frozen`` (uint8, one per
+    word) marks input rows that must not move: their updates are skipped.
+    The last seven arguments are
     the caller's work buffers (see :func:`work_buffers`): nothing is
     allocated here.
 
@@ -410,11 +416,11 @@ def train_sentences(
             here = (i & 1) * slot
             if sg:
                 loss += sg_update(input_vectors, output_vectors, contexts, nc, targets, here,
-                                  prev_nt, alpha, scores, deltas, compute_loss)
+                                  prev_nt, alpha, scores, deltas, compute_loss, frozen)
             else:
                 loss += cbow_update(input_vectors, output_vectors, contexts, nc, targets, here,
                                     prev_nt, alpha, cbow_mean, hidden, grad, scores,
-                                    compute_loss)
+                                    compute_loss, frozen)
     rng_state[0] = state
     return trained, loss
 

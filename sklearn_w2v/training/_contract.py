@@ -215,6 +215,8 @@ def check_training_arrays(
     frozen: np.ndarray | None = None,
 ) -> None:
     """Validation every backend runs before training (kernels do no bounds checks)."""
+    if config.epochs < 1:
+        raise ValueError("epochs=0 trains nothing; callers skip the trainer")
     shape = (len(counts), config.vector_size)
     for name, arr in (("input_vectors", input_vectors), ("output_vectors", output_vectors)):
         if arr.shape != shape or arr.dtype != np.float32 or not arr.flags.c_contiguous:

@@ -1,0 +1,181 @@
+"""Starting from pretrained vectors (``W2V(init_vectors=...)``): loading them, and the vocabulary.
+
+Two uses, chosen by ``epochs``:
+
+* ``epochs=0``: the pretrained words and vectors are the model, as they are;
+  the corpus only gives the counts and document statistics pooling needs;
+* ``epochs >= 1``: fine-tuning. The vocabulary is the corpus's words (the
+  usual ``min_count`` rules) together with every pretrained word. It is laid
+  out as the words the corpus has (most frequent first), then the
+  pretrained words it lacks, in file order. Only the first block trains: a
+  word the corpus lacks has no count, so it can be neither a noise word nor
+  a centre word, and its row would not move anyway; leaving it out of the
+  trainer's arrays keeps the noise distribution the corpus's own, keeps
+  every count positive (the trainer contract) and costs no copy (the
+  trained block is a leading slice of the weights).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from gensim.models import KeyedVectors
+
+from ..corpus import EncodedCorpus, EncodedDocuments, IdStore, remap
+from ..training import initial_vectors
+from ..vectors import read_vectors, read_vectors_header
+from ..vocabulary import effective_min_count
+
+
+@dataclass(frozen=True, eq=False)
+class PretrainedVectors:
+    """Words and vectors to start from.
+
+    Attributes
+    ----------
+    words : list of str
+        In the order of the file (or of the ``KeyedVectors``).
+    vectors : ndarray of float32, shape (len(words), vector_size)
+        Read from a file: this object's own matrix. From a ``KeyedVectors``:
+        a view of its matrix, never written to.
+    owned : bool
+        Whether ``vectors`` may become the model's weights without a copy.
+    """
+
+    words: list[str]
+    vectors: np.ndarray
+    owned: bool
+
+
+def load_pretrained(init_vectors, limit: int | None, vector_size: int) -> PretrainedVectors:
+    """Read ``init_vectors`` (a word2vec file, or a gensim ``KeyedVectors``), its first ``limit``.
+
+    The width is checked against ``vector_size`` first (from a file's
+    header, before the rows are read).
+
+    Raises
+    ------
+    ValueError
+        A missing or malformed file, no vectors, or a width other than
+        ``vector_size`` (the message names both).
+    """
+    if isinstance(init_vectors, KeyedVectors):
+        vectors = np.asarray(init_vectors.vectors)
+        _check_width(vector_size, vectors.shape[1] if vectors.ndim == 2 else 0, "init_vectors")
+        n = len(init_vectors.index_to_key) if limit is None else min(limit,
+                                                                       len(init_vectors))
+        if n == 0 or vectors.shape[0] < n:
+            raise ValueError("init_vectors is an empty KeyedVectors (or its vectors are "
+                             "missing rows); it needs at least one vector.")
+        rows = vectors[:n]
+        if rows.dtype != np.float32 or not rows.flags.c_contiguous:
+            rows = np.ascontiguousarray(rows, dtype=np.float32)  # a copy: safe to own
+            return PretrainedVectors(list(init_vectors.index_to_key[:n]), rows, True)
+        return PretrainedVectors(list(init_vectors.index_to_key[:n]), rows, False)
+    path = os.fspath(init_vectors)
+    if not os.path.isfile(path):
+        raise ValueError(f"init_vectors file {path!r} does not exist (or is not a file).")
+    _, width = read_vectors_header(path)
+    _check_width(vector_size, width, f"init_vectors file {path!r}")
+    kv = read_vectors(path, limit=limit)
+    return PretrainedVectors(list(kv.index_to_key), kv.vectors, True)
+
+
+def _check_width(vector_size: int, width: int, what: str) -> None:
+    if width != vector_size:
+        raise ValueError(f"vector_size={vector_size} differs from the {width} dimensions of "
+                         f"{what}; set vector_size={width}.")
+
+
+@dataclass(frozen=True, eq=False)
+class PretrainedStart:
+    """The vocabulary, corpus and starting weights of a fit from pretrained vectors.
+
+    Attributes
+    ----------
+    words : list of str
+    counts : ndarray of int64
+        Corpus counts, 0 for pretrained words the corpus lacks.
+    corpus : EncodedCorpus
+        The corpus in these ids.
+    input_vectors, output_vectors : ndarray of float32
+    pretrained_rank : ndarray of int64
+        1-based row of each word in the pretrained vectors, 0 for new words.
+    effective_min_count : int
+    """
+
+    words: list[str]
+    counts: np.ndarray
+    corpus: EncodedCorpus
+    input_vectors: np.ndarray
+    output_vectors: np.ndarray
+    pretrained_rank: np.ndarray
+    effective_min_count: int
+
+
+def pretrained_start(
+    encoded: EncodedDocuments,
+    pretrained: PretrainedVectors,
+    *,
+    fine_tune: bool,
+    min_count: int,
+    max_final_vocab: int | None,
+    seed: int,
+    store: IdStore,
+) -> PretrainedStart:
+    """Combine the corpus (encoded with ``min_count=1``: every word and its count) with
+    ``pretrained`` (see the module docstring for the layout).
+    """
+    corpus_words = encoded.vocabulary.words
+    corpus_counts = encoded.vocabulary.counts
+    row_of = {w: i for i, w in enumerate(pretrained.words)}
+    corpus_rows = np.fromiter((row_of.get(w, -1) for w in corpus_words), dtype=np.int64,
+                              count=len(corpus_words))
+    n_pre, dim = pretrained.vectors.shape
+    if not fine_tune:
+        id_map = corpus_rows.astype(np.int32)
+        hit = corpus_rows >= 0
+        counts = np.zeros(n_pre, dtype=np.int64)
+        counts[corpus_rows[hit]] = corpus_counts[hit]
+        corpus = remap(encoded.corpus, id_map, int(corpus_counts[hit].sum()), store)
+        vectors = pretrained.vectors if pretrained.owned else pretrained.vectors.copy()
+        # Nothing trains, so the context weights stay zero pages, never touched.
+        return PretrainedStart(list(pretrained.words), counts, corpus, vectors,
+                               np.zeros_like(vectors), np.arange(1, n_pre + 1, dtype=np.int64),
+                               1)
+
+    min_kept = effective_min_count(corpus_counts, min_count, max_final_vocab)
+    kept = np.flatnonzero((corpus_counts >= min_kept) | (corpus_rows >= 0))
+    present = np.zeros(n_pre, dtype=bool)
+    present[corpus_rows[corpus_rows >= 0]] = True
+    absent = np.flatnonzero(~present)
+    words = [corpus_words[i] for i in kept] + [pretrained.words[i] for i in absent]
+    rank = np.concatenate((corpus_rows[kept], absent)) + 1
+    counts = np.concatenate((corpus_counts[kept], np.zeros(len(absent), dtype=np.int64)))
+    id_map = np.full(len(corpus_words), -1, dtype=np.int32)
+    id_map[kept] = np.arange(len(kept), dtype=np.int32)
+    corpus = remap(encoded.corpus, id_map, int(corpus_counts[kept].sum()), store)
+    # New words start as in a fresh fit of this vocabulary, pretrained ones from their vectors.
+    inp, out = initial_vectors(len(words), dim, seed)
+    from_file = np.flatnonzero(rank)
+    inp[from_file] = pretrained.vectors[rank[from_file] - 1]
+    return PretrainedStart(words, counts, corpus, inp, out, rank.astype(np.int64), min_kept)
+
+
+def zipf_probabilities(rank: np.ndarray, n_ranked: int) -> np.ndarray:
+    """Zipf's estimate of a word's share of a corpus from its 1-based frequency rank.
+
+    ``p(r) = 1 / (r * H)``, ``H`` the harmonic number of ``n_ranked`` (so the
+    shares of ranks 1 .. n_ranked sum to 1). For words a fit's corpus lacks,
+    whose SIF weight needs a probability.
+
+    Examples
+    --------
+    >>> p = zipf_probabilities(np.arange(1, 4), 3)
+    >>> [round(float(x), 4) for x in p], round(float(p.sum()), 6)
+    ([0.5455, 0.2727, 0.1818], 1.0)
+    """
+    harmonic = float(np.sum(1.0 / np.arange(1, n_ranked + 1, dtype=np.float64)))
+    return 1.0 / (np.asarray(rank, dtype=np.float64) * harmonic)

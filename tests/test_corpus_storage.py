@@ -175,7 +175,8 @@ def test_kernel_indexes_tokens_beyond_int32(tmp_path):
     noise_keep, noise_alias = alias_table(noise_distribution(counts, 0.75))
     state = np.array([12345], dtype=np.uint64)
     trained, _ = nk.train_sentences(
-        ids, offsets, 1, 3, inp, out, np.zeros(4, dtype=np.uint8), keep_thresholds(counts, 0.0), noise_keep, noise_alias,
+        ids, offsets, 1, 3, inp, out, np.zeros(4, dtype=np.uint8), keep_thresholds(counts, 0.0),
+        noise_keep, noise_alias,
         True, True, 2, 2, False, False, 0.025, 0.0001, state, False,
         *nk.work_buffers(2, 2, 8, tail // 2),
     )

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 from gensim.models import KeyedVectors
 
-from ..corpus import EncodedCorpus, EncodedDocuments, IdStore, remap
 from ..training import initial_vectors
 from ..vectors import read_vectors, read_vectors_header
-from ..vocabulary import effective_min_count
+from ..vocabulary import Vocabulary, effective_min_count
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,78 +89,92 @@ def _check_width(vector_size: int, width: int, what: str) -> None:
 
 
 @dataclass(frozen=True, eq=False)
-class PretrainedStart:
-    """The vocabulary, corpus and starting weights of a fit from pretrained vectors.
+class PretrainedVocabulary:
+    """The vocabulary of a fit from pretrained vectors (see the module docstring for its order).
 
     Attributes
     ----------
     words : list of str
     counts : ndarray of int64
-        Corpus counts, 0 for pretrained words the corpus lacks.
-    corpus : EncodedCorpus
-        The corpus in these ids.
-    input_vectors, output_vectors : ndarray of float32
+        Corpus counts, 0 for pretrained words the corpus lacks (they come last).
     pretrained_rank : ndarray of int64
         1-based row of each word in the pretrained vectors, 0 for new words.
+    id_map : ndarray of int32
+        For each corpus word (in the order given), its index here or -1.
     effective_min_count : int
     """
 
     words: list[str]
     counts: np.ndarray
-    corpus: EncodedCorpus
-    input_vectors: np.ndarray
-    output_vectors: np.ndarray
     pretrained_rank: np.ndarray
+    id_map: np.ndarray
     effective_min_count: int
 
+    def vocabulary(self) -> Vocabulary:
+        """As a :class:`~sklearn_w2v.vocabulary.Vocabulary` (for the encoders)."""
+        return Vocabulary(self.words, self.counts, self.effective_min_count)
 
-def pretrained_start(
-    encoded: EncodedDocuments,
-    pretrained: PretrainedVectors,
+
+def pretrained_vocabulary(
+    corpus_words: list[str],
+    corpus_counts: np.ndarray,
+    pretrained_words: list[str],
     *,
     fine_tune: bool,
     min_count: int,
     max_final_vocab: int | None,
-    seed: int,
-    store: IdStore,
-) -> PretrainedStart:
-    """Combine the corpus (encoded with ``min_count=1``: every word and its count) with
-    ``pretrained`` (see the module docstring for the layout).
+) -> PretrainedVocabulary:
+    """Combine every corpus word and its count (most frequent first) with the pretrained words.
+
+    ``fine_tune=False`` (``epochs=0``): the pretrained words, in their order.
+    Otherwise the corpus words that pass ``min_count`` (raised by
+    ``max_final_vocab`` as usual) or are pretrained, then the pretrained
+    words the corpus lacks.
     """
-    corpus_words = encoded.vocabulary.words
-    corpus_counts = encoded.vocabulary.counts
-    row_of = {w: i for i, w in enumerate(pretrained.words)}
+    row_of = {w: i for i, w in enumerate(pretrained_words)}
     corpus_rows = np.fromiter((row_of.get(w, -1) for w in corpus_words), dtype=np.int64,
                               count=len(corpus_words))
-    n_pre, dim = pretrained.vectors.shape
+    corpus_counts = np.asarray(corpus_counts, dtype=np.int64)
+    n_pre = len(pretrained_words)
     if not fine_tune:
-        id_map = corpus_rows.astype(np.int32)
         hit = corpus_rows >= 0
         counts = np.zeros(n_pre, dtype=np.int64)
         counts[corpus_rows[hit]] = corpus_counts[hit]
-        corpus = remap(encoded.corpus, id_map, int(corpus_counts[hit].sum()), store)
-        vectors = pretrained.vectors if pretrained.owned else pretrained.vectors.copy()
-        # Nothing trains, so the context weights stay zero pages, never touched.
-        return PretrainedStart(list(pretrained.words), counts, corpus, vectors,
-                               np.zeros_like(vectors), np.arange(1, n_pre + 1, dtype=np.int64),
-                               1)
-
+        return PretrainedVocabulary(list(pretrained_words), counts,
+                                    np.arange(1, n_pre + 1, dtype=np.int64),
+                                    corpus_rows.astype(np.int32), 1)
     min_kept = effective_min_count(corpus_counts, min_count, max_final_vocab)
     kept = np.flatnonzero((corpus_counts >= min_kept) | (corpus_rows >= 0))
     present = np.zeros(n_pre, dtype=bool)
     present[corpus_rows[corpus_rows >= 0]] = True
     absent = np.flatnonzero(~present)
-    words = [corpus_words[i] for i in kept] + [pretrained.words[i] for i in absent]
+    words = [corpus_words[i] for i in kept] + [pretrained_words[i] for i in absent]
     rank = np.concatenate((corpus_rows[kept], absent)) + 1
     counts = np.concatenate((corpus_counts[kept], np.zeros(len(absent), dtype=np.int64)))
     id_map = np.full(len(corpus_words), -1, dtype=np.int32)
     id_map[kept] = np.arange(len(kept), dtype=np.int32)
-    corpus = remap(encoded.corpus, id_map, int(corpus_counts[kept].sum()), store)
-    # New words start as in a fresh fit of this vocabulary, pretrained ones from their vectors.
-    inp, out = initial_vectors(len(words), dim, seed)
+    return PretrainedVocabulary(words, counts, rank.astype(np.int64), id_map, min_kept)
+
+
+def starting_vectors(
+    vocabulary: PretrainedVocabulary, pretrained: PretrainedVectors, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Input and output weights: pretrained rows from their vectors, new words as in a fresh
+    fit of this vocabulary, context weights zero.
+
+    When the vocabulary is exactly the pretrained words (``epochs=0``) and the
+    matrix is ``pretrained``'s own, it is used as is: no copy.
+    """
+    rank, vectors = vocabulary.pretrained_rank, pretrained.vectors
+    dim = vectors.shape[1]
+    if len(rank) == len(vectors) and np.array_equal(rank, np.arange(1, len(rank) + 1)):
+        inp = vectors if pretrained.owned else vectors.copy()
+        # np.zeros maps zero pages: context weights that never train cost no memory.
+        return inp, np.zeros_like(inp)
+    inp, out = initial_vectors(len(rank), dim, seed)
     from_file = np.flatnonzero(rank)
-    inp[from_file] = pretrained.vectors[rank[from_file] - 1]
-    return PretrainedStart(words, counts, corpus, inp, out, rank.astype(np.int64), min_kept)
+    inp[from_file] = vectors[rank[from_file] - 1]
+    return inp, out
 
 
 def zipf_probabilities(rank: np.ndarray, n_ranked: int) -> np.ndarray:

@@ -33,7 +33,7 @@ from ..corpus import EncodedCorpus, encode_documents, open_store, remap, update_
 from ..pooling import DocumentStatistics, document_statistics
 from ..text import iter_token_lists
 from ..training import TrainConfig, Trainer, TrainResult, TrainStats, initial_vectors
-from ._pretrained import load_pretrained, pretrained_start
+from ._pretrained import load_pretrained, pretrained_vocabulary, starting_vectors
 
 # What the stages are given as ``model``: the W2V being fitted (typed by its
 # base class here, since the estimator's module imports this one).
@@ -253,21 +253,24 @@ class FreshFit(FitStages):
                                        max_vocab_size=model.max_vocab_size, store=store)
             if encoded.n_documents == 0:
                 raise ValueError("X contains no documents.")
-            start = pretrained_start(
-                encoded, pretrained, fine_tune=setup.config.epochs > 0,
-                min_count=model.min_count, max_final_vocab=model.max_final_vocab,
-                seed=setup.config.seed, store=store)
+            vocabulary = pretrained_vocabulary(
+                encoded.vocabulary.words, encoded.vocabulary.counts, pretrained.words,
+                fine_tune=setup.config.epochs > 0, min_count=model.min_count,
+                max_final_vocab=model.max_final_vocab)
+            n_kept = int(encoded.vocabulary.counts[vocabulary.id_map >= 0].sum())
+            corpus = remap(encoded.corpus, vocabulary.id_map, n_kept, store)
             n_documents, n_raw_words = encoded.n_documents, encoded.n_raw_words
-            del pretrained, encoded  # the file's matrix, when the model does not keep it
-            if setup.config.epochs > 0 and start.corpus.n_tokens == 0:
+            del encoded
+            inp, out = starting_vectors(vocabulary, pretrained, setup.config.seed)
+            del pretrained  # the file's matrix, unless it became inp
+            if setup.config.epochs > 0 and corpus.n_tokens == 0:
                 raise ValueError("No word of X is in the vocabulary (the pretrained words and "
                                  "those occurring min_count times); nothing to fine-tune on.")
-            summary = CorpusSummary(n_documents, n_raw_words, start.corpus.n_tokens,
-                                    start.effective_min_count, len(start.words))
-            yield TrainingData(
-                start.words, start.counts, start.corpus, start.input_vectors,
-                start.output_vectors, summary, start.pretrained_rank,
-                start.pretrained_rank > 0 if model.freeze_init else None)
+            summary = CorpusSummary(n_documents, n_raw_words, corpus.n_tokens,
+                                    vocabulary.effective_min_count, len(vocabulary.words))
+            rank = vocabulary.pretrained_rank
+            yield TrainingData(vocabulary.words, vocabulary.counts, corpus, inp, out, summary,
+                               rank, rank > 0 if model.freeze_init else None)
 
 
 class ContinuedFit(FitStages):

@@ -311,3 +311,36 @@ def test_jobs_are_dealt_in_turn():
     shares = deal_jobs(jobs, 2)
     assert [s.tolist() for s in shares] == [[[0, 3], [5, 9], [12, 20]], [[3, 5], [9, 12]]]
     assert len(deal_jobs(jobs[:2], 4)) == 1  # never an idle worker without a job
+
+
+@pytest.mark.parametrize("sg,n_threads", [(True, 1), (False, 1), (True, 2)])
+def test_frozen_rows_stay_bit_for_bit(planted, sg, n_threads):
+    vocabulary, corpus, _, _ = encode_for_training(planted[0], min_count=1)
+    inp, out = initial_vectors(len(vocabulary), 8, seed=1)
+    inp[0, 3] = -0.0  # adding +0.0 would flip it: a frozen row gets no write at all
+    start = inp.copy()
+    frozen = np.zeros(len(vocabulary), dtype=bool)
+    frozen[::3] = True
+    config = TrainConfig(vector_size=8, epochs=2, sg=sg, seed=2, n_threads=n_threads)
+    result = get_trainer("numba").train(corpus, vocabulary.counts, config, inp, out,
+                                        frozen=frozen)
+    assert result.input_vectors[frozen].tobytes() == start[frozen].tobytes()
+    assert not np.allclose(result.input_vectors[~frozen], start[~frozen], atol=1e-3)
+    assert np.abs(result.output_vectors[frozen]).sum() > 0  # their context weights train
+
+
+def test_no_frozen_rows_is_the_unfrozen_run(planted):
+    vocabulary, corpus, _, _ = encode_for_training(planted[0][:200], min_count=1)
+    config = TrainConfig(vector_size=8, epochs=1, sg=True, seed=2)
+    runs = [get_trainer("numba").train(corpus, vocabulary.counts, config,
+                                       *initial_vectors(len(vocabulary), 8, seed=1),
+                                       frozen=frozen).input_vectors
+            for frozen in (None, np.zeros(len(vocabulary), dtype=bool))]
+    assert runs[0].tobytes() == runs[1].tobytes()
+    with pytest.raises(ValueError, match="frozen must be a boolean array"):
+        get_trainer("numba").train(corpus, vocabulary.counts, config,
+                                   *initial_vectors(len(vocabulary), 8, seed=1),
+                                   frozen=np.zeros(len(vocabulary), dtype=np.int64))
+    with pytest.raises(ValueError, match="epochs=0"):
+        get_trainer("numba").train(corpus, vocabulary.counts, TrainConfig(epochs=0),
+                                   *initial_vectors(len(vocabulary), 100, seed=1))

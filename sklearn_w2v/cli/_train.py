@@ -85,8 +85,8 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
     c.add_argument(*spellings("output"), metavar="FILE", dest="output",
                    help="write the word vectors (or, with -classes, word classes) here")
     c.add_argument(*spellings("size"), type=positive_int, default=None, metavar="N", dest="size",
-                   help="dimensions of the word vectors (default 100, or the width of "
-                   "-init-vectors)")
+                   help="dimensions of the word vectors (default 100); with -init-vectors "
+                   "its width is the default")
     c.add_argument(*spellings("window"), type=positive_int, default=5, metavar="N", dest="window",
                    help="maximum skip length between words (default 5)")
     c.add_argument(*spellings("sample"), type=nonnegative_float, default=1e-3, metavar="X",

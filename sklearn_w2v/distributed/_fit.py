@@ -442,12 +442,11 @@ class _Rounds:
         self.seconds = time.perf_counter() - start
 
     def _train_piece(self, piece, epoch, config) -> None:
+        extra = {} if self.frozen is None else {"frozen": self.frozen}  # as train_counted_words
         if self.on_device:
-            stats = self.trainer.train_tensors(piece, self.counts, config, *self.weights,
-                                               frozen=self.frozen)
+            stats = self.trainer.train_tensors(piece, self.counts, config, *self.weights, **extra)
         else:
-            stats = self.trainer.train(piece, self.counts, config, *self.arrays,
-                                       frozen=self.frozen).stats
+            stats = self.trainer.train(piece, self.counts, config, *self.arrays, **extra).stats
         self.effective_words += stats.effective_words
         if config.compute_loss:
             self.epoch_loss[epoch] += sum(stats.epoch_loss or (0.0,))

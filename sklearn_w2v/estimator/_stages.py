@@ -193,10 +193,12 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
         id_map = np.full(len(counted), -1, dtype=np.int32)
         id_map[rows] = np.arange(n, dtype=np.int32)
         corpus = remap(data.corpus, id_map, data.corpus.n_tokens)
+    # ``frozen`` only when a row is frozen: trainers written before it existed keep working.
+    extra = {} if frozen is None or not frozen[rows].any() else {
+        "frozen": np.ascontiguousarray(frozen[rows])}
     result = setup.trainer.train(
         corpus, data.counts[rows], config,
-        np.ascontiguousarray(inp[rows]), np.ascontiguousarray(out[rows]),
-        frozen=None if frozen is None else np.ascontiguousarray(frozen[rows]))
+        np.ascontiguousarray(inp[rows]), np.ascontiguousarray(out[rows]), **extra)
     for full, trained in ((inp, result.input_vectors), (out, result.output_vectors)):
         if not np.shares_memory(full, trained):
             full[rows] = trained

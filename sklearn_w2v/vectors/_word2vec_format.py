@@ -599,9 +599,10 @@ def read_vectors(
             if size < need:
                 raise Word2VecFormatError(
                     path,
-                    f"header declares {n_declared} words of {dim} dimensions; {n_words} of "
-                    f"them need at least {need} bytes in {'binary' if binary else 'text'} "
-                    f"layout; the file has {size} (truncated, or a wrong header or layout?)",
+                    f"header declares {n_declared} words of {dim} dimensions, which need "
+                    f"{'' if n_words == n_declared else f'(the first {n_words}) '}at least "
+                    f"{need} bytes in {'binary' if binary else 'text'} layout; the file has "
+                    f"{size} (truncated, or a wrong header or layout?)",
                     line=1,
                 )
         rows = _Rows(n_words, dim, known_size=size is not None)

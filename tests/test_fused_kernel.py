@@ -681,3 +681,17 @@ def test_cuda_many_programs_learn(sg, request):
         assert words == len(p.ids) and np.isfinite(loss)
     assert np.isfinite(t["w_in"].cpu().numpy()).all()
     assert group_purity(t["w_in"].cpu().numpy(), groups) > 0.9
+
+
+@needs_cuda
+def test_cuda_frozen_rows_never_move(request):
+    if fk.INTERPRETED:
+        return _rerun_compiled(request)
+    p = small_problem()
+    p.w_in[0, 1] = -0.0
+    frozen = np.isin(np.arange(12), [0, 3, 7])
+    kw = dict(SETTINGS, sg=True, cbow_mean=True, subsample=False, shrink_windows=True)
+    got_in, _, _, _ = run_kernel(p, 0, len(SMALL_DOCS), programs=4, device=torch.device("cuda"),
+                                 frozen=frozen, **kw)
+    assert got_in[frozen].tobytes() == p.w_in[frozen].tobytes()
+    assert not close(got_in[~frozen], p.w_in[~frozen])

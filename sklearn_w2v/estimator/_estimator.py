@@ -631,7 +631,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
           between calls (``set_params(alpha=...)``);
         * ``idf_`` counts the documents of all calls; the SIF weights use the
           summed counts, and the SIF direction is re-estimated from all
-          calls' training documents.
+          calls' training documents;
+        * after a fit from ``init_vectors``, words still without a count do
+          not train, and with ``freeze_init`` the pretrained rows stay as
+          they are (``pretrained_rank_`` grows with 0 for the new words).
 
         Parameters
         ----------

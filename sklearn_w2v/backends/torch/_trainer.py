@@ -241,7 +241,7 @@ class TorchTrainer:
                        frozen=None) -> TrainStats:
         if frozen is not None and not np.any(frozen):
             frozen = None
-        if frozen is None or w_in.device.type == "cpu":
+        if frozen is None or self.torch_device.type == "cpu":
             return self._train_tensors_(corpus, counts, config, w_in, w_out, host_weights, frozen)
         # CUDA's atomic adds flush subnormal values to zero, even when adding -0.0: the
         # frozen rows are put back as they were, so they stay bit for bit on every device.

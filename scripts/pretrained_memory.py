@@ -6,7 +6,8 @@ Usage::
 
 Writes a random ``words x dim`` word2vec file (binary by default) into a
 temporary folder, then in a fresh interpreter per case measures the peak
-resident memory (``ru_maxrss``) above that of the imports alone:
+resident memory (Linux's ``VmHWM``, reset after the imports) above the
+resident memory of the imports alone:
 
 * ``read_vectors``: the strict reader on its own;
 * ``W2V(epochs=0)``: a fit that takes the vectors as they are (on a few
@@ -38,16 +39,22 @@ CASES = {
                       ".fit(DOCS)"),
 }
 
+# The imports' own transient peak is above what a small case adds, so the peak is reset
+# after them (writing 5 to clear_refs resets VmHWM, Linux >= 4.0) and read from VmHWM.
 CHILD = """
-import resource, sys
+import sys
 import numpy as np
 import sklearn_w2v, sklearn_w2v.vectors, gensim  # the imports every case needs
 PATH, DIM = sys.argv[1], int(sys.argv[2])
 DOCS = [["w1", "w2", "w3", "new", "w1"]] * 100
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) * 1024 for l in f if l.startswith(key + ":"))
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")
+base = status("VmRSS")
 exec(sys.argv[3])
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(base * 1024, peak * 1024)
+print(base, status("VmHWM"))
 """
 
 

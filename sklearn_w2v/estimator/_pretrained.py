@@ -28,6 +28,9 @@ from ..vectors import read_vectors, read_vectors_header
 from ..vocabulary import Vocabulary, effective_min_count
 
 
+_COPY_ROWS = 1 << 14  # pretrained rows copied into the model at a time
+
+
 @dataclass(frozen=True, eq=False)
 class PretrainedVectors:
     """Words and vectors to start from.
@@ -169,11 +172,14 @@ def starting_vectors(
     dim = vectors.shape[1]
     if len(rank) == len(vectors) and np.array_equal(rank, np.arange(1, len(rank) + 1)):
         inp = vectors if pretrained.owned else vectors.copy()
-        # np.zeros maps zero pages: context weights that never train cost no memory.
-        return inp, np.zeros_like(inp)
+        # np.zeros maps zero pages (np.zeros_like writes them): context weights that never
+        # train cost no memory.
+        return inp, np.zeros(inp.shape, dtype=np.float32)
     inp, out = initial_vectors(len(rank), dim, seed)
     from_file = np.flatnonzero(rank)
-    inp[from_file] = vectors[rank[from_file] - 1]
+    for a in range(0, len(from_file), _COPY_ROWS):  # vectors[rows] is a temporary copy
+        rows = from_file[a : a + _COPY_ROWS]
+        inp[rows] = vectors[rank[rows] - 1]
     return inp, out
 
 

@@ -85,6 +85,7 @@ _CHUNK = 1 << 20
 _BATCH_ROWS = 4096  # rows formatted per write call
 # Storage for rows of compressed files (size unknown) grows from this many bytes.
 _GROW_FROM_BYTES = 1 << 26
+_CHECK_ROWS = 1 << 14  # rows checked for NaN and infinity at a time
 
 
 class Word2VecFormatError(ValueError):
@@ -618,7 +619,9 @@ def read_vectors(
             raise Word2VecFormatError(
                 path, f"duplicate word {w!r} (first in row {j + 1})", **where(i)
             )
-    finite = np.isfinite(vectors).all(axis=1)
+    # Block by block: one boolean of the whole matrix would be a quarter of its size again.
+    finite = np.concatenate([np.isfinite(vectors[a : a + _CHECK_ROWS]).all(axis=1)
+                             for a in range(0, len(vectors), _CHECK_ROWS)])
     if not finite.all():
         i = int(np.flatnonzero(~finite)[0])
         raise Word2VecFormatError(

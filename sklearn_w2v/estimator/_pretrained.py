@@ -27,7 +27,6 @@ from ..training import initial_vectors
 from ..vectors import read_vectors, read_vectors_header
 from ..vocabulary import Vocabulary, effective_min_count
 
-
 _COPY_ROWS = 1 << 14  # pretrained rows copied into the model at a time
 
 

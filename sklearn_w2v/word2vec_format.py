@@ -12,6 +12,7 @@ from .vectors import (
     Word2VecFormatError,
     atomic_write,
     read_vectors,
+    read_vectors_header,
     read_vocabulary,
     write_classes,
     write_keyed_vectors,
@@ -20,5 +21,5 @@ from .vectors import (
 )
 
 __all__ = ["EOS", "MAX_DIMENSIONS", "MAX_HEADER_BYTES", "MAX_WORD_BYTES", "Word2VecFormatError",
-    "atomic_write", "read_vectors", "read_vocabulary", "write_classes",
+    "atomic_write", "read_vectors", "read_vectors_header", "read_vocabulary", "write_classes",
     "write_keyed_vectors", "write_vectors", "write_vocabulary"]

@@ -26,6 +26,9 @@ def fit(out_dir, corpus, options):
     rank, size = dist.get_rank(), dist.get_world_size()
     params = dict(min_count=2, vector_size=16, window=3, epochs=5, sg=1, n_jobs=1,
                   random_state=3, backend=options.pop("backend", "numba"))
+    if "init_vectors" in options:
+        params["init_vectors"] = options.pop("init_vectors")
+        params["freeze_init"] = options.pop("freeze_init", "0") == "1"
     if options.pop("other_window_on_rank1", None) and rank == 1:
         params["window"] = 4
     die_at = int(options.pop("die_at_round", -1))
@@ -42,7 +45,8 @@ def fit(out_dir, corpus, options):
              context=model.context_vectors_, counts=model.wv_.expandos["count"],
              idf=model.idf_, sif=model.sif_component_)
     with open(os.path.join(out_dir, f"rank{rank}.json"), "w") as f:
-        json.dump({"words": model.wv_.index_to_key, "stats": model.training_stats_}, f)
+        json.dump({"words": model.wv_.index_to_key, "stats": model.training_stats_,
+                   "pretrained_rank": model.pretrained_rank_.tolist()}, f)
 
 
 def sync_check(out_dir, combine):

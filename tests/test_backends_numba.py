@@ -17,6 +17,7 @@ from sklearn_w2v.training import (
 )
 
 MASK64 = (1 << 64) - 1
+NOT_FROZEN = np.zeros(9, dtype=np.uint8)  # the kernels' frozen mask: no row frozen
 
 
 def ref_sigmoid(f):
@@ -126,7 +127,7 @@ def test_sg_update_matches_reference(weights, n_contexts):
 
     *_, scores, deltas = buffers()
     loss = nk.sg_update(inp, out, contexts, n_contexts, targets, 1, 4, np.float32(0.1),
-                        scores, deltas, True)
+                        scores, deltas, True, NOT_FROZEN)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(want, rel=1e-5)
@@ -146,7 +147,8 @@ def test_sg_pair_update_matches_reference(weights, targets):
     want = ref_sg_pair(ref_in, ref_out, 4, targets[1:5], 0.1)
 
     *_, scores, deltas = buffers()
-    loss = nk.sg_pair_update(inp, out, 4, targets, 1, 4, np.float32(0.1), scores, deltas, True)
+    loss = nk.sg_pair_update(inp, out, 4, targets, 1, 4, np.float32(0.1), scores, deltas, True,
+                             NOT_FROZEN)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(want, rel=1e-5)
@@ -164,7 +166,7 @@ def test_cbow_update_matches_reference(weights, cbow_mean):
 
     *_, h, g, scores, _ = buffers()
     loss = nk.cbow_update(inp, out, contexts, 4, targets, 0, 4, np.float32(0.05), cbow_mean,
-                          h, g, scores, True)
+                          h, g, scores, True, NOT_FROZEN)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(want, rel=1e-5)
@@ -175,9 +177,9 @@ def test_loss_is_zero_unless_asked(weights):
     *_, h, g, scores, deltas = buffers()
     contexts, targets = np.array([1, 2], dtype=np.int64), np.array([3, 4], dtype=np.int64)
     assert nk.sg_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1),
-                        scores, deltas, False) == 0.0
+                        scores, deltas, False, NOT_FROZEN) == 0.0
     assert nk.cbow_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1), True,
-                          h, g, scores, False) == 0.0
+                          h, g, scores, False, NOT_FROZEN) == 0.0
 
 
 def test_saturated_pairs_are_skipped():
@@ -186,7 +188,7 @@ def test_saturated_pairs_are_skipped():
     out[2] = 0.5  # score 4: trained
     *_, scores, deltas = buffers(dim=4)
     nk.sg_update(inp, out, np.array([0], dtype=np.int64), 1, np.array([1, 1, 2], dtype=np.int64),
-                 0, 3, np.float32(0.5), scores, deltas, False)
+                 0, 3, np.float32(0.5), scores, deltas, False, NOT_FROZEN)
     np.testing.assert_array_equal(out[1], 2.0)
     g = -0.5 * ref_sigmoid(4.0)
     np.testing.assert_allclose(out[2], 0.5 + g * 2.0, rtol=1e-6)
@@ -312,7 +314,7 @@ def test_train_sentences_matches_reference(sg, sg_rule, cbow_mean, shrink, sampl
         12345)
 
     state = np.array([12345], dtype=np.uint64)
-    trained, loss = nk.train_sentences(ids, offsets, 1, 5, inp, out, keep, noise_keep,
+    trained, loss = nk.train_sentences(ids, offsets, 1, 5, inp, out, NOT_FROZEN, keep, noise_keep,
                                        noise_alias, sg, nk.SG_RULES[sg_rule], *args, state, True,
                                        *nk.work_buffers(3, 4, dim, 18))
     assert trained == ref_trained
@@ -386,3 +388,39 @@ def test_jobs_are_dealt_in_turn():
     shares = deal_jobs(jobs, 2)
     assert [s.tolist() for s in shares] == [[[0, 3], [5, 9], [12, 20]], [[3, 5], [9, 12]]]
     assert len(deal_jobs(jobs[:2], 4)) == 1  # never an idle worker without a job
+
+
+@pytest.mark.parametrize("sg,n_threads,sg_rule", [
+    (True, 1, "block"), (False, 1, "block"), (True, 2, "block"),
+    (True, 1, "pairs"), (True, 1, "hogbatch"), (True, 1, "shared"),
+])
+def test_frozen_rows_stay_bit_for_bit(planted, sg, n_threads, sg_rule):
+    vocabulary, corpus, _, _ = encode_for_training(planted[0], min_count=1)
+    inp, out = initial_vectors(len(vocabulary), 8, seed=1)
+    inp[0, 3] = -0.0  # adding +0.0 would flip it: a frozen row gets no write at all
+    start = inp.copy()
+    frozen = np.zeros(len(vocabulary), dtype=bool)
+    frozen[::3] = True
+    config = TrainConfig(vector_size=8, epochs=2, sg=sg, seed=2, n_threads=n_threads)
+    result = get_trainer("numba", sg_rule=sg_rule).train(corpus, vocabulary.counts, config, inp,
+                                                         out, frozen=frozen)
+    assert result.input_vectors[frozen].tobytes() == start[frozen].tobytes()
+    assert not np.allclose(result.input_vectors[~frozen], start[~frozen], atol=1e-3)
+    assert np.abs(result.output_vectors[frozen]).sum() > 0  # their context weights train
+
+
+def test_no_frozen_rows_is_the_unfrozen_run(planted):
+    vocabulary, corpus, _, _ = encode_for_training(planted[0][:200], min_count=1)
+    config = TrainConfig(vector_size=8, epochs=1, sg=True, seed=2)
+    runs = [get_trainer("numba").train(corpus, vocabulary.counts, config,
+                                       *initial_vectors(len(vocabulary), 8, seed=1),
+                                       frozen=frozen).input_vectors
+            for frozen in (None, np.zeros(len(vocabulary), dtype=bool))]
+    assert runs[0].tobytes() == runs[1].tobytes()
+    with pytest.raises(ValueError, match="frozen must be a boolean array"):
+        get_trainer("numba").train(corpus, vocabulary.counts, config,
+                                   *initial_vectors(len(vocabulary), 8, seed=1),
+                                   frozen=np.zeros(len(vocabulary), dtype=np.int64))
+    with pytest.raises(ValueError, match="epochs=0"):
+        get_trainer("numba").train(corpus, vocabulary.counts, TrainConfig(epochs=0),
+                                   *initial_vectors(len(vocabulary), 100, seed=1))

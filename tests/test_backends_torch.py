@@ -631,3 +631,59 @@ def test_fused_path_trains_through_the_trainer(sg):
         np.testing.assert_array_equal(results[0].input_vectors, results[1].input_vectors)
     wv = to_keyed_vectors(vocab.words, vocab.counts, results[0].input_vectors)
     assert group_purity(wv, groups) > 0.8
+
+
+# ------------------------------------------------------------- frozen rows (freeze_init)
+def _frozen_problem():
+    encoded, _ = small_planted_corpus()
+    vocab = encoded.vocabulary
+    inp, _ = initial_vectors(len(vocab), 8, 0)
+    out = np.random.default_rng(0).normal(scale=0.3, size=inp.shape).astype(np.float32)
+    inp[0, 2] = -0.0  # adding +0.0 would flip it: a frozen row must get no write at all
+    frozen = np.zeros(len(vocab), dtype=bool)
+    frozen[[0, 3, 5]] = True
+    return encoded.corpus, vocab.counts, inp, out, frozen
+
+
+@pytest.mark.parametrize("path", ["batched", "host_rows", "fused"])
+@pytest.mark.parametrize("sg", [True, False], ids=["skipgram", "cbow"])
+def test_frozen_rows_stay_bit_for_bit(path, sg):
+    if path == "fused":
+        fused = pytest.importorskip("sklearn_w2v.backends.torch._fused")
+        if not fused.INTERPRETED:
+            pytest.skip("the fused kernel on CPU tensors needs TRITON_INTERPRET=1")
+    corpus, counts, inp, out, frozen = _frozen_problem()
+    start, out_start = inp.copy(), out.copy()
+    options = {"batched": {}, "host_rows": {"weights_on_device": False},
+               "fused": {"kernel": "fused", "programs": 2}}[path]
+    trainer = tt.TorchTrainer(device="cpu", batch_size=64, **options)
+    config = TrainConfig(vector_size=8, window=3, negative=4, epochs=1, sg=sg, seed=1, alpha=0.1)
+    result = trainer.train(corpus, counts, config, inp, out, frozen=frozen)
+    assert result.input_vectors[frozen].tobytes() == start[frozen].tobytes()
+    assert not np.allclose(result.input_vectors[~frozen], start[~frozen])
+    assert not np.allclose(result.output_vectors[frozen], out_start[frozen])  # contexts train
+
+
+def test_frozen_rows_are_refused_by_custom_modules_and_checked():
+    corpus, counts, inp, out, frozen = _frozen_problem()
+    config = TrainConfig(vector_size=8, epochs=1)
+    with pytest.raises(ValueError, match="custom torch_module"):
+        tt.TorchTrainer(device="cpu", torch_module=SGNSModule).train(
+            corpus, counts, config, inp, out, frozen=frozen)
+    with pytest.raises(ValueError, match="frozen must be a boolean array"):
+        tt.TorchTrainer(device="cpu").train(corpus, counts, config, inp, out,
+                                            frozen=frozen[:3])
+
+
+def test_step_with_frozen_inputs_adds_minus_zero():
+    w_in = torch.tensor([[-0.0, 1.0], [0.5, -0.5]])
+    w_out = torch.tensor([[0.3, 0.2], [0.1, -0.4]])
+    batch = Batch(inputs=torch.tensor([[0], [1]]), input_mask=torch.ones(2, 1, dtype=torch.bool),
+                  distances=torch.ones(2, 1, dtype=torch.long),
+                  targets=torch.tensor([[1, 0], [0, 1]]),
+                  target_mask=torch.ones(2, 2, dtype=torch.bool), alpha=0.5, sg=True,
+                  cbow_mean=True)
+    before = w_in.clone()
+    sgns_step_(w_in, w_out, batch, frozen=torch.tensor([True, False]))
+    assert torch.signbit(w_in[0, 0]) and torch.equal(w_in[0], before[0])
+    assert not torch.equal(w_in[1], before[1])

@@ -338,3 +338,33 @@ def test_progress_by_default_on_a_terminal(monkeypatch):
     args = parse_train_args(["-train", "f"])
     assert args.debug == 2 and estimator_from_args(args).verbose == 1
     assert parse_train_args(["-train", "f", "-debug", "0"]).debug == 0
+
+
+def test_init_vectors_and_freeze_init(corpus_file, vectors_file, tmp_path, capsys):
+    start = read_vectors(vectors_file)
+    out = tmp_path / "tuned.txt"
+    # -size defaults to the vectors' width (8); the pretrained rows stay as they were.
+    argv = ["-train", str(corpus_file[0]), "-output", str(out), "-iter", "1", "-threads", "1",
+            "-min-count", "1", "-init-vectors", str(vectors_file), "-freeze-init"]
+    assert main(argv) == 0
+    tuned = read_vectors(out)
+    assert tuned[start.index_to_key].tobytes() == start.vectors.tobytes()
+    args = parse_train_args(argv)
+    model = estimator_from_args(args)
+    assert model.init_vectors == str(vectors_file) and model.freeze_init and args.size == 8
+    assert main([*argv[:-1], "-iter", "0", "-output", str(tmp_path / "same.bin")]) == 0
+    assert read_vectors(tmp_path / "same.bin").vectors.tobytes() == start.vectors.tobytes()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["-iter", "0"], "-iter 0 trains nothing"),
+    (["-freeze-init"], "-freeze-init needs -init-vectors"),
+    (["-init-vectors", "no-such.bin"], "-init-vectors no-such.bin"),
+    (["-init-vectors", "VEC", "-size", "9"], "-size 9 differs from the 8 dimensions"),
+    (["-init-vectors", "VEC", "-read-vocab", "v.txt"], "cannot be combined"),
+])
+def test_init_vectors_flags_refused(corpus_file, vectors_file, tmp_path, capsys, extra, message):
+    extra = [str(vectors_file) if x == "VEC" else x for x in extra]
+    argv = ["-train", str(corpus_file[0]), "-output", str(tmp_path / "v"), *extra]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err

@@ -175,8 +175,9 @@ def test_kernel_indexes_tokens_beyond_int32(tmp_path):
     noise_keep, noise_alias = alias_table(noise_distribution(counts, 0.75))
     state = np.array([12345], dtype=np.uint64)
     trained, _ = nk.train_sentences(
-        ids, offsets, 1, 3, inp, out, keep_thresholds(counts, 0.0), noise_keep, noise_alias,
-        True, nk.SG_PAIRS, True, 2, 2, False, False, 0.025, 0.0001, state, False,
+        ids, offsets, 1, 3, inp, out, np.zeros(4, dtype=np.uint8), keep_thresholds(counts, 0.0),
+        noise_keep, noise_alias,
+        True, nk.SG_BLOCK, True, 2, 2, False, False, 0.025, 0.0001, state, False,
         *nk.work_buffers(2, 2, 8, tail // 2),
     )
     assert trained == tail  # exactly the tokens of sentences 1 and 2, read past 2**31

@@ -276,3 +276,60 @@ def test_fixed_vocabulary_skips_the_merge(one_rank_group, planted_file):
                             LineCorpus(planted_file[0]))
     assert model.wv_.index_to_key == ["g0w0", "g0w1", "g1w0"]
     assert model.wv_.expandos["count"].tolist() == [10, 9, 8]
+
+
+@pytest.fixture(scope="module")
+def pretrained_file(planted_file, tmp_path_factory):
+    """Vectors for a few corpus words and two words no shard has; one value is -0.0."""
+    from sklearn_w2v.vectors import write_vectors
+
+    words = ["g0w0", "g1w1", "g2w2", "absent_a", "absent_b"]
+    vectors = np.random.default_rng(5).normal(size=(5, 16)).astype(np.float32)
+    vectors[0, 3] = -0.0
+    path = tmp_path_factory.mktemp("pretrained") / "pre.bin"
+    write_vectors(path, words, vectors, binary=True)
+    return str(path), words, vectors
+
+
+def test_two_ranks_keep_frozen_pretrained_rows_bit_for_bit(planted_file, pretrained_file,
+                                                           tmp_path):
+    path, words, vectors = pretrained_file
+    codes, errors, _ = run_workers("fit", tmp_path, planted_file[0], init_vectors=path,
+                                   freeze_init=1, rows="all")
+    assert codes == [0, 0], errors
+    r0, r1 = load_rank(tmp_path, 0), load_rank(tmp_path, 1)
+    assert np.array_equal(r0["vectors"], r1["vectors"])
+    rank = np.array(r0["pretrained_rank"])
+    assert r0["words"][-2:] == ["absent_a", "absent_b"]  # no shard has them: last
+    assert r0["vectors"][rank > 0].tobytes() == vectors[rank[rank > 0] - 1].tobytes()
+    assert np.abs(r0["context"]).sum() > 0  # the rest trained
+
+
+def test_one_rank_fine_tunes_as_one_process_lays_out(one_rank_group, planted_file,
+                                                    pretrained_file):
+    from sklearn_w2v.distributed import fit_distributed
+
+    path, words, vectors = pretrained_file
+    params = dict(min_count=2, vector_size=16, window=3, epochs=2, n_jobs=1, random_state=0,
+                  init_vectors=path)
+    model = fit_distributed(W2V(**params), LineCorpus(planted_file[0]), sync_words=3000)
+    single = W2V(**params).fit(LineCorpus(planted_file[0]))
+    assert model.wv_.index_to_key == single.wv_.index_to_key
+    assert np.array_equal(model.pretrained_rank_, single.pretrained_rank_)
+    moved = model.wv_[words[0]]
+    assert not np.array_equal(moved, vectors[0])  # fine-tuned, not frozen
+    np.testing.assert_array_equal(model.wv_["absent_a"], vectors[3])
+    with pytest.raises(ValueError, match="epochs=0"):
+        fit_distributed(W2V(**{**params, "epochs": 0}), LineCorpus(planted_file[0]))
+
+
+def test_weight_sync_keeps_frozen_rows_through_a_dense_sync(one_rank_group):
+    import torch
+
+    from sklearn_w2v.distributed import WeightSync
+
+    w = torch.tensor([[-0.0, 1.0], [2.0, 3.0]])
+    sync = WeightSync([w], rows="all", frozen=[torch.tensor([True, False])])
+    w[1] += 1.0
+    sync()
+    assert torch.signbit(w[0, 0]) and w[1].tolist() == [3.0, 4.0]

@@ -164,7 +164,8 @@ def _sigmoid(f):
 
 
 def reference_train(p: Problem, first, last, *, sg, cbow_mean, window, negative, shrink_windows,
-                    subsample, alpha_start, alpha_end, seed, order=None, wrong=None, stats=None):
+                    subsample, alpha_start, alpha_end, seed, order=None, wrong=None, stats=None,
+                    frozen=None):
     """Train copies of ``p``'s weights on sentences first..last-1; returns (w_in, w_out,
     words, loss).
 
@@ -246,7 +247,8 @@ def reference_train(p: Problem, first, last, *, sg, cbow_mean, window, negative,
                             continue
                         g = alpha * (label - _sigmoid(f))
                         w_out[t] += g * entry_in[c]
-                        w_in[c] += g * entry_out[t]
+                        if frozen is None or not frozen[c]:
+                            w_in[c] += g * entry_out[t]
             else:
                 # 5. CBOW (gensim): mean or sum of the contexts predicts the targets
                 scale = np.float32(1.0) / np.float32(len(contexts))
@@ -267,7 +269,8 @@ def reference_train(p: Problem, first, last, *, sg, cbow_mean, window, negative,
                 mean_rule = cbow_mean if wrong != "cbow_scaling" else not cbow_mean
                 step = grad if mean_rule else grad * scale
                 for c in contexts:
-                    w_in[c] += step
+                    if frozen is None or not frozen[c]:
+                        w_in[c] += step
     return w_in, w_out, words, loss
 
 
@@ -277,6 +280,8 @@ def run_kernel(p: Problem, first, last, *, programs=1, device=CPU, vector_size=N
                          shrink_windows=kw.pop("shrink_windows"), programs=programs,
                          max_sentence_length=64, device=device)
     t = p.tensors(device)
+    if kw.get("frozen") is not None:
+        kw["frozen"] = torch.from_numpy(kw["frozen"]).to(device)
     words, loss = model.train(t["ids"], t["offsets"], first, last, t["w_in"], t["w_out"],
                               t["keep_threshold"], t["noise_keep"], t["noise_alias"], **kw)
     return t["w_in"].cpu().numpy(), t["w_out"].cpu().numpy(), words, loss
@@ -351,6 +356,24 @@ def test_one_program_matches_reference(sg, cbow_mean, subsample, shrink_windows)
     # The corpus exercises the awkward cases.
     assert stats["dup_contexts"] > 0 and stats["dup_noise"] > 0 and stats["dropped_noise"] > 0
     assert stats["short_sentences"] >= 2
+
+
+@pytest.mark.parametrize("sg,cbow_mean", [(True, True), (False, True)], ids=["skipgram", "cbow"])
+@interpreted
+def test_frozen_rows_never_move(sg, cbow_mean):
+    p = small_problem()
+    p.w_in[0, 1] = -0.0  # x + 0.0 would turn it into +0.0: the write must be skipped
+    frozen = np.isin(np.arange(12), [0, 3, 7])
+    kw = dict(SETTINGS, sg=sg, cbow_mean=cbow_mean, subsample=False, shrink_windows=True)
+    ref_in, ref_out, _, _ = reference_train(p, 0, len(SMALL_DOCS), frozen=frozen, **kw)
+    got_in, got_out, _, _ = run_kernel(p, 0, len(SMALL_DOCS), frozen=frozen, **kw)
+    assert got_in[frozen].tobytes() == p.w_in[frozen].tobytes()
+    np.testing.assert_allclose(got_in, ref_in, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(got_out, ref_out, rtol=RTOL, atol=ATOL)
+    assert not close(got_in[~frozen], p.w_in[~frozen])  # the others trained
+    assert not close(got_out[frozen], p.w_out[frozen])  # and so did the frozen words' contexts
+    with pytest.raises(ValueError, match="frozen has 2 entries"):
+        run_kernel(p, 0, len(SMALL_DOCS), frozen=frozen[:2], **kw)
 
 
 @pytest.mark.parametrize("sg", [True, False], ids=["skipgram", "cbow"])
@@ -658,3 +681,17 @@ def test_cuda_many_programs_learn(sg, request):
         assert words == len(p.ids) and np.isfinite(loss)
     assert np.isfinite(t["w_in"].cpu().numpy()).all()
     assert group_purity(t["w_in"].cpu().numpy(), groups) > 0.9
+
+
+@needs_cuda
+def test_cuda_frozen_rows_never_move(request):
+    if fk.INTERPRETED:
+        return _rerun_compiled(request)
+    p = small_problem()
+    p.w_in[0, 1] = -0.0
+    frozen = np.isin(np.arange(12), [0, 3, 7])
+    kw = dict(SETTINGS, sg=True, cbow_mean=True, subsample=False, shrink_windows=True)
+    got_in, _, _, _ = run_kernel(p, 0, len(SMALL_DOCS), programs=4, device=torch.device("cuda"),
+                                 frozen=frozen, **kw)
+    assert got_in[frozen].tobytes() == p.w_in[frozen].tobytes()
+    assert not close(got_in[~frozen], p.w_in[~frozen])

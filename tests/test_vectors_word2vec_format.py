@@ -14,6 +14,7 @@ import sklearn_w2v.vectors._word2vec_format as fmt  # its batching is replaced b
 from sklearn_w2v.word2vec_format import (
     Word2VecFormatError,
     read_vectors,
+    read_vectors_header,
     read_vocabulary,
     write_classes,
     write_keyed_vectors,
@@ -414,3 +415,24 @@ def test_fuzz_damaged_files_raise_only_format_errors(tmp_path_factory, cut, flip
     (folder / "v").write_bytes(bytes(data[: len(data) - cut % (len(data) + 1)]))
     for b in (None, binary):
         _reads_or_refuses(folder / "v", binary=b)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_limit_reads_the_first_rows_only(tmp_path, binary, suffix):
+    path = tmp_path / f"v{suffix}"
+    vectors = np.arange(12, dtype=np.float32).reshape(4, 3)
+    write_vectors(path, ["a", "b", "c", "d"], vectors, binary=binary)
+    data = gzip.open(path).read() if suffix else path.read_bytes()
+    # Garbage after the second row is never read.
+    cut = tmp_path / "cut"
+    second_end = data.index(b"c ")
+    cut.write_bytes(data[:second_end] + b"\xff" * 40)
+    for p in (path, cut):
+        kv = read_vectors(p, binary=binary, limit=2)
+        assert kv.index_to_key == ["a", "b"] and kv.vectors.tolist() == vectors[:2].tolist()
+        assert kv.expandos["count"].tolist() == [4, 3]  # the header's V - index, as without limit
+    assert len(read_vectors(path, limit=10)) == 4
+    assert read_vectors_header(path) == (4, 3)
+    with pytest.raises(ValueError, match="limit must be a positive integer"):
+        read_vectors(path, limit=0)

@@ -21,7 +21,13 @@ from ..backends import backend_names
 from ..estimator import W2V, available_cpus
 from ..text import LineCorpus
 from ..training import check_learning_rates
-from ..vectors import read_vocabulary, write_classes, write_vectors, write_vocabulary
+from ..vectors import (
+    read_vectors_header,
+    read_vocabulary,
+    write_classes,
+    write_vectors,
+    write_vocabulary,
+)
 from ..vocabulary import count_line_corpus
 from ._parsing import (
     PROG,
@@ -79,8 +85,9 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    "(.gz ok)")
     c.add_argument(*spellings("output"), metavar="FILE", dest="output",
                    help="write the word vectors (or, with -classes, word classes) here")
-    c.add_argument(*spellings("size"), type=positive_int, default=100, metavar="N", dest="size",
-                   help="dimensions of the word vectors (default 100)")
+    c.add_argument(*spellings("size"), type=positive_int, default=None, metavar="N", dest="size",
+                   help="dimensions of the word vectors (default 100); with -init-vectors "
+                   "its width is the default")
     c.add_argument(*spellings("window"), type=positive_int, default=5, metavar="N", dest="window",
                    help="maximum skip length between words (default 5)")
     c.add_argument(*spellings("sample"), type=nonnegative_float, default=1e-3, metavar="X",
@@ -95,8 +102,8 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    help=f"training threads (default: the {cpus} cores this process may use; the C "
                    "tool's default is 12, but the threads share vectors Hogwild-style and more "
                    "threads than cores only slow training)")
-    c.add_argument(*spellings("iter"), type=positive_int, default=5, metavar="N", dest="iter",
-                   help="training epochs (default 5)")
+    c.add_argument(*spellings("iter"), type=nonnegative_int, default=5, metavar="N", dest="iter",
+                   help="training epochs (default 5); 0 only with -init-vectors: no training")
     c.add_argument(*spellings("min-count"), type=nonnegative_int, default=5, metavar="N",
                    dest="min_count", help="discard words seen fewer times (default 5)")
     c.add_argument(*spellings("alpha"), type=positive_float, default=None, metavar="X",
@@ -134,6 +141,12 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    help="final learning rate (default: alpha * 0.0001, the C tool's floor)")
     x.add_argument("--ns-exponent", type=float, default=0.75, dest="ns_exponent", metavar="X",
                    help="exponent of counts in the noise distribution (default 0.75)")
+    x.add_argument(*spellings("init-vectors"), metavar="FILE", dest="init_vectors", default=None,
+                   help="start from these pretrained vectors (word2vec text or binary, .gz ok): "
+                   "their rows start from them, the corpus's new words as usual")
+    x.add_argument(*spellings("freeze-init"), action="store_true", dest="freeze_init",
+                   help="with -init-vectors: the pretrained vectors do not move, only new words "
+                   "and the context weights train")
     x.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -164,6 +177,7 @@ def parse_train_args(
         check_learning_rates(args.alpha, args.min_alpha, names=("-alpha", "--min-alpha"))
     except ValueError as exc:
         parser.error(str(exc))
+    _check_init_vectors(args, parser)
     if args.threads is None:
         args.threads = available_cpus()
     # Left to its default off a terminal, -debug is 0 but the run still ends with one line.
@@ -171,6 +185,29 @@ def parse_train_args(
     if args.debug is None:
         args.debug = 2 if stderr_is_terminal() else 0
     return args
+
+
+def _check_init_vectors(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """The flags that need or exclude -init-vectors; -size defaults to its width."""
+    if args.init_vectors is None:
+        if args.iter == 0:
+            parser.error("-iter 0 trains nothing; it needs -init-vectors FILE")
+        if args.freeze_init:
+            parser.error("-freeze-init needs -init-vectors FILE")
+        args.size = 100 if args.size is None else args.size
+        return
+    if args.read_vocab:
+        parser.error("-read-vocab and -init-vectors cannot be combined (the counts come from "
+                     "-train)")
+    try:
+        _, width = read_vectors_header(args.init_vectors)
+    except (OSError, ValueError) as exc:
+        parser.error(f"-init-vectors {args.init_vectors}: {exc}")
+    if args.size is None:
+        args.size = width
+    elif args.size != width:
+        parser.error(f"-size {args.size} differs from the {width} dimensions of -init-vectors "
+                     f"{args.init_vectors}")
 
 
 def stderr_is_terminal() -> bool:
@@ -203,6 +240,8 @@ def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
         kwargs["device"] = args.device
     if vocabulary is not None:
         kwargs["vocabulary"] = vocabulary
+    if getattr(args, "init_vectors", None) is not None:
+        kwargs.update(init_vectors=args.init_vectors, freeze_init=bool(args.freeze_init))
     return W2V(**kwargs)
 
 

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import torch
 import torch.distributed as dist
+from gensim.models import KeyedVectors
 from sklearn.base import clone
 
 from ..backends import backend_spec
@@ -43,9 +44,14 @@ from ..estimator import (
     W2V,
     CorpusSummary,
     FitStages,
+    PretrainedVectors,
+    PretrainedVocabulary,
     TrainingData,
     TrainingSetup,
     available_cpus,
+    load_pretrained,
+    pretrained_vocabulary,
+    starting_vectors,
 )
 from ..pooling import DocumentStatistics, document_statistics
 from ..text import LineCorpus
@@ -188,6 +194,7 @@ class _Shard:
     n_tokens_all: int
     n_raw_words_all: int
     n_documents_all: int
+    layout: PretrainedVocabulary | None = None  # with init_vectors
 
 
 class DistributedFit(FitStages):
@@ -225,6 +232,9 @@ class DistributedFit(FitStages):
         if model.max_vocab_size is not None:
             raise ValueError("max_vocab_size (pruning while scanning) is not supported in "
                              "distributed training; use min_count or max_final_vocab.")
+        if model.epochs == 0:
+            raise ValueError("epochs=0 trains nothing: fit the pretrained vectors in one "
+                             "process (W2V.fit) instead of distributed training.")
         options = model.backend_options()
         overrides = {}
         if (backend_spec(model.backend).may_use_gpu(options)
@@ -251,22 +261,36 @@ class DistributedFit(FitStages):
     @contextlib.contextmanager
     def read(self, model: W2V, setup: TrainingSetup) -> Iterator[TrainingData]:
         start = time.perf_counter()
-        shard = self.shard = _read_shard(model, self.corpus, self.device)
+        pretrained = _load_pretrained(model, setup, self.device)
+        shard = self.shard = _read_shard(model, self.corpus, self.device, pretrained)
         largest = _all_max(np.array([-(-shard.local.n_tokens // self.sync_words)], np.int64),
                            self.device)
         self.n_rounds = int(largest[0])
         self.prepare_seconds = time.perf_counter() - start
         vocabulary, config = shard.vocabulary, setup.config
-        inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
         summary = CorpusSummary(shard.n_documents_all, shard.n_raw_words_all, shard.n_tokens_all,
                                 vocabulary.effective_min_count, len(vocabulary))
-        yield TrainingData(vocabulary.words, vocabulary.counts, shard.local, inp, out, summary)
+        if pretrained is None:
+            inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
+            yield TrainingData(vocabulary.words, vocabulary.counts, shard.local, inp, out,
+                               summary)
+            return
+        inp, out = starting_vectors(shard.layout, pretrained, config.seed)
+        del pretrained
+        rank = shard.layout.pretrained_rank
+        yield TrainingData(vocabulary.words, vocabulary.counts, shard.local, inp, out, summary,
+                           rank, rank > 0 if model.freeze_init else None)
 
     def train(self, setup: TrainingSetup, data: TrainingData) -> TrainResult:
         rank, _ = rank_and_size()
         config = setup.config
-        rounds = self.rounds = _Rounds(setup.trainer, data.counts, config, data.input_vectors,
-                                       data.output_vectors, self.device, self.combine, self.rows)
+        # Pretrained words no shard has come last with count 0: they do not train (see
+        # train_counted_words), so the rounds see only the leading, counted block.
+        n = int((data.counts > 0).sum())
+        frozen = None if data.frozen is None else data.frozen[:n]
+        rounds = self.rounds = _Rounds(setup.trainer, data.counts[:n], config,
+                                       data.input_vectors[:n], data.output_vectors[:n],
+                                       self.device, self.combine, self.rows, frozen)
         rounds.train(data.corpus.split(max(self.n_rounds, 1)), rank, self.on_round,
                      self.shard.n_tokens_all * config.epochs)
         inp, out = rounds.result()
@@ -278,6 +302,9 @@ class DistributedFit(FitStages):
         loss = None
         if config.compute_loss:
             loss = tuple(_all_sum(np.asarray(rounds.epoch_loss), self.device).tolist())
+        if n < len(data.counts):
+            data.input_vectors[:n], data.output_vectors[:n] = inp, out
+            inp, out = data.input_vectors, data.output_vectors
         stats = TrainStats(
             seconds=rounds.seconds,
             words=self.shard.n_tokens_all * config.epochs,
@@ -313,7 +340,27 @@ class DistributedFit(FitStages):
         }
 
 
-def _read_shard(model: W2V, corpus: LineCorpus | None, device) -> _Shard:
+def _load_pretrained(model: W2V, setup: TrainingSetup, device) -> PretrainedVectors | None:
+    """Every rank reads ``init_vectors``; they must all have read the same (collective)."""
+    if model.init_vectors is None:
+        return None
+    error = pretrained = None
+    try:
+        pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
+                                     setup.config.vector_size)
+    except (OSError, ValueError) as exc:
+        error = exc
+    agree(error, "reading init_vectors")
+    digest = hashlib.sha256("\n".join(pretrained.words).encode())
+    digest.update(np.ascontiguousarray(pretrained.vectors).data)
+    if not _same_everywhere(np.frombuffer(digest.digest(), dtype=np.uint8)):
+        raise DistributedError("the ranks read different init_vectors (every rank must load "
+                               "the same vectors)")
+    return pretrained
+
+
+def _read_shard(model: W2V, corpus: LineCorpus | None, device,
+                pretrained: PretrainedVectors | None = None) -> _Shard:
     """Count the shard, merge the vocabulary over all ranks, encode the shard (collective)."""
     error = counts = None
     n_documents, words, word_counts = 0, [], np.zeros(0, dtype=np.int64)
@@ -325,7 +372,15 @@ def _read_shard(model: W2V, corpus: LineCorpus | None, device) -> _Shard:
     except (OSError, ValueError) as exc:
         error = exc
     agree(error, "counting the words of the shards")
-    vocabulary = _shared_vocabulary(model, words, word_counts)
+    layout = None
+    if pretrained is None:
+        vocabulary = _shared_vocabulary(model, words, word_counts)
+    else:  # every word with its total count, then the pretrained layout (the same everywhere)
+        every = merged_vocabulary(words, word_counts, 1, None)
+        layout = pretrained_vocabulary(every.words, every.counts, pretrained.words,
+                                       fine_tune=True, min_count=model.min_count,
+                                       max_final_vocab=model.max_final_vocab)
+        vocabulary = layout.vocabulary()
     del words, word_counts
     if len(vocabulary) == 0:
         raise ValueError(f"No word occurs at least min_count={vocabulary.effective_min_count} "
@@ -341,21 +396,26 @@ def _read_shard(model: W2V, corpus: LineCorpus | None, device) -> _Shard:
     totals = _all_sum(np.array([local.n_tokens, n_raw, n_documents], np.int64), device)
     if totals[0] == 0:
         raise ValueError("The shards of all ranks hold no word of the vocabulary.")
-    return _Shard(vocabulary, local, n_documents, *(int(x) for x in totals))
+    return _Shard(vocabulary, local, n_documents, *(int(x) for x in totals), layout)
 
 
 class _Rounds:
     """The rounds of training and synchronisation of one rank."""
 
-    def __init__(self, trainer, counts, config: TrainConfig, inp, out, device, combine, rows):
+    def __init__(self, trainer, counts, config: TrainConfig, inp, out, device, combine, rows,
+                 frozen=None):
         self.trainer, self.counts, self.config = trainer, counts, config
+        self.frozen = None if frozen is None or not frozen.any() else frozen
         self.on_device = device.type == "cuda"
         if self.on_device:
             self.weights = [torch.from_numpy(inp).to(device), torch.from_numpy(out).to(device)]
         else:  # the tensors share memory with the arrays the trainer updates
             self.weights = [torch.from_numpy(inp), torch.from_numpy(out)]
         self.arrays = (inp, out)
-        self.sync = WeightSync(self.weights, combine=combine, rows=rows)
+        frozen_rows = None
+        if self.frozen is not None:
+            frozen_rows = [torch.from_numpy(self.frozen).to(self.weights[0].device), None]
+        self.sync = WeightSync(self.weights, combine=combine, rows=rows, frozen=frozen_rows)
         self.seconds = 0.0
         self.effective_words = 0
         self.epoch_loss = [0.0] * config.epochs
@@ -388,10 +448,11 @@ class _Rounds:
         progress.finish(self.seconds)
 
     def _train_piece(self, piece, epoch, config) -> None:
+        extra = {} if self.frozen is None else {"frozen": self.frozen}  # as train_counted_words
         if self.on_device:
-            stats = self.trainer.train_tensors(piece, self.counts, config, *self.weights)
+            stats = self.trainer.train_tensors(piece, self.counts, config, *self.weights, **extra)
         else:
-            stats = self.trainer.train(piece, self.counts, config, *self.arrays).stats
+            stats = self.trainer.train(piece, self.counts, config, *self.arrays, **extra).stats
         self.effective_words += stats.effective_words
         if config.compute_loss:
             self.epoch_loss[epoch] += sum(stats.epoch_loss or (0.0,))
@@ -403,6 +464,8 @@ class _Rounds:
 
 
 def _fingerprint(value) -> str:
+    if isinstance(value, KeyedVectors):  # its repr names its address; the content is compared
+        return f"KeyedVectors of {len(value)} x {value.vector_size}"  # in _load_pretrained
     if callable(value):
         return (f"{getattr(value, '__module__', '')}."
                 f"{getattr(value, '__qualname__', type(value).__name__)}")

@@ -66,6 +66,13 @@ class WeightSync:
         memory with their arrays.
     combine : {"sum", "mean"}
     rows : {"touched", "all"}
+    frozen : sequence of (bool tensor or None), optional
+        Per matrix, rows that never change (``freeze_init``), on the
+        weights' device. They stay bit for bit: their update, ``x - x =
+        +0.0``, would turn a ``-0.0`` into ``0.0`` when added back, so it is
+        replaced by ``-0.0``, the exact no-op addend. (Unchanged rows are not
+        touched, so ``rows="touched"`` leaves them alone anyway unless it
+        falls back to whole matrices.)
 
     Attributes
     ----------
@@ -77,7 +84,7 @@ class WeightSync:
     """
 
     def __init__(self, weights: Sequence[torch.Tensor], combine: str = "sum",
-                 rows: str = "touched"):
+                 rows: str = "touched", frozen: Sequence[torch.Tensor | None] | None = None):
         if combine not in COMBINE:
             raise ValueError(f"combine must be one of {COMBINE}, got {combine!r}")
         if rows not in ROWS:
@@ -86,6 +93,9 @@ class WeightSync:
         if len(widths) != 1:
             raise ValueError("all synchronised matrices need the same number of columns")
         self.weights = list(weights)
+        self.frozen = list(frozen) if frozen is not None else [None] * len(self.weights)
+        if len(self.frozen) != len(self.weights):
+            raise ValueError("frozen needs one entry (a mask or None) per matrix")
         self.reference = [w.clone() for w in self.weights]
         self.combine = combine
         self.rows = rows
@@ -135,9 +145,11 @@ class WeightSync:
 
     def _sync_all(self, touching: torch.Tensor | None) -> None:
         first = 0
-        for w, ref in zip(self.weights, self.reference):
+        for w, ref, frozen in zip(self.weights, self.reference, self.frozen):
             w -= ref  # w holds this rank's update, then all ranks' (no temporary)
             dist.all_reduce(w)
+            if frozen is not None:
+                w.masked_fill_(frozen.unsqueeze(1), -0.0)
             ref += self._combine(w, None if touching is None else touching[first : first + len(w)])
             w.copy_(ref)
             self.bytes_reduced += w.numel() * w.element_size()

@@ -7,12 +7,23 @@ and distributed training all go through one documented method,
 :class:`TrainingData`), ``train``, and the document statistics; ``fit``
 uses :class:`FreshFit` and ``partial_fit`` :class:`ContinuedFit`. Subclass
 :class:`FitStages` to read or train another way without touching the
-estimator's insides.
+estimator's insides. A fit from pretrained vectors (``init_vectors``) loads
+them with :func:`load_pretrained`, lays out its vocabulary with
+:func:`pretrained_vocabulary` and its weights with :func:`starting_vectors`;
+:func:`train_counted_words` trains only the words with a count.
 """
 
 from ..training import DIVERGED_NORM
 from ._estimator import W2V
 from ._n_jobs import available_cpus, resolve_n_jobs
+from ._pretrained import (
+    PretrainedVectors,
+    PretrainedVocabulary,
+    load_pretrained,
+    pretrained_vocabulary,
+    starting_vectors,
+    zipf_probabilities,
+)
 from ._stages import (
     ContinuedFit,
     CorpusSummary,
@@ -20,6 +31,7 @@ from ._stages import (
     FreshFit,
     TrainingData,
     TrainingSetup,
+    train_counted_words,
 )
 
 __all__ = [
@@ -28,9 +40,16 @@ __all__ = [
     "CorpusSummary",
     "FitStages",
     "FreshFit",
+    "PretrainedVectors",
+    "PretrainedVocabulary",
     "TrainingData",
     "TrainingSetup",
     "W2V",
     "available_cpus",
+    "load_pretrained",
+    "pretrained_vocabulary",
     "resolve_n_jobs",
+    "starting_vectors",
+    "train_counted_words",
+    "zipf_probabilities",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 import warnings
@@ -10,11 +11,13 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+from gensim.models import KeyedVectors
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
     _fit_context,
+    clone,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
@@ -42,6 +45,7 @@ from ..training import (
 )
 from ..vectors import to_keyed_vectors
 from ._n_jobs import resolve_n_jobs
+from ._pretrained import zipf_probabilities
 from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSetup
 
 # Text options a callable analyzer bypasses (warned about at fit time).
@@ -86,7 +90,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     cbow_mean : {0, 1}, default=1
         CBOW only: 1 averages the context vectors, 0 sums them.
     epochs : int, default=5
-        Passes over the corpus.
+        Passes over the corpus. 0 (only with ``init_vectors``): no training;
+        ``fit`` takes the pretrained words and vectors as they are.
     shrink_windows : bool, default=True
         Draw each word's window size uniformly from ``1..window``, so nearer
         words weigh more.
@@ -174,6 +179,27 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Otherwise a ``torch.nn.Module`` class or factory, trained with
         autograd; see :class:`sklearn_w2v.backends.torch.SGNSModule`
         for the contract.
+    init_vectors : str, path, gensim KeyedVectors or None, default=None
+        Pretrained vectors to start from: a word2vec text or binary file
+        (``.gz`` too; read strictly by
+        :func:`~sklearn_w2v.vectors.read_vectors` when ``fit`` starts, so
+        the estimator stays light to clone) or a ``KeyedVectors``, never
+        modified. Its width must equal ``vector_size``. With ``epochs=0``
+        the vocabulary is the pretrained words in their order and ``X``
+        gives only what pooling learns (counts, idf, SIF); with ``epochs >=
+        1`` the vocabulary is the words of ``X`` that pass ``min_count``
+        together with all pretrained words, the pretrained rows start from
+        their vectors, new words as in a fresh fit, and training runs as
+        usual (fine-tuning). Words ``X`` lacks keep their pretrained
+        vectors. ``clone`` shares a ``KeyedVectors`` instead of copying it
+        (see Notes). Not combinable with ``vocabulary``.
+    init_vectors_limit : int or None, default=None
+        Use only the first ``init_vectors_limit`` pretrained vectors (files
+        list the most frequent words first), as gensim's ``limit``.
+    freeze_init : bool, default=False
+        Pretrained rows never move (gensim's ``lockf=0``), bit for bit, on
+        every backend, also through ``partial_fit``; the new words' vectors
+        and all context weights train.
 
     Attributes
     ----------
@@ -192,6 +218,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     epoch_loss_ : ndarray of float64, shape (epochs,) or None
         With ``compute_loss=True``, the training loss summed over each epoch
         of the last ``fit``/``partial_fit`` call; otherwise None.
+    pretrained_rank_ : ndarray of int64, shape (n_words,)
+        With ``init_vectors``, each word's 1-based row in the pretrained
+        vectors, 0 for words that did not come from them (all 0 without
+        ``init_vectors``).
     training_stats_ : dict
         Corpus size, effective ``min_count``, time and speed of the last
         ``fit`` or ``partial_fit`` call, the device it trained on, and the
@@ -218,6 +248,21 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     :func:`sklearn_w2v.persistence.save` (atomic); loading a pickle trusts
     the file, so share word vectors in the word2vec formats instead.
 
+    Pretrained vectors: ``wv_`` orders the words of ``X`` first (most
+    frequent first), then the pretrained words ``X`` lacks, in their
+    pretrained order, with count 0 (with ``epochs=0``: the pretrained order
+    throughout). For SIF those words' probability is Zipf's estimate from
+    their pretrained rank, ``1 / (rank * H)`` with ``H`` the harmonic number
+    of the number of pretrained words
+    (:func:`~sklearn_w2v.estimator.zipf_probabilities`). ``clone`` (hence
+    grid search and cross-validation) shares a ``KeyedVectors`` given as
+    ``init_vectors`` between the clones instead of deep-copying it: ``fit``
+    only reads it (the model copies the rows it keeps), so sharing is safe
+    as long as the caller does not change it in place meanwhile. A path is
+    read by each ``fit``: reading a plain file allocates the matrix once,
+    at its final size, and with ``epochs=0`` that matrix becomes ``wv_``
+    (no second copy); fine-tuning holds it and the model's own matrix.
+
     Examples
     --------
     >>> from gensim.test.utils import common_texts
@@ -243,7 +288,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "min_alpha": [Interval(Real, 0, None, closed="left")],
         "sg": [Options(Integral, {0, 1}), "boolean"],
         "cbow_mean": [Options(Integral, {0, 1}), "boolean"],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 0, None, closed="left")],
         "shrink_windows": ["boolean"],
         "random_state": ["random_state"],
         "n_jobs": [
@@ -268,6 +313,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "temp_folder": [None, str, os.PathLike],
         "device": [None, str],
         "torch_module": [None, callable],
+        "init_vectors": [None, str, os.PathLike, KeyedVectors],
+        "init_vectors_limit": [None, Interval(Integral, 1, None, closed="left")],
+        "freeze_init": ["boolean"],
     }
 
     def __init__(
@@ -306,6 +354,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         temp_folder=None,
         device=None,
         torch_module=None,
+        init_vectors=None,
+        init_vectors_limit=None,
+        freeze_init=False,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -340,6 +391,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.temp_folder = temp_folder
         self.device = device
         self.torch_module = torch_module
+        self.init_vectors = init_vectors
+        self.init_vectors_limit = init_vectors_limit
+        self.freeze_init = freeze_init
 
 
     # -- building blocks -------------------------------------------------
@@ -388,6 +442,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         TrainingSetup
         """
         check_learning_rates(self.alpha, self.min_alpha)
+        self._check_init_parameters()
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         config = TrainConfig(
             vector_size=int(self.vector_size),
@@ -408,6 +463,19 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         )
         trainer = get_trainer(self.backend, **{**self.backend_options(), **options})
         return TrainingSetup(config, trainer, self._fit_analyzer())
+
+    def _check_init_parameters(self) -> None:
+        """The rules between ``init_vectors`` and the parameters that need or exclude it."""
+        if self.init_vectors is None:
+            needing = {"epochs": self.epochs == 0, "freeze_init": bool(self.freeze_init),
+                       "init_vectors_limit": self.init_vectors_limit is not None}
+            for name, set_ in needing.items():
+                if set_:
+                    raise ValueError(f"{name}={getattr(self, name)!r} needs init_vectors "
+                                     "(pretrained vectors to start from).")
+        elif self.vocabulary is not None:
+            raise ValueError("init_vectors and vocabulary cannot be combined: with pretrained "
+                             "vectors the counts come from X.")
 
     def _fit_analyzer(self):
         """``build_analyzer()``, warning (at fit time only) about options a callable analyzer
@@ -467,7 +535,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             if self.verbose:
                 print(data.summary.line(), file=sys.stderr)
             result = stages.train(setup, data)
-            check_converged(result.input_vectors, result.output_vectors, setup.config.alpha)
+            if result.stats.words:  # weights that did not train are the caller's as they were
+                check_converged(result.input_vectors, result.output_vectors, setup.config.alpha)
             self._store(data, result, setup)
             statistics = stages.document_statistics(data, self.wv_.vectors, self.sif_weights_)
         self._set_document_statistics(
@@ -478,7 +547,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """Set the fitted attributes that every training call refreshes."""
         stats, config = result.stats, setup.config
         self.wv_ = to_keyed_vectors(data.words, data.counts, result.input_vectors)
-        self.sif_weights_ = sif_weights(self.wv_.expandos["count"], float(self.sif_a))
+        rank = data.pretrained_rank
+        self.pretrained_rank_ = (np.zeros(len(data.words), dtype=np.int64) if rank is None
+                                 else rank)
+        self.sif_weights_ = self._sif_weights(data.counts, self.pretrained_rank_)
         self.context_vectors_ = result.output_vectors
         if config.compute_loss and stats.epoch_loss is None:
             warnings.warn(
@@ -506,6 +578,14 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "backend_details": dict(stats.details),
         }
         self._n_features_out = config.vector_size
+
+    def _sif_weights(self, counts: np.ndarray, rank: np.ndarray) -> np.ndarray:
+        weights = sif_weights(counts, float(self.sif_a))
+        unseen = (counts == 0) & (rank > 0)
+        if unseen.any():  # pretrained words X lacks: Zipf's estimate from their rank
+            p = zipf_probabilities(rank[unseen], int(rank.max()))
+            weights[unseen] = (self.sif_a / (self.sif_a + p)).astype(np.float32)
+        return weights
 
     def _set_document_statistics(self, stats: DocumentStatistics) -> None:
         # The SIF direction is the top eigenvector of the summed second moments
@@ -556,7 +636,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
           between calls (``set_params(alpha=...)``);
         * ``idf_`` counts the documents of all calls; the SIF weights use the
           summed counts, and the SIF direction is re-estimated from all
-          calls' training documents.
+          calls' training documents;
+        * after a fit from ``init_vectors``, words still without a count do
+          not train, and with ``freeze_init`` the pretrained rows stay as
+          they are (``pretrained_rank_`` grows with 0 for the new words).
 
         Parameters
         ----------
@@ -631,6 +714,25 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         out = self.wv_.vectors[np.where(missing, 0, rows)]  # fancy indexing copies
         out[missing] = 0.0 if unknown == "zeros" else np.nan
         return out
+
+    def __sklearn_clone__(self):
+        """``sklearn.base.clone``, sharing a ``KeyedVectors`` given as ``init_vectors``.
+
+        ``clone`` deep-copies every parameter that is not an estimator; a
+        KeyedVectors of millions of words, copied for every fold of a grid
+        search, would cost its full size each time. ``fit`` never modifies
+        it, so the clones can share it.
+        """
+        if not isinstance(self.init_vectors, KeyedVectors):
+            return super().__sklearn_clone__()
+        params = self.get_params(deep=False)
+        shared = params.pop("init_vectors")
+        new = type(self)(**{k: clone(v, safe=False) for k, v in params.items()},
+                         init_vectors=shared)
+        for attr in ("_metadata_request", "_sklearn_output_config"):  # as clone does
+            if attr in self.__dict__:
+                setattr(new, attr, copy.deepcopy(self.__dict__[attr]))
+        return new
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

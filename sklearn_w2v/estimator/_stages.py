@@ -29,10 +29,11 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ..corpus import EncodedCorpus, encode_documents, open_store, update_vocabulary
+from ..corpus import EncodedCorpus, encode_documents, open_store, remap, update_vocabulary
 from ..pooling import DocumentStatistics, document_statistics
 from ..text import iter_token_lists
 from ..training import TrainConfig, Trainer, TrainResult, TrainStats, initial_vectors
+from ._pretrained import load_pretrained, pretrained_vocabulary, starting_vectors
 
 # What the stages are given as ``model``: the W2V being fitted (typed by its
 # base class here, since the estimator's module imports this one).
@@ -105,6 +106,11 @@ class TrainingData:
     input_vectors, output_vectors : ndarray of float32, shape (len(words), vector_size)
         Starting weights.
     summary : CorpusSummary
+    pretrained_rank : ndarray of int64, shape (len(words),), or None
+        With ``init_vectors``: each word's 1-based row in the pretrained
+        vectors, 0 for words that did not come from them.
+    frozen : ndarray of bool, shape (len(words),), or None
+        Input rows training must leave as they are (``freeze_init``).
     """
 
     words: list[str]
@@ -113,6 +119,8 @@ class TrainingData:
     input_vectors: np.ndarray
     output_vectors: np.ndarray
     summary: CorpusSummary
+    pretrained_rank: np.ndarray | None = None
+    frozen: np.ndarray | None = None
 
 
 class FitStages:
@@ -149,9 +157,8 @@ class FitStages:
         raise NotImplementedError
 
     def train(self, setup: TrainingSetup, data: TrainingData) -> TrainResult:
-        """Train the starting weights on the corpus."""
-        return setup.trainer.train(data.corpus, data.counts, setup.config,
-                                   data.input_vectors, data.output_vectors)
+        """Train the starting weights on the corpus (see :func:`train_counted_words`)."""
+        return train_counted_words(setup, data)
 
     def document_statistics(
         self, data: TrainingData, vectors: np.ndarray, sif_weights: np.ndarray
@@ -160,14 +167,58 @@ class FitStages:
         return document_statistics(data.corpus, data.summary.n_documents, vectors, sif_weights)
 
 
+def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult:
+    """Train the words whose count is positive; the others' rows come back as they were.
+
+    Words without a count (pretrained words the corpus lacks) are neither
+    centre nor noise words, so their rows would not move; the trainer sees
+    only the counted ones (the contract wants positive counts). When they
+    come first, as a fit lays them out, it trains leading slices of the
+    weights in place; otherwise (a later ``partial_fit``) their rows are
+    gathered and put back. ``data.frozen`` goes to the trainer. With
+    ``epochs=0`` nothing trains.
+    """
+    config = setup.config
+    counted = data.counts > 0
+    n = int(counted.sum())
+    if config.epochs == 0 or data.corpus.n_tokens == 0 or n == 0:
+        stats = TrainStats(0.0, 0, 0, n_threads=config.n_threads)
+        return TrainResult(data.input_vectors, data.output_vectors, stats)
+    inp, out, frozen = data.input_vectors, data.output_vectors, data.frozen
+    if n == len(counted) or counted[:n].all():  # all, or a leading block: views
+        rows = slice(0, n)
+        corpus = data.corpus
+    else:
+        rows = np.flatnonzero(counted)
+        id_map = np.full(len(counted), -1, dtype=np.int32)
+        id_map[rows] = np.arange(n, dtype=np.int32)
+        corpus = remap(data.corpus, id_map, data.corpus.n_tokens)
+    # ``frozen`` only when a row is frozen: trainers written before it existed keep working.
+    extra = {} if frozen is None or not frozen[rows].any() else {
+        "frozen": np.ascontiguousarray(frozen[rows])}
+    result = setup.trainer.train(
+        corpus, data.counts[rows], config,
+        np.ascontiguousarray(inp[rows]), np.ascontiguousarray(out[rows]), **extra)
+    for full, trained in ((inp, result.input_vectors), (out, result.output_vectors)):
+        if not np.shares_memory(full, trained):
+            full[rows] = trained
+    return TrainResult(inp, out, result.stats)
+
+
 class FreshFit(FitStages):
-    """``fit(X)``: a vocabulary from ``X`` (or the ``vocabulary`` parameter) and fresh weights."""
+    """``fit(X)``: a vocabulary from ``X`` (or the ``vocabulary`` parameter) and fresh weights,
+    or, with ``init_vectors``, the pretrained ones (see :mod:`sklearn_w2v.estimator`).
+    """
 
     def __init__(self, X):
         self.X = X
 
     @contextlib.contextmanager
     def read(self, model: Model, setup: TrainingSetup) -> Iterator[TrainingData]:
+        if model.init_vectors is not None:
+            with self._read_pretrained(model, setup) as data:
+                yield data
+            return
         with open_store(model.temp_folder) as store:
             encoded = encode_documents(
                 self.X,
@@ -192,6 +243,36 @@ class FreshFit(FitStages):
             inp, out = initial_vectors(len(vocabulary), setup.config.vector_size, setup.config.seed)
             yield TrainingData(vocabulary.words, vocabulary.counts, encoded.corpus, inp, out,
                                summary)
+
+    @contextlib.contextmanager
+    def _read_pretrained(self, model: Model, setup: TrainingSetup) -> Iterator[TrainingData]:
+        # Before the corpus is read: a bad file or width fails fast.
+        pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
+                                     setup.config.vector_size)
+        with open_store(model.temp_folder) as store:
+            # Every word with its count: which words the vocabulary keeps depends on both.
+            encoded = encode_documents(self.X, tokenize=setup.analyzer, min_count=1,
+                                       max_vocab_size=model.max_vocab_size, store=store)
+            if encoded.n_documents == 0:
+                raise ValueError("X contains no documents.")
+            vocabulary = pretrained_vocabulary(
+                encoded.vocabulary.words, encoded.vocabulary.counts, pretrained.words,
+                fine_tune=setup.config.epochs > 0, min_count=model.min_count,
+                max_final_vocab=model.max_final_vocab)
+            n_kept = int(encoded.vocabulary.counts[vocabulary.id_map >= 0].sum())
+            corpus = remap(encoded.corpus, vocabulary.id_map, n_kept, store)
+            n_documents, n_raw_words = encoded.n_documents, encoded.n_raw_words
+            del encoded
+            inp, out = starting_vectors(vocabulary, pretrained, setup.config.seed)
+            del pretrained  # the file's matrix, unless it became inp
+            if setup.config.epochs > 0 and corpus.n_tokens == 0:
+                raise ValueError("No word of X is in the vocabulary (the pretrained words and "
+                                 "those occurring min_count times); nothing to fine-tune on.")
+            summary = CorpusSummary(n_documents, n_raw_words, corpus.n_tokens,
+                                    vocabulary.effective_min_count, len(vocabulary.words))
+            rank = vocabulary.pretrained_rank
+            yield TrainingData(vocabulary.words, vocabulary.counts, corpus, inp, out, summary,
+                               rank, rank > 0 if model.freeze_init else None)
 
 
 class ContinuedFit(FitStages):
@@ -227,15 +308,13 @@ class ContinuedFit(FitStages):
         words = list(wv.index_to_key) + update.new_words
         summary = CorpusSummary(update.n_documents, update.n_raw_words, update.corpus.n_tokens,
                                 model.min_count, len(words), n_new)
+        rank = getattr(model, "pretrained_rank_", None)
+        if rank is not None:  # new words did not come from the pretrained vectors
+            rank = np.concatenate([rank, np.zeros(n_new, dtype=np.int64)])
+        frozen = rank > 0 if rank is not None and model.freeze_init else None
         yield TrainingData(
             words, update.counts, update.corpus,
             np.concatenate([wv.vectors, fresh_in]),
             np.concatenate([model.context_vectors_, fresh_out]),
-            summary,
+            summary, rank, frozen,
         )
-
-    def train(self, setup: TrainingSetup, data: TrainingData) -> TrainResult:
-        if data.corpus.n_tokens == 0:  # no known word to train on: only the counts change
-            stats = TrainStats(0.0, 0, 0, n_threads=setup.config.n_threads)
-            return TrainResult(data.input_vectors, data.output_vectors, stats)
-        return super().train(setup, data)

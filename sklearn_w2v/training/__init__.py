@@ -22,6 +22,7 @@ from ._contract import (
     TrainStats,
     check_corpus_and_counts,
     check_training_arrays,
+    frozen_rows,
 )
 from ._progress import ProgressReporter
 from ._sampling import (
@@ -52,6 +53,7 @@ __all__ = [
     "check_learning_rates",
     "check_training_arrays",
     "derive_seed",
+    "frozen_rows",
     "initial_vectors",
     "keep_probabilities",
     "keep_thresholds",

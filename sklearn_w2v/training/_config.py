@@ -61,7 +61,9 @@ class TrainConfig:
     the number of worker threads (or the backend's equivalent). With
     ``compute_loss`` a backend that supports it records the summed
     negative-sampling loss of each epoch in ``TrainStats.epoch_loss`` (it
-    slows the numba backend's skip-gram by about half again).
+    slows the numba backend's skip-gram by about half again). ``epochs=0``
+    describes a run that trains nothing (a fit that only takes pretrained
+    vectors); callers skip the trainer then, and trainers refuse it.
     """
 
     vector_size: int = 100
@@ -81,9 +83,11 @@ class TrainConfig:
     compute_loss: bool = False
 
     def __post_init__(self):
-        for name in ("vector_size", "window", "negative", "epochs", "n_threads"):
+        for name in ("vector_size", "window", "negative", "n_threads"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.epochs < 0:
+            raise ValueError(f"epochs must be >= 0, got {self.epochs}")
         check_learning_rates(self.alpha, self.min_alpha)
         if self.sample < 0:
             raise ValueError(f"sample must be >= 0, got {self.sample}")

@@ -103,6 +103,8 @@ class Trainer(Protocol):
         config: TrainConfig,
         input_vectors: np.ndarray,
         output_vectors: np.ndarray,
+        *,
+        frozen: np.ndarray | None = None,
     ) -> TrainResult:
         """Train from the given starting weights.
 
@@ -117,6 +119,14 @@ class Trainer(Protocol):
         input_vectors, output_vectors : ndarray of float32, shape (len(counts), vector_size)
             Starting weights. A backend may update these arrays in place and
             return them; callers that need the originals pass copies.
+        frozen : ndarray of bool, shape (len(counts),), or None
+            Words whose input vector must not move (gensim's ``lockf=0``):
+            the backend returns those rows bit for bit as given (it skips
+            their updates rather than scaling them by 0, which would turn
+            ``-0.0`` into ``0.0``). Their context (output) weights train as
+            usual, and they still take part as context and as noise words.
+            None: every row trains. Callers pass it only when some row is
+            frozen, so a trainer written without it still serves other fits.
         """
         ...
 
@@ -136,11 +146,14 @@ class TensorTrainer(Trainer, Protocol):
         config: TrainConfig,
         input_weight: Any,
         output_weight: Any,
+        *,
+        frozen: np.ndarray | None = None,
     ) -> TrainStats:
         """Train two float32 torch tensors of shape ``(len(counts), config.vector_size)`` in place.
 
         They are on this trainer's ``device`` (or in host memory, from
-        which only the rows a step needs are copied over).
+        which only the rows a step needs are copied over). ``frozen`` as in
+        :meth:`Trainer.train`.
         """
         ...
 
@@ -200,8 +213,11 @@ def check_training_arrays(
     config: TrainConfig,
     input_vectors: np.ndarray,
     output_vectors: np.ndarray,
+    frozen: np.ndarray | None = None,
 ) -> None:
     """Validation every backend runs before training (kernels do no bounds checks)."""
+    if config.epochs < 1:
+        raise ValueError("epochs=0 trains nothing; callers skip the trainer")
     shape = (len(counts), config.vector_size)
     for name, arr in (("input_vectors", input_vectors), ("output_vectors", output_vectors)):
         if arr.shape != shape or arr.dtype != np.float32 or not arr.flags.c_contiguous:
@@ -209,4 +225,29 @@ def check_training_arrays(
                 f"{name} must be a C-contiguous float32 array of shape {shape}, "
                 f"got {arr.dtype} {arr.shape}"
             )
+    frozen_rows(frozen, len(counts))
     check_corpus_and_counts(corpus, counts)
+
+
+def frozen_rows(frozen: np.ndarray | None, n_words: int) -> np.ndarray:
+    """The ``frozen`` argument of :meth:`Trainer.train` as one uint8 flag per word (0: trains).
+
+    Raises
+    ------
+    ValueError
+        ``frozen`` is not a boolean array of length ``n_words``.
+
+    Examples
+    --------
+    >>> frozen_rows(None, 3).tolist(), frozen_rows(np.array([True, False]), 2).tolist()
+    ([0, 0, 0], [1, 0])
+    """
+    if frozen is None:
+        return np.zeros(n_words, dtype=np.uint8)
+    frozen = np.asarray(frozen)
+    if frozen.dtype != np.bool_ or frozen.shape != (n_words,):
+        raise ValueError(
+            f"frozen must be a boolean array of shape ({n_words},), "
+            f"got {frozen.dtype} {frozen.shape}"
+        )
+    return np.ascontiguousarray(frozen, dtype=np.uint8)

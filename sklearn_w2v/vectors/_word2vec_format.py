@@ -85,6 +85,7 @@ _CHUNK = 1 << 20
 _BATCH_ROWS = 4096  # rows formatted per write call
 # Storage for rows of compressed files (size unknown) grows from this many bytes.
 _GROW_FROM_BYTES = 1 << 26
+_CHECK_ROWS = 1 << 14  # rows checked for NaN and infinity at a time
 
 
 class Word2VecFormatError(ValueError):
@@ -446,7 +447,7 @@ class _Rows:
         return self.array[i]
 
 
-def _read_binary_rows(stream, rows, n_words, dim, unicode_errors):
+def _read_binary_rows(stream, rows, n_words, dim, unicode_errors, check_end=True):
     words: list[str] = []
     starts: list[int] = []  # grows with the rows read: the header may lie
     row_bytes = 4 * dim
@@ -468,14 +469,14 @@ def _read_binary_rows(stream, rows, n_words, dim, unicode_errors):
                 offset=starts[i],
             )
         rows.slot(i)[:] = np.frombuffer(data, dtype="<f4")
-    if not stream.skip_blank():
+    if check_end and not stream.skip_blank():
         raise stream.error(
             f"unexpected data after the last of the {n_words} rows the header declares"
         )
     return words, lambda i: {"offset": starts[i]}
 
 
-def _read_text_rows(stream, rows, n_words, dim, unicode_errors):
+def _read_text_rows(stream, rows, n_words, dim, unicode_errors, check_end=True):
     words: list[str] = []
     limit = MAX_WORD_BYTES + 64 * (dim + 1)
     for i in range(n_words):
@@ -506,7 +507,7 @@ def _read_text_rows(stream, rows, n_words, dim, unicode_errors):
                 stream.path, f"value {bad[:40]!r} of {word!r} is not a number", line=lineno
             ) from None
         words.append(word)
-    if not stream.skip_blank():
+    if check_end and not stream.skip_blank():
         raise Word2VecFormatError(
             stream.path,
             f"unexpected data after the last of the {n_words} rows the header declares",
@@ -531,6 +532,7 @@ def read_vectors(
     binary: bool | None = None,
     vocabulary: PathLike | Mapping[str, int] | None = None,
     unicode_errors: str = "strict",
+    limit: int | None = None,
 ) -> KeyedVectors:
     """Read a word2vec vectors file into gensim :class:`~gensim.models.KeyedVectors`.
 
@@ -551,11 +553,20 @@ def read_vectors(
         (``V - index``), as gensim does, so ordering by count keeps the file's order.
     unicode_errors : {"strict", "replace", "ignore"}, default="strict"
         What to do with words that are not valid UTF-8.
+    limit : int or None, default=None
+        Read only the first ``limit`` rows (files are ordered by frequency,
+        so these are the most frequent words), as gensim's ``limit``; the
+        rest of the file is not read, nor checked.
 
     Returns
     -------
     KeyedVectors
         Words in file order, float32 vectors, ``count`` attribute set.
+        The vectors are the one matrix the rows were read into (no copy):
+        allocated once, at its final size, for a plain file; for a ``.gz``
+        file, whose size is unknown, it starts at 64 MiB and doubles as rows
+        arrive (so up to about 1.5 times the final size is held while the
+        last doubling copies).
 
     Raises
     ------
@@ -566,6 +577,8 @@ def read_vectors(
     """
     path = os.fspath(path)
     _check_unicode_errors(unicode_errors)
+    if limit is not None and (isinstance(limit, bool) or not int(limit) == limit or limit < 1):
+        raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
     counts_by_word = None
     if vocabulary is not None:
         if isinstance(vocabulary, Mapping):
@@ -576,7 +589,8 @@ def read_vectors(
     size = None if compressed else os.path.getsize(path)
     with open_binary(path) as f:
         stream = _Stream(f, path)
-        n_words, dim, header_bytes = _parse_header(stream)
+        n_declared, dim, header_bytes = _parse_header(stream)
+        n_words = n_declared if limit is None else min(n_declared, int(limit))
         if binary is None:
             binary = _sniff_binary(stream, dim)
         if size is not None:
@@ -586,14 +600,16 @@ def read_vectors(
             if size < need:
                 raise Word2VecFormatError(
                     path,
-                    f"header declares {n_words} words of {dim} dimensions, which need at "
-                    f"least {need} bytes in {'binary' if binary else 'text'} layout; "
-                    f"the file has {size} (truncated, or a wrong header or layout?)",
+                    f"header declares {n_declared} words of {dim} dimensions, which need "
+                    f"{'' if n_words == n_declared else f'(the first {n_words}) '}at least "
+                    f"{need} bytes in {'binary' if binary else 'text'} layout; the file has "
+                    f"{size} (truncated, or a wrong header or layout?)",
                     line=1,
                 )
         rows = _Rows(n_words, dim, known_size=size is not None)
         reader = _read_binary_rows if binary else _read_text_rows
-        words, where = reader(stream, rows, n_words, dim, unicode_errors)
+        words, where = reader(stream, rows, n_words, dim, unicode_errors,
+                              check_end=n_words == n_declared)
     vectors = rows.array[:n_words]
 
     first_row: dict[str, int] = {}
@@ -603,14 +619,16 @@ def read_vectors(
             raise Word2VecFormatError(
                 path, f"duplicate word {w!r} (first in row {j + 1})", **where(i)
             )
-    finite = np.isfinite(vectors).all(axis=1)
+    # Block by block: one boolean of the whole matrix would be a quarter of its size again.
+    finite = np.concatenate([np.isfinite(vectors[a : a + _CHECK_ROWS]).all(axis=1)
+                             for a in range(0, len(vectors), _CHECK_ROWS)])
     if not finite.all():
         i = int(np.flatnonzero(~finite)[0])
         raise Word2VecFormatError(
             path, f"vector of {words[i]!r} has non-finite values (NaN or infinity)", **where(i)
         )
     if counts_by_word is None:
-        counts = np.arange(n_words, 0, -1, dtype=np.int64)
+        counts = np.arange(n_declared, n_declared - n_words, -1, dtype=np.int64)
     else:
         missing = [w for w in words if w not in counts_by_word]
         if missing:
@@ -619,6 +637,34 @@ def read_vectors(
             )
         counts = np.array([counts_by_word[w] for w in words], dtype=np.int64)
     return to_keyed_vectors(words, counts, vectors)
+
+
+def read_vectors_header(path: PathLike) -> tuple[int, int]:
+    """``(n_words, vector_size)`` from a vectors file's header line, reading nothing more.
+
+    For checks that must come before a long read (e.g. that the vectors'
+    width is the model's).
+
+    Raises
+    ------
+    Word2VecFormatError
+        The header is malformed.
+    FileNotFoundError
+        No such file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> path = os.path.join(tempfile.mkdtemp(), "v.txt")
+    >>> write_vectors(path, ["a", "b", "c"], np.zeros((3, 4), dtype=np.float32))
+    >>> read_vectors_header(path)
+    (3, 4)
+    """
+    path = os.fspath(path)
+    with open_binary(path) as f:
+        n_words, dim, _ = _parse_header(_Stream(f, path))
+    return n_words, dim
 
 
 def read_vocabulary(

@@ -16,6 +16,7 @@ from ._scan import RawVocabulary, VocabularyScanner
 from ._vocabulary import (
     Vocabulary,
     check_word_counts,
+    effective_min_count,
     prepare_vocabulary,
     vocabulary_from_counts,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "VocabularyScanner",
     "check_word_counts",
     "count_line_corpus",
+    "effective_min_count",
     "prepare_vocabulary",
     "vocabulary_from_counts",
 ]

@@ -170,7 +170,7 @@ def _pair_loss(f, label):
 @njit(**_JIT)
 def sg_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, n_targets,
-    alpha, scores, deltas, compute_loss,
+    alpha, scores, deltas, compute_loss, frozen,
 ):
     """Skip-gram for one center word, in the HogBatch style; returns the loss.
 
@@ -234,6 +234,8 @@ def sg_update(
                                          + g2 * input_vectors[r2, d])
     for c in range(n_contexts):
         r = contexts[c]
+        if frozen[r]:  # skipped, not scaled by 0: a frozen row stays bit for bit
+            continue
         for d in range(dim):
             input_vectors[r, d] += deltas[c, d]
     return loss
@@ -241,7 +243,7 @@ def sg_update(
 
 @njit(**_JIT)
 def _sg_pair_apply_twice(input_vectors, output_vectors, row, targets, first, n_targets, scores,
-                         deltas):
+                         deltas, frozen):
     """The steps of :func:`sg_pair_update` in two passes (input step first); returns 0.0."""
     dim = input_vectors.shape[1]
     for d in range(dim):
@@ -256,15 +258,16 @@ def _sg_pair_apply_twice(input_vectors, output_vectors, row, targets, first, n_t
         t = targets[first + k]
         for d in range(dim):
             output_vectors[t, d] += g * input_vectors[row, d]
-    for d in range(dim):
-        input_vectors[row, d] += deltas[0, d]
+    if not frozen[row]:
+        for d in range(dim):
+            input_vectors[row, d] += deltas[0, d]
     return 0.0
 
 
 @njit(**_JIT)
 def sg_pair_update(
     input_vectors, output_vectors, row, targets, first, n_targets, alpha, scores, deltas,
-    compute_loss,
+    compute_loss, frozen,
 ):
     """Skip-gram for one (context, center) pair, as the C tool and gensim step; returns the loss.
 
@@ -272,8 +275,8 @@ def sg_pair_update(
     ``targets[first:first + n_targets]`` (the center word, label 1, then
     noise words, label 0) from the weights as they are now; the output
     vectors move at once, and the input vector by the sum of its steps,
-    taken against the output vectors before they moved. ``scores[0]`` and
-    ``deltas[0]`` are work space.
+    taken against the output vectors before they moved, unless
+    ``frozen[row]``. ``scores[0]`` and ``deltas[0]`` are work space.
     """
     dim = input_vectors.shape[1]
     last_t = first + n_targets - 1
@@ -306,7 +309,8 @@ def sg_pair_update(
         for b in range(a - a % 3):
             if targets[first + a] == targets[first + b]:
                 return loss + _sg_pair_apply_twice(
-                    input_vectors, output_vectors, row, targets, first, n_targets, scores, deltas)
+                    input_vectors, output_vectors, row, targets, first, n_targets, scores, deltas,
+                    frozen)
     for d in range(dim):
         deltas[0, d] = np.float32(0.0)
     for k in range(0, n_targets, 3):
@@ -323,15 +327,16 @@ def sg_pair_update(
             output_vectors[t0, d] += g0 * x
             output_vectors[t1, d] += g1 * x
             output_vectors[t2, d] += g2 * x
-    for d in range(dim):
-        input_vectors[row, d] += deltas[0, d]
+    if not frozen[row]:  # skipped, not scaled by 0 (see sg_update)
+        for d in range(dim):
+            input_vectors[row, d] += deltas[0, d]
     return loss
 
 
 @njit(**_JIT)
 def sg_block_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, slot, target_counts,
-    counts_first, alpha, scores, deltas, compute_loss,
+    counts_first, alpha, scores, deltas, compute_loss, frozen,
 ):
     """Skip-gram for one center word, each context with its own noise words; returns the loss.
 
@@ -340,7 +345,7 @@ def sg_block_update(
     its own noise words). As in :func:`sg_update`, every score and step comes
     from the weights as they were on entry: the scores first, then the
     input-side steps into ``deltas``, then the output rows move, then the
-    input rows.
+    input rows not ``frozen``.
     """
     dim = input_vectors.shape[1]
     loss = 0.0
@@ -399,6 +404,8 @@ def sg_block_update(
                 output_vectors[t2, d] += g2 * x
     for c in range(n_contexts):
         r = contexts[c]
+        if frozen[r]:  # see sg_update
+            continue
         for d in range(dim):
             input_vectors[r, d] += deltas[c, d]
     return loss
@@ -407,7 +414,7 @@ def sg_block_update(
 @njit(**_JIT)
 def cbow_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, n_targets,
-    alpha, cbow_mean, hidden, grad, scores, compute_loss,
+    alpha, cbow_mean, hidden, grad, scores, compute_loss, frozen,
 ):
     """CBOW for one center word; returns the loss (0.0 unless ``compute_loss``).
 
@@ -485,6 +492,8 @@ def cbow_update(
     u = np.float32(1.0) if cbow_mean else scale
     for c in range(n_contexts):
         r = contexts[c]
+        if frozen[r]:  # see sg_update
+            continue
         for d in range(dim):
             input_vectors[r, d] += u * grad[d]
     return loss
@@ -502,7 +511,7 @@ def _draw_reach(state, window, shrink_windows):
 @njit(**_JIT)
 def train_sentences(
     ids, offsets, first, last,
-    input_vectors, output_vectors,
+    input_vectors, output_vectors, frozen,
     keep_threshold, noise_keep, noise_alias,
     sg, sg_rule, cbow_mean, window, negative, shrink_windows, subsample,
     alpha_start, alpha_end, rng_state, compute_loss,
@@ -513,7 +522,9 @@ def train_sentences(
     ``sg_rule`` picks the skip-gram update (:data:`SG_RULES`).
     The learning rate falls linearly from ``alpha_start`` to ``alpha_end``
     over the tokens of these sentences (updated per sentence). The state in
-    ``rng_state[0]`` is read and written back. The last eight arguments are
+    ``rng_state[0]`` is read and written back. ``frozen`` (uint8, one per
+    word) marks input rows that must not move: their updates are skipped.
+    The last eight arguments are
     the caller's work buffers (see :func:`work_buffers`): nothing is
     allocated here.
 
@@ -600,21 +611,21 @@ def train_sentences(
             here = half * slot
             if sg and sg_rule == SG_HOGBATCH:
                 loss += sg_update(input_vectors, output_vectors, contexts, nc, targets, here,
-                                  target_counts[half], alpha, scores, deltas, compute_loss)
+                                  target_counts[half], alpha, scores, deltas, compute_loss, frozen)
             elif sg and sg_rule == SG_BLOCK:
                 loss += sg_block_update(input_vectors, output_vectors, contexts, nc, targets,
                                         here, slot, target_counts, half, alpha, scores, deltas,
-                                        compute_loss)
+                                        compute_loss, frozen)
             elif sg:
                 for m in range(nc):
                     own = m if sg_rule == SG_PAIRS else 0
                     loss += sg_pair_update(input_vectors, output_vectors, contexts[m], targets,
                                            (half + own) * slot, target_counts[half + own],
-                                           alpha, scores, deltas, compute_loss)
+                                           alpha, scores, deltas, compute_loss, frozen)
             else:
                 loss += cbow_update(input_vectors, output_vectors, contexts, nc, targets, here,
                                     target_counts[half], alpha, cbow_mean, hidden, grad, scores,
-                                    compute_loss)
+                                    compute_loss, frozen)
     rng_state[0] = state
     return trained, loss
 

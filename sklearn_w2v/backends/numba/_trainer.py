@@ -29,6 +29,7 @@ from ...training import (
     TrainStats,
     alias_table,
     check_training_arrays,
+    frozen_rows,
     keep_thresholds,
     noise_distribution,
 )
@@ -158,10 +159,13 @@ class NumbaTrainer:
         config: TrainConfig,
         input_vectors: np.ndarray,
         output_vectors: np.ndarray,
+        *,
+        frozen: np.ndarray | None = None,
     ) -> TrainResult:
-        check_training_arrays(corpus, counts, config, input_vectors, output_vectors)
+        check_training_arrays(corpus, counts, config, input_vectors, output_vectors, frozen)
         start = time.perf_counter()
         args = (corpus.ids, corpus.offsets, input_vectors, output_vectors,
+                frozen_rows(frozen, len(counts)),
                 *self._tables.get(counts, config.sample, config.ns_exponent))
         # Small corpora get smaller jobs, so that every thread has some.
         job_tokens = max(1, min(JOB_TOKENS, corpus.n_tokens // (4 * config.n_threads)))

@@ -210,7 +210,7 @@ def default_num_warps(blocks: dict) -> int:
 @triton.jit(do_not_specialize=["first", "last", "n_noise", "max_len", "key", "n_programs"])
 def _train_kernel(
     ids_ptr, offsets_ptr, w_in_ptr, w_out_ptr, keep_ptr, noise_keep_ptr, noise_alias_ptr,
-    work_ptr, stats_ptr,
+    frozen_ptr, work_ptr, stats_ptr,
     first, last, n_noise, max_len, key, n_programs, alpha_start, alpha_end,
     DIM: tl.constexpr, WINDOW: tl.constexpr, NEGATIVE: tl.constexpr,
     SG: tl.constexpr, CBOW_MEAN: tl.constexpr, SHRINK: tl.constexpr,
@@ -290,6 +290,9 @@ def _train_kernel(
             cmask = cvalid[:, None] & dmask[None, :]
             cptr = w_in_ptr + ctx[:, None] * DIM + offs_d[None, :]
             crows = tl.load(cptr, mask=cmask, other=0.0)
+            # Frozen context rows are read but never written (a masked-off add, not a 0 step).
+            cfrozen = tl.load(frozen_ptr + ctx, mask=cvalid, other=1)
+            wmask = cmask & (cfrozen == 0)[:, None]
 
             # 3. Targets: lane 0 the centre word, lanes 1..NEGATIVE the noise draws.
             tslot = (((z >> 32) * n_noise_u) >> 32).to(tl.int64)
@@ -317,7 +320,7 @@ def _train_kernel(
                 # Atomic adds: duplicate rows each get their full step, and concurrent
                 # programs lose none.
                 tl.atomic_add(tptr, step_out, mask=tmask, sem="relaxed")
-                tl.atomic_add(cptr, step_in, mask=cmask, sem="relaxed")
+                tl.atomic_add(cptr, step_in, mask=wmask, sem="relaxed")
             else:
                 # 5. CBOW (gensim's rule).
                 n_ctx = tl.minimum(i + reach, n - 1) - tl.maximum(i - reach, 0)
@@ -337,7 +340,7 @@ def _train_kernel(
                     grad = grad * scale
                 tl.atomic_add(tptr, g[:, None] * hidden[None, :], mask=tmask, sem="relaxed")
                 tl.atomic_add(cptr, grad[None, :] + tl.zeros((BLOCK_C, BLOCK_D), tl.float32),
-                              mask=cmask, sem="relaxed")
+                              mask=wmask, sem="relaxed")
             # The next centre word reads the rows (and this program's threads' writes) afresh.
             tl.debug_barrier()
         tl.debug_barrier()  # the next sentence overwrites the workspace row
@@ -354,7 +357,8 @@ INTERPRETED = type(_train_kernel).__name__ == "InterpretedFunction"
 
 _SIGNATURE = {
     "ids_ptr": "*i32", "offsets_ptr": "*i64", "w_in_ptr": "*fp32", "w_out_ptr": "*fp32",
-    "keep_ptr": "*i64", "noise_keep_ptr": "*i64", "noise_alias_ptr": "*i64", "work_ptr": "*i32",
+    "keep_ptr": "*i64", "noise_keep_ptr": "*i64", "noise_alias_ptr": "*i64", "frozen_ptr": "*u8",
+    "work_ptr": "*i32",
     "stats_ptr": "*fp64", "first": "i64", "last": "i64", "n_noise": "i32", "max_len": "i32",
     "key": "i64", "n_programs": "i32", "alpha_start": "fp32", "alpha_end": "fp32",
 }
@@ -483,6 +487,7 @@ class FusedSGNS:
         self.workspace = torch.empty((self.programs, self.max_sentence_length), dtype=torch.int32,
                                      device=self.device)
         self._stats = torch.zeros((self.programs, 2), dtype=torch.float64, device=self.device)
+        self._no_frozen: torch.Tensor | None = None
 
     @property
     def workspace_bytes(self) -> int:
@@ -564,10 +569,21 @@ class FusedSGNS:
         if subsample and (got["keep_min"] < 0 or got["keep_max"] > 2**32 - 1):
             raise ValueError("keep_threshold must hold uint32 values (0 .. 2**32 - 1).")
 
+    def _frozen(self, frozen, n_words: int) -> torch.Tensor:
+        """The frozen flags as the kernel reads them: uint8, one per row (zeros for None)."""
+        if frozen is None:
+            if self._no_frozen is None or self._no_frozen.shape[0] != n_words:
+                self._no_frozen = torch.zeros(n_words, dtype=torch.uint8, device=self.device)
+            return self._no_frozen
+        _check_tensor("frozen", frozen, (torch.uint8, torch.bool), 1, self.device)
+        if frozen.shape[0] != n_words:
+            raise ValueError(f"frozen has {frozen.shape[0]} entries, the weights {n_words} rows.")
+        return frozen.to(torch.uint8)
+
     def train(self, ids, offsets, first, last, w_in, w_out, keep_threshold, noise_keep,
               noise_alias, *, subsample: bool = True, alpha_start: float = 0.025,
               alpha_end: float = 0.0001, seed: int = 1, compute_loss: bool = False,
-              validate: bool = True) -> tuple[int, float]:
+              validate: bool = True, frozen=None) -> tuple[int, float]:
         """Train on sentences ``first .. last - 1`` in one launch; updates ``w_in`` and
         ``w_out`` in place.
 
@@ -600,6 +616,10 @@ class FusedSGNS:
             Check the data (offsets, id and table ranges, sentence lengths) on
             the device first: one extra round trip and a pass over the ids.
             Shapes, dtypes and devices are always checked.
+        frozen : uint8 or bool tensor, (n_words,), or None
+            Nonzero for input rows that must not move: their updates are
+            masked off (never written), so they stay bit for bit. Their output
+            rows train as usual. None: every row trains.
 
         Returns
         -------
@@ -610,6 +630,7 @@ class FusedSGNS:
         """
         self._check(ids, offsets, first, last, w_in, w_out, keep_threshold, noise_keep,
                     noise_alias, subsample, validate)
+        frozen = self._frozen(frozen, w_in.shape[0])
         first, last = int(first), int(last)
         grid = min(self.programs, last - first)
         key = seed_key(seed)
@@ -617,7 +638,7 @@ class FusedSGNS:
         b = self.blocks
         _train_kernel[(grid,)](
             ids, offsets, w_in, w_out, keep_threshold, noise_keep, noise_alias,
-            self.workspace, self._stats,
+            frozen, self.workspace, self._stats,
             first, last, int(noise_keep.shape[0]), self.max_sentence_length, key_i64, grid,
             float(alpha_start), float(alpha_end),
             DIM=self.vector_size, WINDOW=self.window, NEGATIVE=self.negative,

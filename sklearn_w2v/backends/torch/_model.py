@@ -55,6 +55,7 @@ def sgns_step_(
     output_weight: torch.Tensor,
     batch: Batch,
     compute_loss: bool = False,
+    frozen: torch.Tensor | None = None,
 ) -> torch.Tensor | None:
     """One negative-sampling SGD step on ``batch``, updating both weights in place.
 
@@ -64,6 +65,11 @@ def sgns_step_(
     ``g = alpha * (label - sigmoid(f))`` (0 when ``|f| >= MAX_EXP`` or the
     target is masked): ``out += g * hidden`` and every input row gets the
     hidden gradient ``sum_k g_k * out_k`` times its backward scale.
+
+    ``frozen`` (bool, one per input row, on the device) marks input rows
+    that must not move: their steps are replaced by ``-0.0``, and ``x +
+    (-0.0)`` is ``x`` bit for bit for every float ``x`` (``+0.0`` would turn
+    ``-0.0`` into ``0.0``), with no device synchronisation to leave them out.
 
     Returns
     -------
@@ -87,12 +93,21 @@ def sgns_step_(
         0, batch.targets.reshape(-1), (g.unsqueeze(2) * hidden.unsqueeze(1)).reshape(-1, dim)
     )
     if batch.sg:
+        if frozen is not None:
+            grad_hidden = _unless_frozen(grad_hidden, frozen[batch.inputs[:, 0]])
         input_weight.index_add_(0, batch.inputs[:, 0], grad_hidden)
     else:
         # Empty slots add zero rows to word 0: cheaper than compacting (no device sync).
         per_input = (grad_hidden * bwd).unsqueeze(1) * batch.input_mask.unsqueeze(2)
+        if frozen is not None:
+            per_input = _unless_frozen(per_input, frozen[batch.inputs])
         input_weight.index_add_(0, batch.inputs.reshape(-1), per_input.reshape(-1, dim))
     return negative_sampling_loss(scores, batch) if compute_loss else None
+
+
+def _unless_frozen(steps: torch.Tensor, frozen: torch.Tensor) -> torch.Tensor:
+    """``steps`` with the rows of frozen inputs replaced by ``-0.0``, the exact no-op addend."""
+    return torch.where(frozen.unsqueeze(-1), torch.tensor(-0.0, device=steps.device), steps)
 
 
 class SGNSModule(nn.Module):

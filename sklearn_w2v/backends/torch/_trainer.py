@@ -44,6 +44,7 @@ from ...training import (
     check_corpus_and_counts,
     check_training_arrays,
     derive_seed,
+    frozen_rows,
     keep_thresholds,
     noise_distribution,
 )
@@ -163,27 +164,32 @@ class TorchTrainer:
         config: TrainConfig,
         input_vectors: np.ndarray,
         output_vectors: np.ndarray,
+        *,
+        frozen: np.ndarray | None = None,
     ) -> TrainResult:
         """Train (see :class:`~sklearn_w2v.training.Trainer`); the arrays are updated in place."""
-        check_training_arrays(corpus, counts, config, input_vectors, output_vectors)
+        check_training_arrays(corpus, counts, config, input_vectors, output_vectors, frozen)
+        self._check_frozen_path(frozen)
         on_cpu = self.torch_device.type == "cpu"
         threads_before = torch.get_num_threads()
         if on_cpu:
             torch.set_num_threads(config.n_threads)
         try:
-            return self._train(corpus, counts, config, input_vectors, output_vectors)
+            return self._train(corpus, counts, config, input_vectors, output_vectors, frozen)
         finally:
             if on_cpu:
                 torch.set_num_threads(threads_before)
 
     def train_tensors(self, corpus: EncodedCorpus, counts: np.ndarray, config: TrainConfig,
-                      input_weight: torch.Tensor, output_weight: torch.Tensor) -> TrainStats:
+                      input_weight: torch.Tensor, output_weight: torch.Tensor, *,
+                      frozen: np.ndarray | None = None) -> TrainStats:
         """Train weights held as torch tensors, in place; for callers that keep them on the device.
 
         The tensors are float32, contiguous, of shape ``(len(counts),
         config.vector_size)``, on this trainer's device or in host memory
         (then only rows are copied to the device per step). Distributed
         training uses this to keep GPU weights where the collectives need them.
+        ``frozen`` as in :meth:`~sklearn_w2v.training.Trainer.train`.
         """
         shape = (len(counts), config.vector_size)
         for name, t in (("input_weight", input_weight), ("output_weight", output_weight)):
@@ -193,11 +199,18 @@ class TorchTrainer:
             if t.device != self.torch_device and t.device.type != "cpu":
                 raise ValueError(f"{name} is on {t.device}, the trainer on {self.device}")
         check_corpus_and_counts(corpus, counts)
+        frozen_rows(frozen, len(counts))
+        self._check_frozen_path(frozen)
         host_weights = input_weight.device != self.torch_device
         return self._train_tensors(corpus, counts, config, input_weight, output_weight,
-                                   host_weights)
+                                   host_weights, frozen)
 
-    def _train(self, corpus, counts, config, input_vectors, output_vectors):
+    def _check_frozen_path(self, frozen) -> None:
+        if frozen is not None and self.torch_module is not None and np.any(frozen):
+            raise ValueError("frozen rows (freeze_init) need the built-in model; a custom "
+                             "torch_module trains all of its parameters.")
+
+    def _train(self, corpus, counts, config, input_vectors, output_vectors, frozen=None):
         # On CPU (or with host weights) the tensors share memory with the
         # NumPy arrays: training is in place.
         w_in, w_out = torch.from_numpy(input_vectors), torch.from_numpy(output_vectors)
@@ -205,7 +218,8 @@ class TorchTrainer:
         if not host_weights:
             w_in, w_out = w_in.to(self.torch_device), w_out.to(self.torch_device)
         try:
-            stats = self._train_tensors(corpus, counts, config, w_in, w_out, host_weights)
+            stats = self._train_tensors(corpus, counts, config, w_in, w_out, host_weights,
+                                        frozen)
         finally:
             # Also on KeyboardInterrupt: the caller's arrays get the weights as
             # they stand after the last whole step.
@@ -224,11 +238,28 @@ class TorchTrainer:
         return (self.kernel == "auto" and self.torch_device.type == "cuda" and not host_weights
                 and self.torch_module is None and installed("triton"))
 
-    def _train_tensors(self, corpus, counts, config, w_in, w_out, host_weights) -> TrainStats:
+    def _train_tensors(self, corpus, counts, config, w_in, w_out, host_weights,
+                       frozen=None) -> TrainStats:
+        if frozen is not None and not np.any(frozen):
+            frozen = None
+        if frozen is None or self.torch_device.type == "cpu":
+            return self._train_tensors_(corpus, counts, config, w_in, w_out, host_weights, frozen)
+        # CUDA's atomic adds flush subnormal values to zero, even when adding -0.0: the
+        # frozen rows are put back as they were, so they stay bit for bit on every device.
+        rows = torch.from_numpy(np.flatnonzero(frozen)).to(w_in.device)
+        saved = w_in.index_select(0, rows)
+        try:
+            return self._train_tensors_(corpus, counts, config, w_in, w_out, host_weights, frozen)
+        finally:
+            w_in.index_copy_(0, rows, saved)
+
+    def _train_tensors_(self, corpus, counts, config, w_in, w_out, host_weights,
+                        frozen) -> TrainStats:
         if self._uses_fused_kernel(host_weights):
-            return self._train_fused(corpus, counts, config, w_in, w_out)
+            return self._train_fused(corpus, counts, config, w_in, w_out, frozen)
         start = time.perf_counter()
         dev = self.torch_device
+        frozen_t = None if frozen is None else torch.from_numpy(np.asarray(frozen)).to(dev)
         cuda = dev.type == "cuda"
         if cuda:
             torch.cuda.reset_peak_memory_stats(dev)
@@ -278,7 +309,7 @@ class TorchTrainer:
                         alpha = schedule.at(words_done / total_words)
                         batch = chunk.batch(a, a + step_centres, alpha, tables, gen)
                         if model is None:
-                            loss = step(w_in, w_out, batch, compute_loss)
+                            loss = step(w_in, w_out, batch, compute_loss, frozen_t)
                         else:
                             loss = self._autograd_step(model, params, batch)
                         if compute_loss:
@@ -314,10 +345,12 @@ class TorchTrainer:
             device=str(dev), details=details,
         )
 
-    def _train_fused(self, corpus, counts, config, w_in, w_out) -> TrainStats:
+    def _train_fused(self, corpus, counts, config, w_in, w_out, frozen=None) -> TrainStats:
         """Train with the fused Triton kernel: one launch per chunk of sentences."""
         start = time.perf_counter()
         dev = self.torch_device
+        frozen_t = None if frozen is None else torch.from_numpy(
+            frozen_rows(frozen, len(counts))).to(dev)
         cuda = dev.type == "cuda"
         if cuda:
             torch.cuda.reset_peak_memory_stats(dev)
@@ -354,7 +387,7 @@ class TorchTrainer:
                         alpha_start=part.start, alpha_end=part.end,
                         # Draws are keyed by position in the ids given: a seed per launch.
                         seed=derive_seed(config.seed, epoch, k),
-                        compute_loss=config.compute_loss, validate=epoch == 0)
+                        compute_loss=config.compute_loss, validate=epoch == 0, frozen=frozen_t)
                     effective += words
                     loss_sum += loss
                     progress.update(done + t1, sum(epoch_loss) + loss_sum
@@ -421,11 +454,13 @@ class TorchTrainer:
 
 
 @torch.no_grad()
-def host_rows_step_(input_weight, output_weight, batch: Batch, compute_loss: bool = False):
+def host_rows_step_(input_weight, output_weight, batch: Batch, compute_loss: bool = False,
+                    frozen: torch.Tensor | None = None):
     """:func:`sgns_step_` with the weights in host memory and the batch on the device.
 
     The distinct rows the batch reads are copied to the device, updated
-    there as small matrices, and copied back.
+    there as small matrices, and copied back (``frozen``, on the device, as
+    there).
     """
     dev = batch.targets.device
     in_rows, in_local = torch.unique(batch.inputs, return_inverse=True)
@@ -434,7 +469,8 @@ def host_rows_step_(input_weight, output_weight, batch: Batch, compute_loss: boo
     local_in = input_weight[in_rows].to(dev)
     local_out = output_weight[out_rows].to(dev)
     loss = sgns_step_(local_in, local_out,
-                      dataclasses.replace(batch, inputs=in_local, targets=out_local), compute_loss)
+                      dataclasses.replace(batch, inputs=in_local, targets=out_local), compute_loss,
+                      None if frozen is None else frozen[in_rows.to(dev)])
     input_weight[in_rows] = local_in.cpu()
     output_weight[out_rows] = local_out.cpu()
     return loss

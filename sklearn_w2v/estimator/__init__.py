@@ -8,11 +8,24 @@ and distributed training all go through one documented method,
 uses :class:`FreshFit` and ``partial_fit`` :class:`ContinuedFit`. Subclass
 :class:`FitStages` to read or train another way without touching the
 estimator's insides.
+
+:func:`save` and :func:`load` (public home: :mod:`sklearn_w2v.persistence`)
+keep fitted estimators and pipelines as skops files, which hold plain data
+(:meth:`W2V.__getstate__`; :data:`PARAMETER_CODECS` says how parameter
+values that are not plain data are stored), or as joblib pickles.
 """
 
 from ..training import DIVERGED_NORM
 from ._estimator import W2V
 from ._n_jobs import available_cpus, resolve_n_jobs
+from ._persistence import (
+    TRUSTED_TYPES,
+    ModelFileError,
+    UntrustedTypesError,
+    load,
+    model_format,
+    save,
+)
 from ._stages import (
     ContinuedFit,
     CorpusSummary,
@@ -21,6 +34,7 @@ from ._stages import (
     TrainingData,
     TrainingSetup,
 )
+from ._state import PARAMETER_CODECS, ParameterCodec
 
 __all__ = [
     "DIVERGED_NORM",
@@ -28,9 +42,17 @@ __all__ = [
     "CorpusSummary",
     "FitStages",
     "FreshFit",
+    "ModelFileError",
+    "PARAMETER_CODECS",
+    "ParameterCodec",
+    "TRUSTED_TYPES",
     "TrainingData",
     "TrainingSetup",
+    "UntrustedTypesError",
     "W2V",
     "available_cpus",
+    "load",
+    "model_format",
     "resolve_n_jobs",
+    "save",
 ]

@@ -42,6 +42,7 @@ from ..training import (
 from ..vectors import to_keyed_vectors
 from ._n_jobs import resolve_n_jobs
 from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSetup
+from ._state import data_to_state, state_to_data
 
 # Text options a callable analyzer bypasses (warned about at fit time).
 _ANALYZER_STEPS = ("preprocessor", "tokenizer", "stop_words", "strip_accents")
@@ -210,8 +211,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     error) during ``fit``/``partial_fit`` stops the training threads and
     leaves the estimator exactly as it was before the call: unfitted, or
     with its previous fitted attributes. Save a fitted estimator with
-    :func:`sklearn_w2v.persistence.save` (atomic); loading a pickle trusts
-    the file, so share word vectors in the word2vec formats instead.
+    :func:`sklearn_w2v.persistence.save` (atomic): as ``.skops`` it holds
+    data only and loading it runs no code from the file; loading a
+    joblib/pickle file trusts the file.
 
     Examples
     --------
@@ -623,6 +625,25 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         out = self.wv_.vectors[np.where(missing, 0, rows)]  # fancy indexing copies
         out[missing] = 0.0 if unknown == "zeros" else np.nan
         return out
+
+    # -- state: what pickle, joblib and skops save -----------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The estimator as plain data: parameters and fitted state, no Python objects.
+
+        ``wv_`` becomes its words (UTF-8 bytes), counts and vectors, the
+        document statistics their arrays, and parameter values that are not
+        plain data go through
+        :data:`sklearn_w2v.estimator.PARAMETER_CODECS`; callables stay
+        themselves (stored by importable name). This is what makes a model
+        saved with :func:`sklearn_w2v.persistence.save` as ``.skops`` hold
+        data only.
+        """
+        return state_to_data(super().__getstate__(), self._get_param_names())
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild the estimator from :meth:`__getstate__`'s data, checking the arrays' shapes."""
+        super().__setstate__(data_to_state(state))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -89,6 +89,7 @@ def test_double_dash_spellings_and_processes_alias():
         (["-train", "f", "-alpha", "nan"], "finite number"),
         (["-train", "f", "-alpha", "0.01", "--min-alpha", "0.1"], "must not exceed -alpha"),
         (["-output", "x"], "-train FILE is required"),
+        (["-train", "f", "--temp-folder", "/no/such/folder"], "is not an existing folder"),
         (["-train"], "expected one argument"),
         (["neighbours", "v.bin", "--top", "3"], "unrecognized arguments: --top"),
     ],
@@ -132,6 +133,18 @@ def test_train_text_output_and_progress(corpus_file, tmp_path, capsys):
 def test_quiet_by_default_off_a_terminal(corpus_file, tmp_path, capsys):
     assert main(["-train", str(corpus_file[0]), "-output", str(tmp_path / "v"), *TINY]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_temp_folder_trains_out_of_core_with_the_same_result(corpus_file, tmp_path):
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    argv = ["-train", str(corpus_file[0]), *TINY, "-threads", "1", "--seed", "3"]
+    assert estimator_from_args(parse_train_args([*argv, "--temp-folder", str(folder)])
+                               ).temp_folder == str(folder)
+    assert main([*argv, "-output", str(tmp_path / "a.txt")]) == 0
+    assert main([*argv, "-output", str(tmp_path / "b.txt"), "--temp-folder", str(folder)]) == 0
+    assert (tmp_path / "a.txt").read_bytes() == (tmp_path / "b.txt").read_bytes()
+    assert list(folder.iterdir()) == []  # the private folder is gone
 
 
 def test_classes_output(corpus_file, tmp_path):

@@ -29,6 +29,7 @@ from ._parsing import (
     CommandError,
     HelpFormatter,
     Parser,
+    existing_folder,
     flag01,
     nonnegative_float,
     nonnegative_int,
@@ -132,6 +133,12 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    help="final learning rate (default: alpha * 0.0001, the C tool's floor)")
     x.add_argument("--ns-exponent", type=float, default=0.75, dest="ns_exponent", metavar="X",
                    help="exponent of counts in the noise distribution (default 0.75)")
+    x.add_argument("--temp-folder", type=existing_folder, metavar="DIR", dest="temp_folder",
+                   default=None,
+                   help="out of core: keep the encoded corpus (4 bytes per token) in a "
+                   "memory-mapped file in a private folder inside this existing folder, removed "
+                   "when training ends, so that resident memory holds the weights, O(vocabulary) "
+                   "and fixed buffers (default: in memory)")
     x.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -199,6 +206,8 @@ def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
         kwargs["device"] = args.device
     if vocabulary is not None:
         kwargs["vocabulary"] = vocabulary
+    if args.temp_folder is not None:
+        kwargs["temp_folder"] = args.temp_folder
     return W2V(**kwargs)
 
 

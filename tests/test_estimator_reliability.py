@@ -15,6 +15,7 @@ import sklearn_w2v.backends.numba._trainer as numba_trainer  # its thread loop i
 import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer replaced below
 import sklearn_w2v.estimator._stages as stages_module  # document_statistics replaced below
 from sklearn_w2v import W2V, LineCorpus
+from sklearn_w2v.text import DEFAULT_BLOCK_SIZE, MAX_SENTENCE_LENGTH
 from sklearn_w2v.training import DIVERGED_NORM, check_converged
 
 from helpers import planted_corpus
@@ -87,7 +88,9 @@ def test_non_utf8_corpus_file_is_decoded_with_replacement(tmp_path):
 
 
 def test_a_line_longer_than_a_block(tmp_path):
-    """A single 3 MiB line (three times the 1 MiB read block; 100 MB works alike, only slower)."""
+    """A single 3 MiB line (three 1 MiB read blocks) is read in bounded blocks and pieces, and
+    trains alike on every path (examples/long_line_memory.py measures a 100 MB one).
+    """
     rng = np.random.default_rng(0)
     words = np.array(["alpha", "beta", "gamma", "delta", "eps"])
     tokens = words[rng.integers(5, size=600_000)]
@@ -95,14 +98,20 @@ def test_a_line_longer_than_a_block(tmp_path):
     assert len(line) > 3 * (1 << 20)
     path = tmp_path / "one_line.txt"
     path.write_text(line)  # no final newline either
+    corpus = LineCorpus(path)
+    assert max(map(len, corpus.iter_blocks())) <= 2 * DEFAULT_BLOCK_SIZE  # never the whole line
+    assert max(map(len, corpus)) == MAX_SENTENCE_LENGTH  # iterated in pieces, as trained
     kw = {**FAST, "epochs": 1}
-    from_file = W2V(**kw).fit(LineCorpus(path))
+    from_file = W2V(**kw).fit(corpus)
+    on_disk = W2V(**kw, temp_folder=tmp_path).fit(corpus)
+    generic = W2V(**kw, max_vocab_size=100).fit(corpus)  # pruning: the document-by-document path
     from_string = W2V(**kw).fit([line])
-    for m in (from_file, from_string):
+    for m in (from_file, on_disk, generic, from_string):
         assert m.training_stats_["n_corpus_words"] == 600_000
-        assert m.training_stats_["n_documents"] == 1
         assert sorted(m.wv_.index_to_key) == sorted(words)
-    np.testing.assert_array_equal(from_file.wv_.vectors, from_string.wv_.vectors)
+        np.testing.assert_array_equal(m.wv_.vectors, from_string.wv_.vectors)
+    assert [m.training_stats_["n_documents"] for m in (from_file, generic, from_string)] == [
+        1, 60, 1]  # iterated, the line is 60 documents of 10,000 tokens
 
 
 # ------------------------------------------------------------ divergence

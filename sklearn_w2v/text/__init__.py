@@ -15,13 +15,20 @@ from ._analysis import (
     default_tokenize,
     iter_token_lists,
 )
-from ._line_corpus import DEFAULT_BLOCK_SIZE, LineCorpus, Segment, default_corpus
+from ._line_corpus import (
+    DEFAULT_BLOCK_SIZE,
+    MAX_SENTENCE_LENGTH,
+    LineCorpus,
+    Segment,
+    default_corpus,
+)
 from ._sharding import shard_files
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
     "DEFAULT_TOKEN_PATTERN",
     "LineCorpus",
+    "MAX_SENTENCE_LENGTH",
     "Segment",
     "Tokenizer",
     "build_analyzer",

@@ -98,6 +98,8 @@ def main(argv=None) -> int:
             text = f.read()
         n_lines = text.count(b"\n")
         corpora = {"tiny": text[: text.index(b"\n", 200_000) + 1], "1x": text}
+        lines = {name: data.count(b"\n") for name, data in corpora.items()}
+        lines["10x"] = args.copies * n_lines
         paths = {}
         for name, data in corpora.items():
             paths[name] = os.path.join(work, f"{name}.txt")
@@ -117,7 +119,7 @@ def main(argv=None) -> int:
             copies = args.copies if name == "10x" else 1
             r = run(paths[name], os.path.join(work, "vectors.txt"), args.threads, args.size,
                     5 * copies, work if temp else None)
-            r["sentences"] = copies * n_lines
+            r["sentences"] = lines[name]  # at most: empty lines make no sentence
             results[key] = r
             print(f"{key:16s} anon {r['anon'] / 1e6:7.1f} MB  hwm {r['hwm'] / 1e6:7.1f} MB  "
                   f"({r['tokens']:,} tokens, {r['words']:,} words, weights "

@@ -6,17 +6,19 @@ import os
 import signal
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 import sklearn_w2v.backends.numba._trainer as numba_trainer  # its thread loop is timed below
 import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer replaced below
 import sklearn_w2v.estimator._stages as stages_module  # document_statistics replaced below
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.text import DEFAULT_BLOCK_SIZE, MAX_SENTENCE_LENGTH
-from sklearn_w2v.training import DIVERGED_NORM, check_converged
+from sklearn_w2v.training import DIVERGED_NORM, SUSPECT_NORM, check_converged
 
 from helpers import planted_corpus
 
@@ -126,6 +128,22 @@ def test_divergence_is_an_error_not_garbage(docs, alpha, sg):
     assert not hasattr(model, "wv_")
 
 
+@pytest.mark.parametrize("backend", ["numba", "torch"])
+@pytest.mark.parametrize("sg", [0, 1])
+def test_too_fast_training_warns_and_sane_training_does_not(docs, backend, sg):
+    if backend == "torch":
+        pytest.importorskip("torch")
+    kw = {**FAST, "epochs": 5, "sg": sg, "backend": backend}
+    if backend == "torch":
+        kw["device"] = "cpu"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        W2V(**kw).fit(docs)  # the default alpha
+    with pytest.warns(ConvergenceWarning, match="too fast.*smaller alpha"):
+        model = W2V(**kw, alpha=3.0).fit(docs)  # rows of norm 100 to 900 on this corpus
+    assert hasattr(model, "wv_")  # a warning, not an error: the vectors are kept
+
+
 def test_check_converged_threshold():
     ok = np.full((3, 4), 1.0, dtype=np.float32)
     check_converged(ok, ok, 0.025)
@@ -133,6 +151,13 @@ def test_check_converged_threshold():
     big[1] = DIVERGED_NORM  # norm 2 * DIVERGED_NORM
     with pytest.raises(FloatingPointError, match="context vector has norm"):
         check_converged(ok, big, 0.025)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        check_converged(ok * SUSPECT_NORM / 2.1, ok, 0.025)  # rows of norm SUSPECT_NORM / 1.05
+    with pytest.warns(ConvergenceWarning, match="word vector has norm"):
+        check_converged(ok * SUSPECT_NORM / 1.9, ok, 0.025)
+    with pytest.warns(ConvergenceWarning, match="context vector has norm"):
+        check_converged(ok, ok * SUSPECT_NORM, 0.025)
     nan = ok.copy()
     nan[0, 0] = np.nan
     with pytest.raises(FloatingPointError, match="non-finite word"):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
 #: A trained weight row longer than this means training diverged. Weights start
 #: with norms below 1 (inputs uniform in ``[-1, 1) / vector_size``, outputs 0)
@@ -11,6 +14,14 @@ import numpy as np
 #: rows to norms of 1e6 and more, finite (pairs scoring beyond +-6 are skipped,
 #: so NaN rarely appears) but meaningless.
 DIVERGED_NORM = 1e4
+
+#: A trained weight row longer than this (but not :data:`DIVERGED_NORM`) gets a
+#: ``ConvergenceWarning``: the learning rate was too high and the vectors are
+#: probably poor. Chosen from ``examples/divergence_thresholds.py`` (skip-gram
+#: and CBOW, numba and torch, Lee and en-mix): every run whose loss fell
+#: epoch after epoch kept its longest row below 13, every run whose loss rose
+#: (and whose WordSim-353 score collapsed) had one above 20.
+SUSPECT_NORM = 20.0
 
 
 def initial_vectors(n_words: int, vector_size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -28,9 +39,19 @@ def initial_vectors(n_words: int, vector_size: int, seed: int) -> tuple[np.ndarr
 
 
 def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha: float) -> None:
-    """Raise ``FloatingPointError`` if trained weights are non-finite or diverged (see
-    :data:`DIVERGED_NORM`).
+    """Check trained weights: raise on clear divergence, warn on the middle ground.
+
+    Raises
+    ------
+    FloatingPointError
+        Non-finite weights, or a row longer than :data:`DIVERGED_NORM`.
+
+    Warns
+    -----
+    ConvergenceWarning
+        A row longer than :data:`SUSPECT_NORM`: training was probably too fast.
     """
+    longest = ("word", 0.0)
     for name, weights in (("word", input_vectors), ("context", output_vectors)):
         if not np.isfinite(weights).all():
             raise FloatingPointError(
@@ -44,3 +65,13 @@ def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha
                     f"Training diverged: a {name} vector has norm {norm:.3g} (sane training "
                     f"stays below {DIVERGED_NORM:g}) with alpha={alpha}; use a smaller alpha."
                 )
+            longest = max(longest, (name, norm), key=lambda item: item[1])
+    name, norm = longest
+    if norm > SUSPECT_NORM:
+        warnings.warn(
+            f"Training was probably too fast: a {name} vector has norm {norm:.3g} (sane "
+            f"training keeps every row below {SUSPECT_NORM:g}) with alpha={alpha}; the vectors "
+            "are likely poor. Use a smaller alpha (the default is 0.025).",
+            ConvergenceWarning,
+            stacklevel=2,
+        )

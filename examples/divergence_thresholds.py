@@ -4,7 +4,9 @@ Trains the same model at learning rates from the default up to far too
 high, on gensim's Lee corpus and on a slice of en-mix, with skip-gram and
 CBOW, on the numba and torch backends (torch on the CPU unless
 ``--device``), and prints one row per run: the largest and the 99th
-percentile row norm of the word and context vectors, the loss of the first
+percentile row norm of the word and context vectors, the product of the
+two percentiles (the typical pair score that
+:data:`~sklearn_w2v.training.SUSPECT_SCORE` bounds), the loss of the first
 and last epoch, the WordSim-353 Spearman correlation (en-mix only; Lee
 covers too few of its words) and what the estimator said (nothing, a
 ``ConvergenceWarning``, or ``FloatingPointError``). The thresholds of
@@ -63,6 +65,7 @@ def measure(corpus, name: str, backend: str, sg: int, alpha: float, args) -> dic
     row["verdict"] = "warning" if warned else "-"
     row["word_max"], row["word_p99"] = row_norms(model.wv_.vectors)
     row["context_max"], row["context_p99"] = row_norms(model.context_vectors_)
+    row["score"] = row["word_p99"] * row["context_p99"]  # what check_converged compares
     loss = model.epoch_loss_
     row["loss_first"], row["loss_last"] = float(loss[0]), float(loss[-1])
     if name != "lee":
@@ -96,8 +99,8 @@ def main(argv=None) -> int:
         corpora[f"en-mix[:{args.lines}]"] = LineCorpus(path)
     rows = []
     print("| corpus | backend | sg | alpha | word max | word p99 | context max | context p99 "
-          "| loss 1st | loss last | wordsim | result |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| p99 x p99 | loss 1st | loss last | wordsim | result |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     try:
         for name, corpus in corpora.items():
             for backend in args.backends.split(","):
@@ -110,6 +113,7 @@ def main(argv=None) -> int:
                               f"| {fmt(r.get('word_p99'), '.3g')} "
                               f"| {fmt(r.get('context_max'), '.3g')} "
                               f"| {fmt(r.get('context_p99'), '.3g')} "
+                              f"| {fmt(r.get('score'), '.3g')} "
                               f"| {fmt(r.get('loss_first'), '.4g')} "
                               f"| {fmt(r.get('loss_last'), '.4g')} "
                               f"| {fmt(r.get('wordsim'), '.3f')} | {r['verdict']} |", flush=True)

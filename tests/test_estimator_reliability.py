@@ -18,7 +18,7 @@ import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer repla
 import sklearn_w2v.estimator._stages as stages_module  # document_statistics replaced below
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.text import DEFAULT_BLOCK_SIZE, MAX_SENTENCE_LENGTH
-from sklearn_w2v.training import DIVERGED_NORM, SUSPECT_NORM, check_converged
+from sklearn_w2v.training import DIVERGED_NORM, SUSPECT_SCORE, check_converged
 
 from helpers import planted_corpus
 
@@ -140,7 +140,7 @@ def test_too_fast_training_warns_and_sane_training_does_not(docs, backend, sg):
         warnings.simplefilter("error", ConvergenceWarning)
         W2V(**kw).fit(docs)  # the default alpha
     with pytest.warns(ConvergenceWarning, match="too fast.*smaller alpha"):
-        model = W2V(**kw, alpha=3.0).fit(docs)  # rows of norm 100 to 900 on this corpus
+        model = W2V(**kw, alpha=3.0).fit(docs)  # typical scores in the thousands here
     assert hasattr(model, "wv_")  # a warning, not an error: the vectors are kept
 
 
@@ -151,13 +151,19 @@ def test_check_converged_threshold():
     big[1] = DIVERGED_NORM  # norm 2 * DIVERGED_NORM
     with pytest.raises(FloatingPointError, match="context vector has norm"):
         check_converged(ok, big, 0.025)
+    # Rows of norm 2 (ok) times rows of norm 2 * k: typical scores of 4 * k.
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        check_converged(ok * SUSPECT_NORM / 2.1, ok, 0.025)  # rows of norm SUSPECT_NORM / 1.05
-    with pytest.warns(ConvergenceWarning, match="word vector has norm"):
-        check_converged(ok * SUSPECT_NORM / 1.9, ok, 0.025)
-    with pytest.warns(ConvergenceWarning, match="context vector has norm"):
-        check_converged(ok, ok * SUSPECT_NORM, 0.025)
+        check_converged(ok * SUSPECT_SCORE / 4.2, ok, 0.025)
+        check_converged(ok, ok * SUSPECT_SCORE / 4.2, 0.025)
+    for word, context in ((ok * SUSPECT_SCORE / 3.8, ok), (ok, ok * SUSPECT_SCORE / 3.8)):
+        with pytest.warns(ConvergenceWarning, match="too fast.*scores of 10[0-9]"):
+            check_converged(word, context, 0.025)
+    few_long = np.ones((1000, 4), dtype=np.float32)
+    few_long[:5] = 1000.0  # a few long rows (0.5%) are not the typical score
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        check_converged(few_long, few_long, 0.025)
     nan = ok.copy()
     nan[0, 0] = np.nan
     with pytest.raises(FloatingPointError, match="non-finite word"):

@@ -207,11 +207,11 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     Reliability: bad parameters or input raise ``ValueError``/``TypeError``
     before training starts. Training that diverges (non-finite weights, or a
     weight row longer than :data:`~sklearn_w2v.training.DIVERGED_NORM`, from a learning rate far
-    too high) raises ``FloatingPointError``; a row longer than
-    :data:`~sklearn_w2v.training.SUSPECT_NORM` (a learning rate too high,
-    vectors probably poor) gives a ``ConvergenceWarning``. A ``KeyboardInterrupt`` (or any
-    error) during ``fit``/``partial_fit`` stops the training threads and
-    leaves the estimator exactly as it was before the call: unfitted, or
+    too high) raises ``FloatingPointError``; weights whose typical pair
+    scores exceed :data:`~sklearn_w2v.training.SUSPECT_SCORE` (a learning
+    rate too high, vectors probably poor) give a ``ConvergenceWarning``. A
+    ``KeyboardInterrupt`` (or any error) during ``fit``/``partial_fit`` stops
+    the training threads and leaves the estimator exactly as it was before the call: unfitted, or
     with its previous fitted attributes. Save a fitted estimator with
     :func:`sklearn_w2v.persistence.save` (atomic): as ``.skops`` it holds
     data only and loading it runs no code from the file; loading a

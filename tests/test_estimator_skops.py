@@ -78,6 +78,16 @@ def test_round_trip_is_bit_identical_and_holds_only_data(fitted, saved, docs):
     assert_same_model(fitted, load(saved), docs)
 
 
+def test_torch_fit_round_trip(docs, tmp_path):
+    pytest.importorskip("torch")
+    model = W2V(**FAST, backend="torch", device="cpu", compute_loss=True).fit(docs)
+    save(model, tmp_path / "t.skops")
+    back = load(tmp_path / "t.skops")
+    assert_same_model(model, back, docs)
+    assert back.training_stats_ == model.training_stats_
+    np.testing.assert_array_equal(back.epoch_loss_, model.epoch_loss_)
+
+
 def test_pipeline_round_trip(docs, tmp_path):
     y = np.array([int(d[0][1]) for d in docs])  # the planted group of each document
     pipe = make_pipeline(W2V(**FAST), LogisticRegression()).fit(docs, y)

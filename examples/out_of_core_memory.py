@@ -12,9 +12,15 @@ everything and compiled the kernels:
   counts pages of the memory-mapped id file while they are cached; the
   kernel can drop those at any time, so they do not limit the corpus size.
 
+With ``--one-line`` the corpus is a single line with no newline anywhere
+(100 MB: ``--mb 100 --one-line``), read in bounded blocks and pieces of
+10,000 tokens; source ``pruned`` reads a :class:`~sklearn_w2v.LineCorpus`
+document by document (``max_vocab_size`` needs that path).
+
 Linux only. Usage::
 
     python examples/out_of_core_memory.py --mb 60 --folder /tmp
+    python examples/out_of_core_memory.py --mb 100 --one-line --sources file,pruned
 """
 
 from __future__ import annotations
@@ -29,8 +35,10 @@ import tempfile
 import numpy as np
 
 
-def make_corpus(path: str, mb: float, n_words: int, seed: int = 0) -> int:
-    """Write about ``mb`` MB of lines of Zipf-distributed words; return the token count."""
+def make_corpus(path: str, mb: float, n_words: int, seed: int = 0, one_line: bool = False) -> int:
+    """Write about ``mb`` MB of lines (or one line) of Zipf-distributed words; return the
+    token count.
+    """
     rng = np.random.default_rng(seed)
     vocab = np.array([f"word{k}" for k in range(n_words)], dtype=object)
     target, written, tokens = mb * 1e6, 0, 0
@@ -38,8 +46,11 @@ def make_corpus(path: str, mb: float, n_words: int, seed: int = 0) -> int:
         while written < target:
             ids = (rng.zipf(1.3, size=200_000) - 1) % n_words
             words = vocab[ids]
-            lines = [" ".join(words[k : k + 20]) for k in range(0, len(words), 20)]
-            text = "\n".join(lines) + "\n"
+            if one_line:
+                text = " ".join(words) + " "
+            else:
+                lines = [" ".join(words[k : k + 20]) for k in range(0, len(words), 20)]
+                text = "\n".join(lines) + "\n"
             f.write(text)
             written += len(text)
             tokens += len(ids)
@@ -75,12 +86,15 @@ def sample():
 
 t = threading.Thread(target=sample, daemon=True)
 t.start()
+extra = {}
 if source == "file":
     X = LineCorpus(path)
+elif source == "pruned":  # a LineCorpus read document by document (the generic path)
+    X, extra = LineCorpus(path), {"max_vocab_size": 10**7}
 else:  # a one-shot generator of token lists: the generic path
     X = (line.split() for line in open(path))
 start = time.perf_counter()
-model = W2V(**params, temp_folder=folder if mode == "temp_folder" else None).fit(X)
+model = W2V(**params, **extra, temp_folder=folder if mode == "temp_folder" else None).fit(X)
 seconds = time.perf_counter() - start
 done = True
 t.join()
@@ -100,13 +114,16 @@ def main(argv=None) -> int:
     parser.add_argument("--mb", type=float, default=60.0, help="corpus text size in MB")
     parser.add_argument("--words", type=int, default=2000, help="vocabulary size")
     parser.add_argument("--folder", default=tempfile.gettempdir(), help="where files go")
-    parser.add_argument("--sources", default="file,generator", help="file and/or generator")
+    parser.add_argument("--sources", default="file,generator",
+                        help="file, pruned (LineCorpus document by document) and/or generator")
+    parser.add_argument("--one-line", action="store_true", help="the corpus is a single line")
     args = parser.parse_args(argv)
     work = tempfile.mkdtemp(prefix="w2v-ooc-", dir=args.folder)
     corpus = os.path.join(work, "corpus.txt")
-    tokens = make_corpus(corpus, args.mb, args.words)
+    tokens = make_corpus(corpus, args.mb, args.words, one_line=args.one_line)
     size = os.path.getsize(corpus) / 1e6
-    print(f"corpus: {size:.1f} MB of text, {tokens:,} tokens, {args.words} distinct words at most")
+    print(f"corpus: {size:.1f} MB of text, {tokens:,} tokens, {args.words} distinct words at most"
+          f"{', one line, no newline' if args.one_line else ''}")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
     try:

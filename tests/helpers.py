@@ -81,6 +81,14 @@ def awkward_file_set(folder):
     ]
 
 
+def whole_lines(paths):
+    """Each line of the files as one document of decoded tokens (LineCorpus cuts long lines)."""
+    for path in paths:
+        with (gzip.open if str(path).endswith(".gz") else open)(path, "rb") as f:
+            for line in f:
+                yield [t.decode("utf-8", "replace") for t in line.split()]
+
+
 def assert_same_encoding(fast, slow):
     """Two :class:`~sklearn_w2v.corpus.EncodedDocuments` are identical."""
     v1, v2 = fast.vocabulary, slow.vocabulary

@@ -89,6 +89,7 @@ def test_double_dash_spellings_and_processes_alias():
         (["-train", "f", "-alpha", "nan"], "finite number"),
         (["-train", "f", "-alpha", "0.01", "--min-alpha", "0.1"], "must not exceed -alpha"),
         (["-output", "x"], "-train FILE is required"),
+        (["-train", "f", "--temp-folder", "/no/such/folder"], "is not an existing folder"),
         (["-train"], "expected one argument"),
         (["neighbours", "v.bin", "--top", "3"], "unrecognized arguments: --top"),
     ],
@@ -153,6 +154,17 @@ def test_a_bar_on_a_terminal(corpus_file, tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "\rW2V numba: 100%|" in err and "Alpha:" not in err  # -debug 2 by default there
     assert "Vocab size: 15" in err and not err.startswith("sklearn-w2v: ")
+
+def test_temp_folder_trains_out_of_core_with_the_same_result(corpus_file, tmp_path):
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    argv = ["-train", str(corpus_file[0]), *TINY, "-threads", "1", "--seed", "3"]
+    assert estimator_from_args(parse_train_args([*argv, "--temp-folder", str(folder)])
+                               ).temp_folder == str(folder)
+    assert main([*argv, "-output", str(tmp_path / "a.txt")]) == 0
+    assert main([*argv, "-output", str(tmp_path / "b.txt"), "--temp-folder", str(folder)]) == 0
+    assert (tmp_path / "a.txt").read_bytes() == (tmp_path / "b.txt").read_bytes()
+    assert list(folder.iterdir()) == []  # the private folder is gone
 
 
 def test_classes_output(corpus_file, tmp_path):

@@ -18,11 +18,11 @@ from sklearn_w2v.corpus import (
 )
 from sklearn_w2v.text import iter_token_lists
 
-from helpers import assert_same_encoding, awkward_file_set, write
+from helpers import assert_same_encoding, awkward_file_set, whole_lines, write
 
 
 def generic(corpus, **kw):
-    return encode_for_training(iter_token_lists(corpus), **kw)
+    return encode_for_training(whole_lines(corpus.paths), **kw)
 
 
 @pytest.fixture
@@ -43,6 +43,17 @@ def test_fast_path_equals_generic_path(awkward_files, kw, block_size):
     assert len(set(words)) == len(words)  # tokens decoded alike are merged
     if kw["min_count"] <= 2 and "max_final_vocab" not in kw:
         assert "\ufffd" in words and "a\ufffd" in words
+
+
+@pytest.mark.parametrize("block_size", [5, 1 << 20])
+def test_iterating_in_pieces_trains_the_same_sentences(awkward_files, block_size):
+    """Iterated, a LineCorpus yields long lines in pieces: same sentences, more documents."""
+    corpus = LineCorpus(awkward_files)
+    fast = encode_line_corpus(corpus, min_count=1, block_size=block_size)
+    pieces = encode_for_training(iter_token_lists(corpus), min_count=1)
+    assert np.asarray(pieces.corpus.ids).tolist() == np.asarray(fast.corpus.ids).tolist()
+    assert pieces.corpus.offsets.tolist() == fast.corpus.offsets.tolist()
+    assert pieces.n_documents == fast.n_documents + 2  # the 25,001-token line is 3 documents
 
 
 def test_merged_counts_and_cuts(awkward_files):
@@ -84,7 +95,7 @@ def test_fast_path_equals_generic_on_random_files(tmp_path_factory, docs, seps, 
     assert_same_encoding(
         encode_line_corpus(corpus, min_count=min_count, block_size=block_size,
                            word_counts=word_counts),
-        encode_with_vocabulary(iter_token_lists(corpus), word_counts, min_count=min_count),
+        encode_with_vocabulary(whole_lines(corpus.paths), word_counts, min_count=min_count),
     )
 
 
@@ -93,7 +104,7 @@ def test_fixed_vocabulary_fast_path_equals_generic(awkward_files):
     word_counts = {"dog": 5, "\ufffd": 5, "the": 7, "unseen": 9, "x": 2, "cat": 1}
     for kw in (dict(min_count=1), dict(min_count=2, max_final_vocab=3)):
         fast = encode_line_corpus(corpus, word_counts=word_counts, **kw)
-        slow = encode_with_vocabulary(iter_token_lists(corpus), word_counts, **kw)
+        slow = encode_with_vocabulary(whole_lines(corpus.paths), word_counts, **kw)
         assert_same_encoding(fast, slow)
     vocab = fast.vocabulary
     assert vocab.words == ["unseen", "the"]  # the two above 5 (ties at the cut drop out)
@@ -104,23 +115,26 @@ def test_fixed_vocabulary_fast_path_equals_generic(awkward_files):
 def test_dispatch(awkward_files, monkeypatch):
     corpus = LineCorpus(awkward_files)
     expected = generic(corpus, min_count=1)
-    reads = []  # the file path reads blocks (twice); the generic path iterates documents
-    real = LineCorpus.iter_blocks
-    monkeypatch.setattr(LineCorpus, "iter_blocks",
-                        lambda self, *a, **k: reads.append(1) or real(self, *a, **k))
+    iterations = []  # the generic path iterates documents; the file path reads blocks only
+    real = LineCorpus.__iter__
+    monkeypatch.setattr(LineCorpus, "__iter__",
+                        lambda self: iterations.append(1) or real(self))
     assert_same_encoding(encode_documents(corpus, min_count=1), expected)
-    assert reads == [1, 1]
+    assert iterations == []
     # gensim's pruning during the scan needs the generic path.
     pruned = encode_documents(corpus, min_count=1, max_vocab_size=3)
-    assert_same_encoding(pruned, generic(corpus, min_count=1, max_vocab_size=3))
-    assert reads == [1, 1]
+    assert iterations and set(iterations) == {1}
+    assert_same_encoding(pruned, encode_for_training(real(corpus), min_count=1,
+                                                     max_vocab_size=3))
 
     class Lowercased(LineCorpus):
         def __iter__(self):
+            iterations.append(2)
             return ([t.lower() for t in doc] for doc in super().__iter__())
 
+    del iterations[:]
     encode_documents(Lowercased(awkward_files), min_count=1)
-    assert reads == [1, 1]
+    assert 2 in iterations
 
 
 class OneFileStore(MemoryStore):

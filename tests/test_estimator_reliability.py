@@ -6,16 +6,19 @@ import os
 import signal
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 import sklearn_w2v.backends.numba._trainer as numba_trainer  # its thread loop is timed below
 import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer replaced below
 import sklearn_w2v.estimator._stages as stages_module  # document_statistics replaced below
 from sklearn_w2v import W2V, LineCorpus
-from sklearn_w2v.training import DIVERGED_NORM, check_converged
+from sklearn_w2v.text import DEFAULT_BLOCK_SIZE, MAX_SENTENCE_LENGTH
+from sklearn_w2v.training import DIVERGED_NORM, SUSPECT_SCORE, check_converged
 
 from helpers import planted_corpus
 
@@ -87,7 +90,9 @@ def test_non_utf8_corpus_file_is_decoded_with_replacement(tmp_path):
 
 
 def test_a_line_longer_than_a_block(tmp_path):
-    """A single 3 MiB line (three times the 1 MiB read block; 100 MB works alike, only slower)."""
+    """A single 3 MiB line (three 1 MiB read blocks) is read in bounded blocks and pieces, and
+    trains alike on every path (examples/long_line_memory.py measures a 100 MB one).
+    """
     rng = np.random.default_rng(0)
     words = np.array(["alpha", "beta", "gamma", "delta", "eps"])
     tokens = words[rng.integers(5, size=600_000)]
@@ -95,14 +100,20 @@ def test_a_line_longer_than_a_block(tmp_path):
     assert len(line) > 3 * (1 << 20)
     path = tmp_path / "one_line.txt"
     path.write_text(line)  # no final newline either
+    corpus = LineCorpus(path)
+    assert max(map(len, corpus.iter_blocks())) <= 2 * DEFAULT_BLOCK_SIZE  # never the whole line
+    assert max(map(len, corpus)) == MAX_SENTENCE_LENGTH  # iterated in pieces, as trained
     kw = {**FAST, "epochs": 1}
-    from_file = W2V(**kw).fit(LineCorpus(path))
+    from_file = W2V(**kw).fit(corpus)
+    on_disk = W2V(**kw, temp_folder=tmp_path).fit(corpus)
+    generic = W2V(**kw, max_vocab_size=100).fit(corpus)  # pruning: the document-by-document path
     from_string = W2V(**kw).fit([line])
-    for m in (from_file, from_string):
+    for m in (from_file, on_disk, generic, from_string):
         assert m.training_stats_["n_corpus_words"] == 600_000
-        assert m.training_stats_["n_documents"] == 1
         assert sorted(m.wv_.index_to_key) == sorted(words)
-    np.testing.assert_array_equal(from_file.wv_.vectors, from_string.wv_.vectors)
+        np.testing.assert_array_equal(m.wv_.vectors, from_string.wv_.vectors)
+    assert [m.training_stats_["n_documents"] for m in (from_file, generic, from_string)] == [
+        1, 60, 1]  # iterated, the line is 60 documents of 10,000 tokens
 
 
 # ------------------------------------------------------------ divergence
@@ -117,6 +128,22 @@ def test_divergence_is_an_error_not_garbage(docs, alpha, sg):
     assert not hasattr(model, "wv_")
 
 
+@pytest.mark.parametrize("backend", ["numba", "torch"])
+@pytest.mark.parametrize("sg", [0, 1])
+def test_too_fast_training_warns_and_sane_training_does_not(docs, backend, sg):
+    if backend == "torch":
+        pytest.importorskip("torch")
+    kw = {**FAST, "epochs": 5, "sg": sg, "backend": backend}
+    if backend == "torch":
+        kw["device"] = "cpu"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        W2V(**kw).fit(docs)  # the default alpha
+    with pytest.warns(ConvergenceWarning, match="too fast.*smaller alpha"):
+        model = W2V(**kw, alpha=3.0).fit(docs)  # typical scores in the thousands here
+    assert hasattr(model, "wv_")  # a warning, not an error: the vectors are kept
+
+
 def test_check_converged_threshold():
     ok = np.full((3, 4), 1.0, dtype=np.float32)
     check_converged(ok, ok, 0.025)
@@ -124,6 +151,19 @@ def test_check_converged_threshold():
     big[1] = DIVERGED_NORM  # norm 2 * DIVERGED_NORM
     with pytest.raises(FloatingPointError, match="context vector has norm"):
         check_converged(ok, big, 0.025)
+    # Rows of norm 2 (ok) times rows of norm 2 * k: typical scores of 4 * k.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        check_converged(ok * SUSPECT_SCORE / 4.2, ok, 0.025)
+        check_converged(ok, ok * SUSPECT_SCORE / 4.2, 0.025)
+    for word, context in ((ok * SUSPECT_SCORE / 3.8, ok), (ok, ok * SUSPECT_SCORE / 3.8)):
+        with pytest.warns(ConvergenceWarning, match="too fast.*scores of 10[0-9]"):
+            check_converged(word, context, 0.025)
+    few_long = np.ones((1000, 4), dtype=np.float32)
+    few_long[:5] = 1000.0  # a few long rows (0.5%) are not the typical score
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        check_converged(few_long, few_long, 0.025)
     nan = ok.copy()
     nan[0, 0] = np.nan
     with pytest.raises(FloatingPointError, match="non-finite word"):

@@ -25,16 +25,34 @@ def test_iteration_decodes_and_splits_like_bytes_split(tmp_path):
 
 
 @pytest.mark.parametrize("block_size", [1, 7, 64, 1 << 20])
-def test_blocks_hold_whole_lines(awkward_files, block_size):
+def test_blocks_hold_whole_lines_and_cut_long_ones_between_tokens(awkward_files, block_size):
     corpus = LineCorpus(awkward_files)
     blocks = list(corpus.iter_blocks(block_size))
-    assert all(b.endswith(b"\n") for b in blocks)
-    lines = [line.split() for b in blocks for line in b.split(b"\n")[:-1]]
-    expected = []
+    expected = b""
     for path in awkward_files:
         with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as f:
-            expected += [line.split() for line in f]
-    assert lines == expected
+            data = f.read()
+        expected += data + (b"\n" if data and not data.endswith(b"\n") else b"")
+    assert b"".join(blocks) == expected
+    for block in blocks:
+        # a whole-lines block ends its last line; a long line is cut after a blank
+        assert block.endswith(b"\n") or block[-1:].isspace()
+        # bounded: at most a block of reads plus the line cut before it
+        assert len(block) <= 2 * block_size + 1 or len(block.split()) <= 1  # or one long token
+    if block_size == 64:  # the 25,001-token line of b.txt.gz comes in pieces
+        assert max(map(len, blocks)) <= 2 * 64 + 1
+
+
+def test_a_long_line_is_iterated_in_pieces(tmp_path):
+    tokens = [f"w{k % 7}" for k in range(25_003)]
+    path = write(tmp_path / "long.txt", b"a b\n" + " ".join(tokens).encode() + b"\n\nc")
+    for block_size in (50, 1 << 20):
+        corpus = LineCorpus(path)
+        corpus_blocks = list(corpus.iter_blocks(block_size))
+        assert (len(corpus_blocks) > 1000) == (block_size == 50)
+    docs = list(LineCorpus(path))
+    assert [len(d) for d in docs] == [2, 10_000, 10_000, 5_003, 0, 1]
+    assert sum(docs[1:4], []) == tokens
 
 
 def test_bad_block_size_and_missing_files(tmp_path):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
+import sklearn_w2v.estimator._persistence as estimator_persistence
 import sklearn_w2v.vectors as vectors
 from sklearn_w2v import W2V, word2vec_format
 from sklearn_w2v.persistence import load, load_keyed_vectors, save, save_keyed_vectors
@@ -20,7 +21,7 @@ def fitted(docs):
 
 def test_atomic_write_is_the_one_implementation():
     assert word2vec_format.atomic_write is vectors.atomic_write
-    for module in (vectors._word2vec_format, vectors._persistence):
+    for module in (vectors._word2vec_format, vectors._persistence, estimator_persistence):
         assert module.atomic_write is vectors._atomic.atomic_write
 
 
@@ -43,7 +44,7 @@ def test_failed_save_keeps_the_existing_file(fitted, tmp_path, monkeypatch, exc)
         f.write(b"half of the new")
         raise exc
 
-    monkeypatch.setattr(vectors._persistence.joblib, "dump", half_dump)
+    monkeypatch.setattr(estimator_persistence.joblib, "dump", half_dump)
     with pytest.raises(type(exc)):
         save(fitted, path)
     assert path.read_bytes() == b"previous model"

@@ -5,6 +5,7 @@ formatting.
 from __future__ import annotations
 
 import argparse
+import os
 import textwrap
 
 import numpy as np
@@ -57,6 +58,13 @@ def positive_float(text: str) -> float:
     if value == 0:
         raise argparse.ArgumentTypeError("expected a number > 0, got 0")
     return value
+
+
+def existing_folder(text: str) -> str:
+    """An argparse type: the name of an existing folder (checked before any work starts)."""
+    if not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an existing folder")
+    return text
 
 
 def flag01(text: str) -> int:

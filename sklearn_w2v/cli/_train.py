@@ -35,6 +35,7 @@ from ._parsing import (
     CommandError,
     HelpFormatter,
     Parser,
+    existing_folder,
     flag01,
     nonnegative_float,
     nonnegative_int,
@@ -147,6 +148,12 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
     x.add_argument(*spellings("freeze-init"), action="store_true", dest="freeze_init",
                    help="with -init-vectors: the pretrained vectors do not move, only new words "
                    "and the context weights train")
+    x.add_argument("--temp-folder", type=existing_folder, metavar="DIR", dest="temp_folder",
+                   default=None,
+                   help="out of core: keep the encoded corpus (4 bytes per token) in a "
+                   "memory-mapped file in a private folder inside this existing folder, removed "
+                   "when training ends, so that resident memory holds the weights, O(vocabulary) "
+                   "and fixed buffers (default: in memory)")
     x.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -242,6 +249,8 @@ def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
         kwargs["vocabulary"] = vocabulary
     if getattr(args, "init_vectors", None) is not None:
         kwargs.update(init_vectors=args.init_vectors, freeze_init=bool(args.freeze_init))
+    if args.temp_folder is not None:
+        kwargs["temp_folder"] = args.temp_folder
     return W2V(**kwargs)
 
 

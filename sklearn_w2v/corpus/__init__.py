@@ -12,6 +12,7 @@ fitted vocabulary (``partial_fit``), and :func:`encode` documents for
 ``transform``.
 """
 
+from ..text import MAX_SENTENCE_LENGTH
 from ._encode import (
     ScannedCorpus,
     encode,
@@ -21,7 +22,7 @@ from ._encode import (
     remap,
     scan_and_encode,
 )
-from ._encoded import MAX_SENTENCE_LENGTH, PIECE_TOKENS, EncodedCorpus, EncodedDocuments
+from ._encoded import PIECE_TOKENS, EncodedCorpus, EncodedDocuments
 from ._from_files import encode_counted, encode_line_corpus
 from ._storage import CHUNK_TOKENS, IdStore, IdWriter, MemoryStore, TempArrays, open_store
 from ._update import VocabularyUpdate, update_vocabulary

@@ -16,7 +16,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..text import LineCorpus, Tokenizer, default_tokenize, iter_token_lists
+from ..text import (
+    MAX_SENTENCE_LENGTH,
+    LineCorpus,
+    Tokenizer,
+    default_tokenize,
+    iter_token_lists,
+)
 from ..vocabulary import (
     RawVocabulary,
     VocabularyScanner,
@@ -25,7 +31,6 @@ from ..vocabulary import (
     vocabulary_from_counts,
 )
 from ._encoded import (
-    MAX_SENTENCE_LENGTH,
     EncodedCorpus,
     EncodedDocuments,
     cut_lengths,

@@ -16,10 +16,6 @@ import numpy as np
 
 from ..vocabulary import Vocabulary
 
-# Documents longer than this are cut into pieces of at most this many tokens
-# (as gensim's LineSentence and corpus_file mode do); windows never span a cut.
-MAX_SENTENCE_LENGTH = 10_000
-
 #: Tokens per piece when a corpus is walked in pieces: bounds transients such
 #: as sparse matrices and pooled vectors (tens of bytes per token).
 PIECE_TOKENS = 1 << 18

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..text import DEFAULT_BLOCK_SIZE, LineCorpus
+from ..text import DEFAULT_BLOCK_SIZE, MAX_SENTENCE_LENGTH, LineCorpus
 from ..vocabulary import FileCounts, Vocabulary, count_line_corpus, vocabulary_from_counts
-from ._encoded import MAX_SENTENCE_LENGTH, EncodedCorpus, EncodedDocuments
+from ._encoded import EncodedCorpus, EncodedDocuments
 from ._storage import IdStore, MemoryStore, allocate_checked
 
 
@@ -65,6 +65,7 @@ def encode_counted(
     for block in corpus.iter_blocks(block_size):
         pos, ends = encoder.encode(block, ids, pos)
         offsets.append(ends.copy())
+    offsets.append(encoder.finish(pos))
     if pos != n_kept:
         raise RuntimeError("The corpus files changed between the two passes.")
     return EncodedCorpus(ids, np.concatenate(offsets))

@@ -28,8 +28,8 @@ from ..cli import (
     training_summary,
     write_outputs,
 )
+from ..estimator import save
 from ..text import LineCorpus, shard_files
-from ..vectors import save
 from ._fit import DEFAULT_SYNC_WORDS, fit_distributed
 from ._group import DEFAULT_TIMEOUT, DistributedError, agree, collective, join_group, leave_group
 from ._sync import COMBINE, ROWS
@@ -74,8 +74,8 @@ def distributed_parser() -> argparse.ArgumentParser:
                    help="how long a rank waits for its peers, to join or in any collective, "
                    f"before failing (default {DEFAULT_TIMEOUT:g})")
     d.add_argument("--save-model", metavar="FILE", dest="save_model",
-                   help="also save the fitted W2V estimator "
-                   "(sklearn_w2v.persistence.load reads it)")
+                   help="also save the fitted W2V estimator: FILE.skops as skops (data only), "
+                   "any other name with joblib (sklearn_w2v.persistence.load reads both)")
     return parser
 
 

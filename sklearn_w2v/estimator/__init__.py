@@ -11,11 +11,24 @@ estimator's insides. A fit from pretrained vectors (``init_vectors``) loads
 them with :func:`load_pretrained`, lays out its vocabulary with
 :func:`pretrained_vocabulary` and its weights with :func:`starting_vectors`;
 :func:`train_counted_words` trains only the words with a count.
+
+:func:`save` and :func:`load` (public home: :mod:`sklearn_w2v.persistence`)
+keep fitted estimators and pipelines as skops files, which hold plain data
+(:meth:`W2V.__getstate__`; :data:`PARAMETER_CODECS` says how parameter
+values that are not plain data are stored), or as joblib pickles.
 """
 
 from ..training import DIVERGED_NORM
 from ._estimator import W2V
 from ._n_jobs import available_cpus, resolve_n_jobs
+from ._persistence import (
+    TRUSTED_TYPES,
+    ModelFileError,
+    UntrustedTypesError,
+    load,
+    model_format,
+    save,
+)
 from ._pretrained import (
     PretrainedVectors,
     PretrainedVocabulary,
@@ -33,22 +46,31 @@ from ._stages import (
     TrainingSetup,
     train_counted_words,
 )
+from ._state import PARAMETER_CODECS, ParameterCodec
 
 __all__ = [
-    "DIVERGED_NORM",
     "ContinuedFit",
     "CorpusSummary",
+    "DIVERGED_NORM",
     "FitStages",
     "FreshFit",
+    "ModelFileError",
+    "PARAMETER_CODECS",
+    "ParameterCodec",
     "PretrainedVectors",
     "PretrainedVocabulary",
+    "TRUSTED_TYPES",
     "TrainingData",
     "TrainingSetup",
+    "UntrustedTypesError",
     "W2V",
     "available_cpus",
+    "load",
     "load_pretrained",
+    "model_format",
     "pretrained_vocabulary",
     "resolve_n_jobs",
+    "save",
     "starting_vectors",
     "train_counted_words",
     "zipf_probabilities",

@@ -47,6 +47,7 @@ from ..vectors import to_keyed_vectors
 from ._n_jobs import resolve_n_jobs
 from ._pretrained import zipf_probabilities
 from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSetup
+from ._state import data_to_state, state_to_data
 
 # Text options a callable analyzer bypasses (warned about at fit time).
 _ANALYZER_STEPS = ("preprocessor", "tokenizer", "stop_words", "strip_accents")
@@ -241,12 +242,15 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     Reliability: bad parameters or input raise ``ValueError``/``TypeError``
     before training starts. Training that diverges (non-finite weights, or a
     weight row longer than :data:`~sklearn_w2v.training.DIVERGED_NORM`, from a learning rate far
-    too high) raises ``FloatingPointError``. A ``KeyboardInterrupt`` (or any
-    error) during ``fit``/``partial_fit`` stops the training threads and
-    leaves the estimator exactly as it was before the call: unfitted, or
+    too high) raises ``FloatingPointError``; weights whose typical pair
+    scores exceed :data:`~sklearn_w2v.training.SUSPECT_SCORE` (a learning
+    rate too high, vectors probably poor) give a ``ConvergenceWarning``. A
+    ``KeyboardInterrupt`` (or any error) during ``fit``/``partial_fit`` stops
+    the training threads and leaves the estimator exactly as it was before the call: unfitted, or
     with its previous fitted attributes. Save a fitted estimator with
-    :func:`sklearn_w2v.persistence.save` (atomic); loading a pickle trusts
-    the file, so share word vectors in the word2vec formats instead.
+    :func:`sklearn_w2v.persistence.save` (atomic): as ``.skops`` it holds
+    data only and loading it runs no code from the file; loading a
+    joblib/pickle file trusts the file.
 
     Pretrained vectors: ``wv_`` orders the words of ``X`` first (most
     frequent first), then the pretrained words ``X`` lacks, in their
@@ -733,6 +737,25 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             if attr in self.__dict__:
                 setattr(new, attr, copy.deepcopy(self.__dict__[attr]))
         return new
+
+    # -- state: what pickle, joblib and skops save -----------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The estimator as plain data: parameters and fitted state, no Python objects.
+
+        ``wv_`` becomes its words (UTF-8 bytes), counts and vectors, the
+        document statistics their arrays, and parameter values that are not
+        plain data go through
+        :data:`sklearn_w2v.estimator.PARAMETER_CODECS`; callables stay
+        themselves (stored by importable name). This is what makes a model
+        saved with :func:`sklearn_w2v.persistence.save` as ``.skops`` hold
+        data only.
+        """
+        return state_to_data(super().__getstate__(), self._get_param_names())
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild the estimator from :meth:`__getstate__`'s data, checking the arrays' shapes."""
+        super().__setstate__(data_to_state(state))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -17,7 +17,13 @@ from ._analysis import (
     default_tokenize,
     iter_token_lists,
 )
-from ._line_corpus import DEFAULT_BLOCK_SIZE, LineCorpus, Segment, default_corpus
+from ._line_corpus import (
+    DEFAULT_BLOCK_SIZE,
+    MAX_SENTENCE_LENGTH,
+    LineCorpus,
+    Segment,
+    default_corpus,
+)
 from ._phrases import DEFAULT_MAX_VOCAB_SIZE, PhraseTransformer, word2phrase_score
 from ._sharding import shard_files
 
@@ -27,6 +33,7 @@ __all__ = [
     "DEFAULT_TOKEN_PATTERN",
     "LineCorpus",
     "PhraseTransformer",
+    "MAX_SENTENCE_LENGTH",
     "Segment",
     "Tokenizer",
     "build_analyzer",

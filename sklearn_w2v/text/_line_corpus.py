@@ -19,6 +19,16 @@ DEFAULT_BLOCK_SIZE = 1 << 20  # 1 MiB of text
 # Reads made while looking for the end of a line cut by a segment's start.
 SKIP_READ_SIZE = 1 << 16
 
+#: Documents longer than this many tokens are trained as consecutive pieces of
+#: at most this many (as gensim's LineSentence and corpus_file mode cut them);
+#: windows never span a cut. Iterating a :class:`LineCorpus` yields a longer
+#: line in such pieces, so that no line is ever held whole.
+MAX_SENTENCE_LENGTH = 10_000
+
+# The bytes bytes.split() splits on, other than the newline: where a line
+# longer than a block may be cut without cutting a token.
+_BLANKS = tuple(b" \t\r\x0b\x0c")
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -136,7 +146,9 @@ def _range_chunks(f, pos: int, stop: int | None, block_size: int) -> Iterator[by
         last = data[-1:]
     if last == b"\n":  # the cut at stop falls between two lines
         return
-    while data := f.read(block_size):  # finish the line holding byte stop - 1
+    size = min(block_size, 1024)  # finish the line holding byte stop - 1: most lines are short
+    while data := f.read(size):
+        size = min(2 * size, block_size)
         newline = data.find(b"\n")
         if newline >= 0:
             yield data[: newline + 1]
@@ -144,42 +156,45 @@ def _range_chunks(f, pos: int, stop: int | None, block_size: int) -> Iterator[by
         yield data
 
 
-def _line_blocks(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Regroup raw chunks into blocks of whole lines, each ending in ``b"\\n"``."""
+def _line_blocks(chunks: Iterable[bytes], block_size: int) -> Iterator[bytes]:
+    """Regroup raw chunks into blocks of whole lines, each ending in ``b"\\n"``, except that a
+    line longer than ``block_size`` is cut after a blank (never inside a token).
+    """
     pending: list[bytes] = []  # the start of a line cut by the previous chunk
+    pending_size = 0
+    cut_line = False  # whether the last block yielded ended inside a line
     for data in chunks:
         cut = data.rfind(b"\n") + 1
-        if cut == 0:  # no line ends here: keep reading
+        if cut == 0 and pending_size + len(data) >= block_size:
+            # A long line: hand over the tokens read so far rather than hold the
+            # whole line (a 100 MB line would otherwise be one 100 MB block).
+            cut = max(data.rfind(blank) for blank in _BLANKS) + 1
+        if cut == 0:  # no line ends here, no blank to cut after: keep reading
             pending.append(data)
+            pending_size += len(data)
             continue
         head = data if cut == len(data) else data[:cut]
         yield b"".join((*pending, head)) if pending else head
+        cut_line = head[-1:] != b"\n"
         pending = [data[cut:]] if cut < len(data) else []
-    if pending:  # a last line without its newline
-        pending.append(b"\n")
-        yield b"".join(pending)
+        pending_size = len(data) - cut
+    if pending or cut_line:  # a last line without its newline
+        yield b"".join((*pending, b"\n"))
 
 
 def _segment_blocks(segment: Segment, block_size: int) -> Iterator[bytes]:
     """The blocks of :meth:`LineCorpus.iter_blocks` for one segment."""
     with open_binary(segment.path) as f:
         pos = seek_line_start(f, segment.start, block_size)
-        yield from _line_blocks(_range_chunks(f, pos, segment.stop, block_size))
+        yield from _line_blocks(_range_chunks(f, pos, segment.stop, block_size), block_size)
 
 
-def _segment_lines(segment: Segment) -> Iterator[bytes]:
-    """The raw lines of one segment."""
-    with open_binary(segment.path) as f:
-        pos = seek_line_start(f, segment.start)
-        stop = segment.stop
-        if stop is None:
-            yield from f
-            return
-        for line in f:
-            if pos >= stop:
-                return
-            yield line
-            pos += len(line)
+def _pieces(tokens: list[bytes], limit: int) -> Iterator[list[str]]:
+    """A line's tokens, decoded, in consecutive pieces of at most ``limit`` (an empty line: [])."""
+    if not tokens:
+        yield []
+    for start in range(0, len(tokens), limit):
+        yield [t.decode("utf-8", "replace") for t in tokens[start : start + limit]]
 
 
 class LineCorpus:
@@ -191,8 +206,12 @@ class LineCorpus:
     (``errors="replace"``), so a stray byte never stops training halfway.
     Files ending in ``.gz`` are decompressed on the fly.
 
-    The corpus is re-iterable: every iteration reads the files again.
-    ``W2V.fit`` does not iterate it document by document but reads the files
+    The corpus is re-iterable: every iteration reads the files again, in
+    blocks (:meth:`iter_blocks`), so memory stays bounded whatever the
+    lengths of the lines: a line of more than :data:`MAX_SENTENCE_LENGTH`
+    tokens comes as consecutive documents of that many tokens (the last one
+    shorter), as gensim's ``LineSentence`` yields it and as training cuts
+    it anyway. ``W2V.fit`` does not iterate it document by document but reads the files
     twice in large blocks (count, then encode; see
     :func:`sklearn_w2v.corpus.encode_line_corpus`), with the same result, unless
     ``max_vocab_size`` asks for gensim's pruning during the scan.
@@ -234,18 +253,30 @@ class LineCorpus:
                 raise FileNotFoundError(f"Corpus file not found: {path!r}")
 
     def __iter__(self) -> Iterator[list[str]]:
-        for segment in self.segments:
-            for line in _segment_lines(segment):
-                yield [t.decode("utf-8", "replace") for t in line.split()]
+        line: list[bytes] = []  # the tokens of a line that the blocks so far have cut
+        for block in self.iter_blocks():
+            *lines, rest = block.split(b"\n")
+            for text in lines:
+                tokens = line + text.split() if line else text.split()
+                line = []
+                yield from _pieces(tokens, MAX_SENTENCE_LENGTH)
+            if rest:  # the block cut a long line: yield its full pieces, hold the rest
+                line += rest.split()
+                while len(line) > MAX_SENTENCE_LENGTH:
+                    yield from _pieces(line[:MAX_SENTENCE_LENGTH], MAX_SENTENCE_LENGTH)
+                    del line[:MAX_SENTENCE_LENGTH]
 
     def iter_blocks(self, block_size: int = DEFAULT_BLOCK_SIZE) -> Iterator[bytes]:
         """Yield the raw text of the files in blocks of whole lines.
 
         Every block holds one or more complete lines and ends with ``b"\\n"``
-        (one is added after a file's last line if it lacks it), so
-        ``block.count(b"\\n")`` is its number of documents and a block never
-        spans two segments (or files). A block is about ``block_size`` bytes,
-        more when a single line is longer.
+        (one is added after a file's last line if it lacks it), except that a
+        line longer than ``block_size`` comes in several consecutive blocks,
+        each but the last ending after a blank (space, tab, ``\\r``, ``\\v``,
+        ``\\f``) rather than a newline, so that no token is cut and no block
+        outgrows about twice ``block_size`` (unless a single token does).
+        ``block.count(b"\\n")`` is its number of line ends, and a block
+        never spans two segments (or files).
 
         Examples
         --------

@@ -33,11 +33,12 @@ from ._sampling import (
     noise_distribution,
 )
 from ._seeds import derive_seed
-from ._weights import DIVERGED_NORM, check_converged, initial_vectors
+from ._weights import DIVERGED_NORM, SUSPECT_SCORE, check_converged, initial_vectors
 
 __all__ = [
     "DIVERGED_NORM",
     "MAX_EXP",
+    "SUSPECT_SCORE",
     "BackendSpec",
     "LastTables",
     "LinearSchedule",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
 #: A trained weight row longer than this means training diverged. Weights start
 #: with norms below 1 (inputs uniform in ``[-1, 1) / vector_size``, outputs 0)
@@ -11,6 +14,20 @@ import numpy as np
 #: rows to norms of 1e6 and more, finite (pairs scoring beyond +-6 are skipped,
 #: so NaN rarely appears) but meaningless.
 DIVERGED_NORM = 1e4
+
+#: Above this, trained weights get a ``ConvergenceWarning``: the learning rate
+#: was too high and the vectors are probably poor. The measure is the product
+#: of the 99th percentiles of the word and of the context vectors' row norms,
+#: a bound on the typical size of a pair's score: sane training keeps scores
+#: where the sigmoid still learns (``MAX_EXP`` = 6), too fast training throws
+#: them far beyond. The longest rows alone do not separate the two: sane CBOW
+#: on all of en-mix has word rows of norm 23. Chosen from
+#: ``examples/divergence_thresholds.py`` (skip-gram and CBOW, numba and torch,
+#: Lee and en-mix, alpha 0.025 to 2; see docs/user_guide/reliability_measurements.md):
+#: runs whose last-epoch loss stayed within 1.5 times that of the default alpha
+#: scored up to 56 (one at 109, whose WordSim-353 score had collapsed), runs
+#: whose loss ended 5 times higher or more scored 189 and above.
+SUSPECT_SCORE = 100.0
 
 
 def initial_vectors(n_words: int, vector_size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -27,10 +44,25 @@ def initial_vectors(n_words: int, vector_size: int, seed: int) -> tuple[np.ndarr
     return inp, np.zeros((n_words, vector_size), dtype=np.float32)
 
 
+def _row_norms(weights: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.einsum("ij,ij->i", weights, weights, dtype=np.float64))
+
+
 def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha: float) -> None:
-    """Raise ``FloatingPointError`` if trained weights are non-finite or diverged (see
-    :data:`DIVERGED_NORM`).
+    """Check trained weights: raise on clear divergence, warn on the middle ground.
+
+    Raises
+    ------
+    FloatingPointError
+        Non-finite weights, or a row longer than :data:`DIVERGED_NORM`.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When the 99th percentiles of the two matrices' row norms multiply to
+        more than :data:`SUSPECT_SCORE`: training was probably too fast.
     """
+    typical = []
     for name, weights in (("word", input_vectors), ("context", output_vectors)):
         if not np.isfinite(weights).all():
             raise FloatingPointError(
@@ -38,9 +70,20 @@ def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha
                 "use a smaller alpha."
             )
         if len(weights):
-            norm = float(np.sqrt(np.einsum("ij,ij->i", weights, weights, dtype=np.float64).max()))
+            norms = _row_norms(weights)
+            norm = float(norms.max())
             if norm > DIVERGED_NORM:
                 raise FloatingPointError(
                     f"Training diverged: a {name} vector has norm {norm:.3g} (sane training "
                     f"stays below {DIVERGED_NORM:g}) with alpha={alpha}; use a smaller alpha."
                 )
+            typical.append(float(np.percentile(norms, 99)))
+    if len(typical) == 2 and typical[0] * typical[1] > SUSPECT_SCORE:
+        warnings.warn(
+            f"Training was probably too fast (alpha={alpha}): the 99th percentiles of the "
+            f"word and context vector norms, {typical[0]:.3g} and {typical[1]:.3g}, allow pair "
+            f"scores of {typical[0] * typical[1]:.3g}, where sane training stays below "
+            f"{SUSPECT_SCORE:g}; the vectors are likely poor. Use a smaller alpha.",
+            ConvergenceWarning,
+            stacklevel=2,
+        )

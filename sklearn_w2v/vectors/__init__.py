@@ -3,17 +3,19 @@
 The trained weights leave the package as a plain gensim ``KeyedVectors``
 (:func:`to_keyed_vectors`), as the C tool's text and binary files and
 ``word count`` vocabularies (:func:`write_vectors`, :func:`read_vectors`
-and friends: strict readers, atomic writers), or as a saved estimator
-(:func:`save`, :func:`load`). Every writer goes through :func:`atomic_write`,
-so an interrupted save never leaves a half-written file.
+and friends: strict readers, atomic writers), as gensim's native file
+(:func:`save_keyed_vectors`), or as plain arrays for the safe model files
+(:func:`keyed_vectors_to_data`, :func:`keyed_vectors_from_data`). Every
+writer, also the estimator's (:mod:`sklearn_w2v.persistence`), goes through
+:func:`atomic_write`, so an interrupted save never leaves a half-written file.
 
 The same functions are importable from :mod:`sklearn_w2v.word2vec_format`
 and :mod:`sklearn_w2v.persistence`.
 """
 
 from ._atomic import atomic_write
-from ._keyed_vectors import to_keyed_vectors
-from ._persistence import load, load_keyed_vectors, save, save_keyed_vectors
+from ._keyed_vectors import keyed_vectors_from_data, keyed_vectors_to_data, to_keyed_vectors
+from ._persistence import load_keyed_vectors, save_keyed_vectors
 from ._word2vec_format import (
     EOS,
     MAX_DIMENSIONS,
@@ -36,12 +38,12 @@ __all__ = [
     "MAX_WORD_BYTES",
     "Word2VecFormatError",
     "atomic_write",
-    "load",
+    "keyed_vectors_from_data",
+    "keyed_vectors_to_data",
     "load_keyed_vectors",
     "read_vectors",
     "read_vectors_header",
     "read_vocabulary",
-    "save",
     "save_keyed_vectors",
     "to_keyed_vectors",
     "write_classes",

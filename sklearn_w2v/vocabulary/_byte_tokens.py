@@ -127,20 +127,20 @@ def _rehash(slots, size):
 @njit(**_JIT)
 def _encode(
     buf, ws, slots, spans, arena, final_ids, max_length,
-    ids_out, pos_out, ends_out,
+    ids_out, pos_out, ends_out, sentence_start, raw_in_sentence,
 ):
     """Write the final ids of ``buf``'s kept tokens from ``ids_out[pos_out]`` on.
 
     A sentence ends at each newline and after every ``max_length`` raw
     tokens of a line (``max_length <= 0``: never); the position in
-    ``ids_out`` after each non-empty sentence goes to ``ends_out``.
-
-    Returns ``(status, pos_out, n_ends)``.
+    ``ids_out`` after each non-empty sentence goes to ``ends_out``. A block
+    that does not end in a newline leaves its last line open: the next call
+    continues it from ``sentence_start`` (where it began in ``ids_out``) and
+    ``raw_in_sentence`` (its raw tokens so far).
+    Returns ``(status, pos_out, n_ends, sentence_start, raw_in_sentence)``.
     """
     size = len(buf)
     n_ends = 0
-    sentence_start = pos_out
-    raw_in_sentence = 0
     pos = 0
     while pos < size:
         c = buf[pos]
@@ -159,11 +159,11 @@ def _encode(
         h = _hash(buf, pos, end)
         t = _find(buf, pos, end, h, slots, spans, arena)[1]
         if t < 0:
-            return _UNKNOWN_TOKEN, pos_out, n_ends
+            return _UNKNOWN_TOKEN, pos_out, n_ends, sentence_start, raw_in_sentence
         f = final_ids[t]
         if f >= 0:
             if pos_out >= len(ids_out):
-                return _OUT_FULL, pos_out, n_ends
+                return _OUT_FULL, pos_out, n_ends, sentence_start, raw_in_sentence
             ids_out[pos_out] = f
             pos_out += 1
         raw_in_sentence += 1
@@ -174,10 +174,7 @@ def _encode(
             sentence_start = pos_out
             raw_in_sentence = 0
         pos = end
-    if pos_out > sentence_start:  # a block not ending in a newline
-        ends_out[n_ends] = pos_out
-        n_ends += 1
-    return _DONE, pos_out, n_ends
+    return _DONE, pos_out, n_ends, sentence_start, raw_in_sentence
 
 
 class ByteTokenCounter:
@@ -274,9 +271,18 @@ class BlockEncoder:
         self._final_ids = np.ascontiguousarray(final_ids, dtype=np.int32)
         self._max_length = 0 if max_length is None else int(max_length)
         self._ends = np.zeros(0, dtype=np.int64)
+        # The line a block left open (see _encode): where its sentence began, its raw tokens.
+        self._sentence_start = 0
+        self._raw_in_sentence = 0
 
     def encode(self, block: bytes, ids_out: np.ndarray, pos: int) -> tuple[int, np.ndarray]:
         """Encode ``block`` into ``ids_out`` from ``pos`` on.
+
+        Blocks are consecutive text: a block that does not end in a newline
+        (a long line cut, see :meth:`~sklearn_w2v.text.LineCorpus.iter_blocks`)
+        leaves its last sentence open for the next block to continue, so the
+        cuts every ``max_length`` raw tokens fall where they would in one
+        block; :meth:`finish` closes it.
 
         Returns
         -------
@@ -299,10 +305,21 @@ class BlockEncoder:
         if len(self._ends) < n_max:
             self._ends = np.zeros(n_max, dtype=np.int64)
         t = self._table
-        status, pos, n_ends = _encode(
-            buf, WHITESPACE, t._slots, t._spans, t._arena,
-            self._final_ids, self._max_length, ids_out, pos, self._ends,
+        if self._raw_in_sentence == 0:  # no open line: a sentence begins here
+            self._sentence_start = pos
+        status, pos, n_ends, self._sentence_start, self._raw_in_sentence = _encode(
+            buf, WHITESPACE, t._slots, t._spans, t._arena, self._final_ids, self._max_length,
+            ids_out, pos, self._ends, self._sentence_start, self._raw_in_sentence,
         )
         if status != _DONE:
             raise RuntimeError("The corpus files changed between the two passes.")
         return pos, self._ends[:n_ends]
+
+    def finish(self, pos: int) -> np.ndarray:
+        """The end of the sentence the last block left open (none, or ``[pos]``), closing it.
+
+        ``pos`` is what the last :meth:`encode` returned.
+        """
+        is_open = self._raw_in_sentence > 0 and pos > self._sentence_start
+        self._sentence_start, self._raw_in_sentence = pos, 0
+        return np.array([pos] if is_open else [], dtype=np.int64)

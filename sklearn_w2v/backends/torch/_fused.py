@@ -7,7 +7,9 @@ and gensim do with threads). Program ``p`` trains sentences ``first + p``,
 ``first + p + programs``, ``first + p + 2 * programs``, ... so the programs
 walk the corpus side by side.
 
-The update rule is the numba backend's (:func:`sklearn_w2v.backends.numba.train_sentences`):
+The update rule is the numba backend's with ``sg_rule="hogbatch"``
+(:func:`sklearn_w2v.backends.numba.train_sentences`; that backend's default
+skip-gram rule, "block", draws noise words per context instead):
 
 1. frequent words are subsampled (a token is kept when a uniform 32-bit draw
    is ``<= keep_threshold[word]``) and the survivors close ranks in a

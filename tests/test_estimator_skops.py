@@ -248,3 +248,23 @@ def test_fuzz_truncated_and_damaged_files(tmp_path_factory, saved, fitted, docs,
     damaged[flip % len(data)] = byte
     (folder / "flip.skops").write_bytes(bytes(damaged))
     _loads_or_refuses(folder / "flip.skops", docs[:20], fitted.transform(docs[:20]))
+
+
+def test_a_fit_from_pretrained_keyed_vectors_round_trips(docs, tmp_path):
+    """``init_vectors`` (a KeyedVectors) and ``freeze_init`` are stored as data and come back."""
+    base = W2V(**FAST).fit(docs)
+    kv = KeyedVectors(8)
+    kv.add_vectors(base.wv_.index_to_key[:5], base.wv_.vectors[:5])
+    model = W2V(**{**FAST, "init_vectors": kv, "freeze_init": True}).fit(docs)
+    path = tmp_path / "pretrained.skops"
+    save(model, path)
+    again = load(path)
+    params = again.get_params()
+    restored = params.pop("init_vectors")
+    assert isinstance(restored, KeyedVectors) and restored.index_to_key == kv.index_to_key
+    np.testing.assert_array_equal(restored.vectors, kv.vectors)
+    assert params == {k: v for k, v in model.get_params().items() if k != "init_vectors"}
+    np.testing.assert_array_equal(again.pretrained_rank_, model.pretrained_rank_)
+    np.testing.assert_array_equal(again.transform(docs), model.transform(docs))
+    again.partial_fit(docs[:3])  # continues from the loaded model
+    assert np.isfinite(again.wv_.vectors).all()

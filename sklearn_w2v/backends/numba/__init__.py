@@ -4,8 +4,10 @@
 turn (:func:`job_bounds`, :func:`deal_jobs`); each thread calls the
 arrays-only kernel :func:`train_sentences` with its own work buffers
 (:func:`work_buffers`) and random state, updating the shared weights
-without locks (Hogwild, as gensim and the C tool do). :func:`sg_update`
-and :func:`cbow_update` are the per-word update rules the kernel applies.
+without locks (Hogwild, as gensim and the C tool do). The per-word update
+rules it applies are :func:`sg_block_update` (skip-gram's default rule,
+``sg_rule="block"``), :func:`sg_update` ("hogbatch"), :func:`sg_pair_update`
+("pairs" and "shared") and :func:`cbow_update`; :data:`SG_RULES` names them.
 """
 
 from ...training import BackendSpec

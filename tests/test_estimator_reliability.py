@@ -168,6 +168,14 @@ def test_check_converged_threshold():
     nan[0, 0] = np.nan
     with pytest.raises(FloatingPointError, match="non-finite word"):
         check_converged(nan, ok, 0.025)
+    inf = ok.copy()
+    inf[2, 3] = -np.inf
+    with pytest.raises(FloatingPointError, match="non-finite context"):
+        check_converged(ok, inf, 0.025)
+    huge = ok.copy()
+    huge[0] = np.finfo(np.float32).max  # finite: its norm is large, not non-finite
+    with pytest.raises(FloatingPointError, match="word vector has norm"):
+        check_converged(huge, ok, 0.025)
 
 
 # ------------------------------------------------------------ interrupts

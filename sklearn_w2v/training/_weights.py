@@ -64,13 +64,15 @@ def check_converged(input_vectors: np.ndarray, output_vectors: np.ndarray, alpha
     """
     typical = []
     for name, weights in (("word", input_vectors), ("context", output_vectors)):
-        if not np.isfinite(weights).all():
+        # A non-finite entry makes its row's norm non-finite (float32 squares cannot
+        # overflow float64), so the norms check the weights without a matrix of flags.
+        norms = _row_norms(weights)
+        if not np.isfinite(norms).all():
             raise FloatingPointError(
                 f"Training diverged (non-finite {name} vectors) with alpha={alpha}; "
                 "use a smaller alpha."
             )
         if len(weights):
-            norms = _row_norms(weights)
             norm = float(norms.max())
             if norm > DIVERGED_NORM:
                 raise FloatingPointError(

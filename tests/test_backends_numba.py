@@ -116,6 +116,14 @@ def buffers(window=4, negative=5, dim=6):
     return nk.work_buffers(window, negative, dim, 10)
 
 
+def hogbatch_update(inp, out, contexts, n_contexts, targets, first, n_targets, alpha, scores,
+                    deltas, compute_loss, frozen):
+    """``sg_block_update`` with one set of targets shared by every context (the hogbatch rule)."""
+    counts = np.array([n_targets], dtype=np.int64)
+    return nk.sg_block_update(inp, out, contexts, n_contexts, targets, first, 0, counts, 0, True,
+                              alpha, scores, deltas, compute_loss, frozen)
+
+
 @pytest.mark.parametrize("n_contexts", [1, 2, 4, 5])
 def test_sg_update_matches_reference(weights, n_contexts):
     inp, out = weights
@@ -126,8 +134,8 @@ def test_sg_update_matches_reference(weights, n_contexts):
     want = ref_sg(ref_in, ref_out, contexts, targets[1:5], 0.1)
 
     *_, scores, deltas = buffers()
-    loss = nk.sg_update(inp, out, contexts, n_contexts, targets, 1, 4, np.float32(0.1),
-                        scores, deltas, True, NOT_FROZEN)
+    loss = hogbatch_update(inp, out, contexts, n_contexts, targets, 1, 4, np.float32(0.1),
+                           scores, deltas, True, NOT_FROZEN)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(want, rel=1e-5)
@@ -176,8 +184,8 @@ def test_loss_is_zero_unless_asked(weights):
     inp, out = weights
     *_, h, g, scores, deltas = buffers()
     contexts, targets = np.array([1, 2], dtype=np.int64), np.array([3, 4], dtype=np.int64)
-    assert nk.sg_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1),
-                        scores, deltas, False, NOT_FROZEN) == 0.0
+    assert hogbatch_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1),
+                           scores, deltas, False, NOT_FROZEN) == 0.0
     assert nk.cbow_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1), True,
                           h, g, scores, False, NOT_FROZEN) == 0.0
 
@@ -187,8 +195,9 @@ def test_saturated_pairs_are_skipped():
     out = np.full((3, 4), 2.0, dtype=np.float32)  # score 16: saturated
     out[2] = 0.5  # score 4: trained
     *_, scores, deltas = buffers(dim=4)
-    nk.sg_update(inp, out, np.array([0], dtype=np.int64), 1, np.array([1, 1, 2], dtype=np.int64),
-                 0, 3, np.float32(0.5), scores, deltas, False, NOT_FROZEN)
+    hogbatch_update(inp, out, np.array([0], dtype=np.int64), 1,
+                    np.array([1, 1, 2], dtype=np.int64), 0, 3, np.float32(0.5), scores, deltas,
+                    False, NOT_FROZEN)
     np.testing.assert_array_equal(out[1], 2.0)
     g = -0.5 * ref_sigmoid(4.0)
     np.testing.assert_allclose(out[2], 0.5 + g * 2.0, rtol=1e-6)

@@ -5,9 +5,9 @@ turn (:func:`job_bounds`, :func:`deal_jobs`); each thread calls the
 arrays-only kernel :func:`train_sentences` with its own work buffers
 (:func:`work_buffers`) and random state, updating the shared weights
 without locks (Hogwild, as gensim and the C tool do). The per-word update
-rules it applies are :func:`sg_block_update` (skip-gram's default rule,
-``sg_rule="block"``), :func:`sg_update` ("hogbatch"), :func:`sg_pair_update`
-("pairs" and "shared") and :func:`cbow_update`; :data:`SG_RULES` names them.
+rules it applies are :func:`sg_block_update` (skip-gram's "block" rule, the
+default, and "hogbatch"), :func:`sg_pair_update` ("pairs" and "shared") and
+:func:`cbow_update`; :data:`SG_RULES` names them.
 """
 
 from ...training import BackendSpec
@@ -22,7 +22,6 @@ from ._kernels import (
     cbow_update,
     sg_block_update,
     sg_pair_update,
-    sg_update,
     train_sentences,
     work_buffers,
 )
@@ -52,7 +51,6 @@ __all__ = [
     "job_bounds",
     "sg_block_update",
     "sg_pair_update",
-    "sg_update",
     "train_sentences",
     "work_buffers",
 ]

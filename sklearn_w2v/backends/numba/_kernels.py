@@ -168,80 +168,6 @@ def _pair_loss(f, label):
 
 
 @njit(**_JIT)
-def sg_update(
-    input_vectors, output_vectors, contexts, n_contexts, targets, first, n_targets,
-    alpha, scores, deltas, compute_loss, frozen,
-):
-    """Skip-gram for one center word, in the HogBatch style; returns the loss.
-
-    Each of the ``n_contexts`` context words' input vectors predicts the
-    targets ``targets[first:first + n_targets]`` (the center word, then
-    noise words shared by all its contexts). Every score and gradient comes
-    from the weights as they were on entry: the (contexts x targets) score
-    block is computed first, the input-side steps are collected in
-    ``deltas``, then the output vectors move and the deltas are applied.
-    """
-    dim = input_vectors.shape[1]
-    last_t = first + n_targets - 1
-    last_c = n_contexts - 1
-    loss = 0.0
-    for c in range(n_contexts):
-        r = contexts[c]
-        for k in range(0, n_targets, 3):
-            t0 = targets[first + k]
-            t1 = targets[min(first + k + 1, last_t)]
-            t2 = targets[min(first + k + 2, last_t)]
-            f0 = np.float32(0.0)
-            f1 = np.float32(0.0)
-            f2 = np.float32(0.0)
-            for d in range(dim):
-                x = input_vectors[r, d]
-                f0 += x * output_vectors[t0, d]
-                f1 += x * output_vectors[t1, d]
-                f2 += x * output_vectors[t2, d]
-            for q in range(min(3, n_targets - k)):
-                f = f0 if q == 0 else (f1 if q == 1 else f2)
-                label = np.float32(1.0) if k + q == 0 else np.float32(0.0)
-                if compute_loss:
-                    loss += _pair_loss(f, label)
-                scores[c, k + q] = _coefficient(f, label, alpha)
-        for k in range(n_targets, n_targets + 2):
-            scores[c, k] = np.float32(0.0)
-    for c in range(n_contexts):
-        for k in range(0, n_targets, 3):
-            g0, g1, g2 = scores[c, k], scores[c, k + 1], scores[c, k + 2]
-            t0 = targets[first + k]
-            t1 = targets[min(first + k + 1, last_t)]
-            t2 = targets[min(first + k + 2, last_t)]
-            if k == 0:
-                for d in range(dim):
-                    deltas[c, d] = (g0 * output_vectors[t0, d] + g1 * output_vectors[t1, d]
-                                    + g2 * output_vectors[t2, d])
-            else:
-                for d in range(dim):
-                    deltas[c, d] += (g0 * output_vectors[t0, d] + g1 * output_vectors[t1, d]
-                                     + g2 * output_vectors[t2, d])
-    for k in range(n_targets):
-        t = targets[first + k]
-        for c in range(0, n_contexts, 3):
-            c1, c2 = min(c + 1, last_c), min(c + 2, last_c)
-            g0 = scores[c, k]
-            g1 = scores[c1, k] if c + 1 <= last_c else np.float32(0.0)
-            g2 = scores[c2, k] if c + 2 <= last_c else np.float32(0.0)
-            r0, r1, r2 = contexts[c], contexts[c1], contexts[c2]
-            for d in range(dim):
-                output_vectors[t, d] += (g0 * input_vectors[r0, d] + g1 * input_vectors[r1, d]
-                                         + g2 * input_vectors[r2, d])
-    for c in range(n_contexts):
-        r = contexts[c]
-        if frozen[r]:  # skipped, not scaled by 0: a frozen row stays bit for bit
-            continue
-        for d in range(dim):
-            input_vectors[r, d] += deltas[c, d]
-    return loss
-
-
-@njit(**_JIT)
 def _sg_pair_apply_twice(input_vectors, output_vectors, row, targets, first, n_targets, scores,
                          deltas, frozen):
     """The steps of :func:`sg_pair_update` in two passes (input step first); returns 0.0."""
@@ -327,7 +253,7 @@ def sg_pair_update(
             output_vectors[t0, d] += g0 * x
             output_vectors[t1, d] += g1 * x
             output_vectors[t2, d] += g2 * x
-    if not frozen[row]:  # skipped, not scaled by 0 (see sg_update)
+    if not frozen[row]:  # skipped, not scaled by 0 (see sg_block_update)
         for d in range(dim):
             input_vectors[row, d] += deltas[0, d]
     return loss
@@ -336,23 +262,27 @@ def sg_pair_update(
 @njit(**_JIT)
 def sg_block_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, slot, target_counts,
-    counts_first, alpha, scores, deltas, compute_loss, frozen,
+    counts_first, shared, alpha, scores, deltas, compute_loss, frozen,
 ):
-    """Skip-gram for one center word, each context with its own noise words; returns the loss.
+    """Skip-gram for one center word, in the HogBatch style; returns the loss.
 
-    Context ``c``'s input vector predicts the ``target_counts[counts_first + c]``
-    targets starting at ``targets[first + c * slot]`` (the center word, then
-    its own noise words). As in :func:`sg_update`, every score and step comes
-    from the weights as they were on entry: the scores first, then the
-    input-side steps into ``deltas``, then the output rows move, then the
-    input rows not ``frozen``.
+    Context ``c``'s input vector predicts the ``target_counts[counts_first + s]``
+    targets starting at ``targets[first + s * slot]`` (the center word, then
+    noise words), with ``s = c``, or ``s = 0`` for every context when
+    ``shared`` (one set of noise words per center: the "hogbatch" rule).
+    Every score and step comes from the weights as they were on entry: the
+    (contexts x targets) scores first, then the input-side steps into
+    ``deltas``, then the output rows move, then the input rows not
+    ``frozen`` (a frozen row is skipped, not stepped by 0, so it stays bit
+    for bit).
     """
     dim = input_vectors.shape[1]
     loss = 0.0
     for c in range(n_contexts):
         r = contexts[c]
-        base = first + c * slot
-        nt = target_counts[counts_first + c]
+        s = 0 if shared else c
+        base = first + s * slot
+        nt = target_counts[counts_first + s]
         last_t = base + nt - 1
         for k in range(0, nt, 3):
             t0 = targets[base + k]
@@ -389,8 +319,9 @@ def sg_block_update(
                                      + g2 * output_vectors[t2, d])
     for c in range(n_contexts):
         r = contexts[c]
-        base = first + c * slot
-        nt = target_counts[counts_first + c]
+        s = 0 if shared else c
+        base = first + s * slot
+        nt = target_counts[counts_first + s]
         last_t = base + nt - 1
         for k in range(0, nt, 3):  # padded targets have a zero coefficient
             g0, g1, g2 = scores[c, k], scores[c, k + 1], scores[c, k + 2]
@@ -404,7 +335,7 @@ def sg_block_update(
                 output_vectors[t2, d] += g2 * x
     for c in range(n_contexts):
         r = contexts[c]
-        if frozen[r]:  # see sg_update
+        if frozen[r]:
             continue
         for d in range(dim):
             input_vectors[r, d] += deltas[c, d]
@@ -492,7 +423,7 @@ def cbow_update(
     u = np.float32(1.0) if cbow_mean else scale
     for c in range(n_contexts):
         r = contexts[c]
-        if frozen[r]:  # see sg_update
+        if frozen[r]:  # see sg_block_update
             continue
         for d in range(dim):
             input_vectors[r, d] += u * grad[d]
@@ -609,13 +540,10 @@ def train_sentences(
                     nc += 1
             half = (i & 1) * pairs_slot
             here = half * slot
-            if sg and sg_rule == SG_HOGBATCH:
-                loss += sg_update(input_vectors, output_vectors, contexts, nc, targets, here,
-                                  target_counts[half], alpha, scores, deltas, compute_loss, frozen)
-            elif sg and sg_rule == SG_BLOCK:
+            if sg and (sg_rule == SG_BLOCK or sg_rule == SG_HOGBATCH):
                 loss += sg_block_update(input_vectors, output_vectors, contexts, nc, targets,
-                                        here, slot, target_counts, half, alpha, scores, deltas,
-                                        compute_loss, frozen)
+                                        here, slot, target_counts, half, sg_rule == SG_HOGBATCH,
+                                        alpha, scores, deltas, compute_loss, frozen)
             elif sg:
                 for m in range(nc):
                     own = m if sg_rule == SG_PAIRS else 0

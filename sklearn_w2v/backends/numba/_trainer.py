@@ -133,9 +133,9 @@ class NumbaTrainer:
         the CPU only.
     sg_rule : {"block", "pairs", "hogbatch", "shared"}, default="block"
         The skip-gram update (see :data:`SG_RULES`). "hogbatch" shares one
-        set of noise words among a center's contexts: about 1.4x faster, at
-        a cost of about 0.9 analogy points on en-mix (see the benchmarks
-        page of the docs). Reach it through
+        set of noise words among a center's contexts: on en-mix 1.1x faster
+        with 2 threads (1.4x on one) and 1.1 analogy points below "block",
+        0.8 below gensim (see the benchmarks page of the docs). Reach it through
         :meth:`W2V.training_setup <sklearn_w2v.W2V.training_setup>`
         options or the benchmark's ``numba:sg_rule=hogbatch``.
     """

@@ -179,6 +179,10 @@ def test_clone_shares_keyed_vectors_and_params_round_trip(corpus, pretrained):
     assert copy.get_params() == model.get_params()
     path_model = W2V(init_vectors="vectors.bin")
     assert clone(path_model).init_vectors == "vectors.bin"
+    styled = clone(W2V(**FAST, init_vectors=kv).set_output(transform="pandas"))
+    assert styled.init_vectors is kv  # shared, and the output configuration carried over
+    docs = corpus[0]
+    assert type(styled.fit(docs).transform(docs[:2])).__name__ == "DataFrame"
     assert model.set_params(init_vectors_limit=3).init_vectors_limit == 3
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 import sys
 import warnings
@@ -17,7 +16,6 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
     _fit_context,
-    clone,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
@@ -729,13 +727,11 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         if not isinstance(self.init_vectors, KeyedVectors):
             return super().__sklearn_clone__()
-        params = self.get_params(deep=False)
-        shared = params.pop("init_vectors")
-        new = type(self)(**{k: clone(v, safe=False) for k, v in params.items()},
-                         init_vectors=shared)
-        for attr in ("_metadata_request", "_sklearn_output_config"):  # as clone does
-            if attr in self.__dict__:
-                setattr(new, attr, copy.deepcopy(self.__dict__[attr]))
+        # scikit-learn's own clone of this estimator without the vectors, then the vectors.
+        without = object.__new__(type(self))
+        without.__dict__.update(self.__dict__, init_vectors=None)
+        new = super(W2V, without).__sklearn_clone__()
+        new.init_vectors = self.init_vectors
         return new
 
     # -- state: what pickle, joblib and skops save -----------------------

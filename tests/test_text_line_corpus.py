@@ -53,6 +53,11 @@ def test_a_long_line_is_iterated_in_pieces(tmp_path):
     docs = list(LineCorpus(path))
     assert [len(d) for d in docs] == [2, 10_000, 10_000, 5_003, 0, 1]
     assert sum(docs[1:4], []) == tokens
+    # A line longer than a block (1 MiB): the blocks cut it, the pieces stay the same.
+    tokens = [f"w{k % 100_000:05d}" for k in range(200_007)]  # 1.4 MB
+    docs = list(LineCorpus(write(tmp_path / "longer.txt", " ".join(tokens).encode() + b"\n")))
+    assert [len(d) for d in docs] == [10_000] * 20 + [7]
+    assert sum(docs, []) == tokens
 
 
 def test_bad_block_size_and_missing_files(tmp_path):

@@ -247,7 +247,7 @@ def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
         kwargs["device"] = args.device
     if vocabulary is not None:
         kwargs["vocabulary"] = vocabulary
-    if getattr(args, "init_vectors", None) is not None:
+    if args.init_vectors is not None:
         kwargs.update(init_vectors=args.init_vectors, freeze_init=bool(args.freeze_init))
     if args.temp_folder is not None:
         kwargs["temp_folder"] = args.temp_folder

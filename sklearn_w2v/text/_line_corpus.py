@@ -262,9 +262,10 @@ class LineCorpus:
                 yield from _pieces(tokens, MAX_SENTENCE_LENGTH)
             if rest:  # the block cut a long line: yield its full pieces, hold the rest
                 line += rest.split()
-                while len(line) > MAX_SENTENCE_LENGTH:
-                    yield from _pieces(line[:MAX_SENTENCE_LENGTH], MAX_SENTENCE_LENGTH)
-                    del line[:MAX_SENTENCE_LENGTH]
+                if len(line) > MAX_SENTENCE_LENGTH:  # keep 1 to MAX_SENTENCE_LENGTH tokens
+                    cut = (len(line) - 1) // MAX_SENTENCE_LENGTH * MAX_SENTENCE_LENGTH
+                    yield from _pieces(line[:cut], MAX_SENTENCE_LENGTH)
+                    line = line[cut:]
 
     def iter_blocks(self, block_size: int = DEFAULT_BLOCK_SIZE) -> Iterator[bytes]:
         """Yield the raw text of the files in blocks of whole lines.

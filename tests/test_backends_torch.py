@@ -437,6 +437,31 @@ def test_numba_backend_rejects_torch_options(planted):
         W2V(**{**FAST, "backend": "numba", "device": None, "torch_module": SGNSModule}).fit(
             planted[0][:20])
     W2V(**{**FAST, "backend": "numba", "device": "cpu"}).fit(planted[0][:20])  # allowed
+    for option in ({"kernel": "fused"}, {"programs": 64}):
+        with pytest.raises(ValueError, match="needs backend='torch'"):
+            W2V(**{**FAST, "backend": "numba", **option}).fit(planted[0][:20])
+
+
+def test_kernel_and_programs_reach_the_trainer_from_the_estimator(planted, monkeypatch):
+    """``W2V(kernel=..., programs=...)`` are torch backend options (``SPEC.options``)."""
+    model = W2V(**{**FAST, "backend": "torch", "device": "cpu", "kernel": "batched",
+                   "programs": 7})
+    assert model.backend_options() == {"device": "cpu", "torch_module": None,
+                                       "kernel": "batched", "programs": 7}
+    built = []
+    original = tt.TorchTrainer.__init__
+
+    def spy(self, **options):
+        built.append(options)
+        original(self, **options)
+
+    monkeypatch.setattr(tt.TorchTrainer, "__init__", spy)
+    model.fit(planted[0][:20])
+    assert built and built[0]["kernel"] == "batched" and built[0]["programs"] == 7
+    assert model.training_stats_["backend_details"]["path"] == "hand-written"
+    for bad in ({"kernel": "cuda-graphs"}, {"programs": 0}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            W2V(**{**FAST, "backend": "torch", **bad}).fit(planted[0][:20])
 
 
 def test_missing_torch_gives_install_hint(monkeypatch):

@@ -598,6 +598,12 @@ class FusedSGNS:
                                      device=self.device)
         self._stats = torch.zeros((self.programs, 2), dtype=torch.float64, device=self.device)
         self._next = torch.zeros(1, dtype=torch.int32, device=self.device)
+        #: GPU time of the launches so far, from CUDA events around each (0.0 on the CPU).
+        self.kernel_seconds = 0.0
+        #: Registers a thread and bytes spilled of the last launch's compiled kernel (None
+        #: before a launch and under the interpreter).
+        self.registers: int | None = None
+        self.spilled: int | None = None
         # Skip-gram's input steps of a centre word's contexts, parked until its reads are done.
         self._steps = torch.empty((self.programs, self.blocks["BLOCK_C"] * self.blocks["BLOCK_D"]),
                                   dtype=torch.float32, device=self.device)
@@ -751,7 +757,11 @@ class FusedSGNS:
         key = seed_key(seed)
         key_i64 = key - (1 << 64) if key >= 1 << 63 else key
         self._next.zero_()
-        _train_kernel[(grid,)](
+        timed = self.device.type == "cuda"
+        if timed:
+            events = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            events[0].record()
+        compiled = _train_kernel[(grid,)](
             ids, offsets, w_in, w_out, keep_threshold, noise_keep, noise_alias,
             frozen, self.workspace, self._steps, self._stats, self._next,
             first, last, int(noise_keep.shape[0]), self.max_sentence_length, key_i64,
@@ -761,5 +771,11 @@ class FusedSGNS:
                          ordered=grid == 1),
             num_warps=self.num_warps,
         )
+        if timed:
+            events[1].record()
+        self.registers = getattr(compiled, "n_regs", None)
+        self.spilled = getattr(compiled, "n_spills", None)
         loss, words = self._stats[:grid].sum(0).tolist()  # the one sync of the launch
+        if timed:
+            self.kernel_seconds += events[0].elapsed_time(events[1]) / 1000
         return round(words), float(loss) if compute_loss else 0.0

@@ -262,9 +262,9 @@ class TorchTrainer:
                         frozen) -> TrainStats:
         if self._uses_fused_kernel(host_weights):
             return self._train_fused(corpus, counts, config, w_in, w_out, frozen)
-        if config.sg and _sg_rule(config) != "block":
+        if config.sg and config.sg_rule != "block":
             raise ValueError(
-                f"sg_rule={_sg_rule(config)!r} needs the fused kernel (kernel='fused', on CUDA); "
+                f"sg_rule={config.sg_rule!r} needs the fused kernel (kernel='fused', on CUDA); "
                 "the batched path draws noise words per context, the 'block' rule.")
         start = time.perf_counter()
         dev = self.torch_device
@@ -365,7 +365,7 @@ class TorchTrainer:
             torch.cuda.reset_peak_memory_stats(dev)
         fused = load("sklearn_w2v.backends.torch._fused:FusedSGNS", "kernel='fused'")
         kernel = fused(config.vector_size, config.window, config.negative, sg=config.sg,
-                       sg_rule=_sg_rule(config), cbow_mean=config.cbow_mean,
+                       sg_rule=config.sg_rule, cbow_mean=config.cbow_mean,
                        shrink_windows=config.shrink_windows, programs=self.programs,
                        max_sentence_length=max(1, int(np.diff(corpus.offsets).max())), device=dev,
                        num_warps=self.num_warps)
@@ -416,7 +416,9 @@ class TorchTrainer:
                    "num_warps": kernel.num_warps, "sg_rule": kernel.sg_rule,
                    "workspace_bytes": kernel.workspace_bytes}
         if cuda:
-            details["cuda_max_memory_allocated"] = int(torch.cuda.max_memory_allocated(dev))
+            details.update(cuda_max_memory_allocated=int(torch.cuda.max_memory_allocated(dev)),
+                           kernel_seconds=kernel.kernel_seconds, registers=kernel.registers,
+                           spilled=kernel.spilled)
         return TrainStats(
             seconds=seconds, words=total_words, effective_words=int(effective),
             n_threads=config.n_threads,
@@ -501,11 +503,6 @@ def sgd_step_(params, lr: float) -> None:
     for p in params:
         if p.grad is not None:
             p.add_(p.grad, alpha=-lr)
-
-
-def _sg_rule(config: TrainConfig) -> str:
-    """The configuration's skip-gram rule ("block" where the configuration predates the field)."""
-    return getattr(config, "sg_rule", "block")
 
 
 def _fused_tables(counts, sample, ns_exponent, dev):

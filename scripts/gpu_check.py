@@ -106,11 +106,14 @@ class Report:
 
 def _evaluate(words, counts, vectors) -> dict:
     """Quality scores of one run (in a worker process: the GPU trains on meanwhile)."""
+    from threadpoolctl import threadpool_limits
+
     from sklearn_w2v.evaluation import evaluate
     from sklearn_w2v.vectors import to_keyed_vectors
 
     try:
-        return evaluate(to_keyed_vectors(words, counts, vectors))
+        with threadpool_limits(1):  # one core a worker: several evaluate at once
+            return evaluate(to_keyed_vectors(words, counts, vectors))
     except Exception as exc:  # no gensim test data, or a vocabulary too small
         return {"error": f"{type(exc).__name__}: {exc}"}
 
@@ -197,32 +200,25 @@ def truncated(encoded, max_tokens: int):
     return encoded._replace(corpus=EncodedCorpus(ids, corpus.offsets), n_raw_words=len(ids))
 
 
-def start_cpu_bench(args) -> subprocess.Popen:
-    """gensim and the numba backend on this machine's CPUs, 3 seeds, skip-gram then CBOW."""
-    threads = max(1, (os.cpu_count() or 2) - 4)  # leave cores to the GPU's driver and the pool
-    commands = []
-    for sg in (1, 0):
-        out = os.path.join(args.out, f"cpu_bench_sg{sg}.json")
-        commands.append(
-            f"{sys.executable} -m sklearn_w2v.bench --corpus {args.corpus} --sg {sg} "
-            f"--backends numba,gensim-file --threads {threads} --repeat {args.seeds} "
-            f"--epochs {args.epochs} --markdown --quiet --json {out}")
-    log = open(os.path.join(args.out, "cpu_bench.log"), "w")
-    return subprocess.Popen(["bash", "-c", " ; ".join(commands)], cwd=ROOT, stdout=log,
-                            stderr=subprocess.STDOUT, env=dict(os.environ, OMP_NUM_THREADS="2"))
+def cpu_bench(args, sg: int, timeout: float) -> dict:
+    """gensim and the numba backend on this machine's CPUs (all cores), the seeds, with quality.
 
-
-def cpu_bench_results(args, process, timeout: float) -> dict:
+    Run after the GPU steps, alone on the machine.
+    """
+    out = os.path.join(args.out, f"cpu_bench_sg{sg}.json")
+    cmd = [sys.executable, "-m", "sklearn_w2v.bench", "--corpus", args.corpus, "--sg", str(sg),
+           "--backends", "numba,gensim-file", "--threads", str(os.cpu_count() or 1),
+           "--repeat", str(args.seeds), "--epochs", str(args.epochs), "--markdown", "--json", out]
     try:
-        process.wait(timeout=max(timeout, 1.0))
-    except subprocess.TimeoutExpired:
-        process.kill()
-    found = {"returncode": process.returncode}
-    for sg in (1, 0):
-        path = os.path.join(args.out, f"cpu_bench_sg{sg}.json")
-        if os.path.exists(path):
-            with open(path) as f:
-                found[f"sg{sg}"] = json.load(f)
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                              timeout=max(timeout, 1.0))
+    except subprocess.TimeoutExpired as exc:
+        return {"timeout": timeout, "tail": str(exc.stdout)[-2000:] + str(exc.stderr)[-1000:]}
+    found = {"returncode": done.returncode, "stdout": done.stdout[-4000:],
+             "stderr": done.stderr[-1500:]}
+    if os.path.exists(out):
+        with open(out) as f:
+            found["json"] = json.load(f)
     return found
 
 
@@ -251,12 +247,15 @@ def main(argv=None) -> int:
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--budget", type=float, default=480.0, help="seconds for the whole script")
     p.add_argument("--warps", default="1,2,4", help="num_warps to sweep, comma-separated")
-    p.add_argument("--programs", default="1056,2112,4224,8448",
+    p.add_argument("--programs", default="528,1056,2112,4224,8448",
                    help="programs per launch to sweep, comma-separated")
     p.add_argument("--max-tokens", type=int, default=None, help="train on a slice (script check)")
-    p.add_argument("--skip-tests", action="store_true")
-    p.add_argument("--skip-bench", action="store_true")
+    p.add_argument("--reserve", type=float, default=150.0,
+                   help="seconds of the budget the sweep leaves to the steps after it")
+    p.add_argument("--steps", default="variants,fused,batched,sweep,tests,cpu_bench",
+                   help="the steps to run, comma-separated (always in this order)")
     args = p.parse_args(argv)
+    steps = set(args.steps.split(","))
     cpu = args.device == "cpu"
     report = Report(args.out, args.budget)
     warps = [int(w) for w in args.warps.split(",")]
@@ -271,9 +270,6 @@ def main(argv=None) -> int:
         return info
 
     report.step("machine", machine)
-    bench = None if (args.skip_bench or cpu) else report.step("cpu_bench_started", lambda: True)
-    if bench:
-        bench = start_cpu_bench(args)
 
     def encode():
         start = time.perf_counter()
@@ -291,7 +287,7 @@ def main(argv=None) -> int:
         report.add("corpus", {"error": f"{type(exc).__name__}: {exc}"})
         return 1
     report.add("corpus", summary)
-    pool = ProcessPoolExecutor(max_workers=4 if not cpu else 1)
+    pool = ProcessPoolExecutor(max_workers=max(1, min(8, (os.cpu_count() or 2) - 2)))
     runs = Runs(encoded, pool)
 
     def warm_up():
@@ -306,7 +302,8 @@ def main(argv=None) -> int:
                                                    "spilled", "train_seconds")})
         return seen
 
-    report.step("variants", warm_up)
+    if "variants" in steps:
+        report.step("variants", warm_up)
 
     def fused():
         rows = [runs.run(args.device, sg, rule, args.epochs, seed)
@@ -314,33 +311,36 @@ def main(argv=None) -> int:
         runs.collect(timeout=min(report.left(), 240))
         return rows
 
-    rows = report.step("fused", fused, needs=60)
+    rows = report.step("fused", fused, needs=60) if "fused" in steps else None
     if rows:
         report.step("fused_summary", means, rows)
-
-    report.step("batched", lambda: [runs.run(args.device, sg, "block", 1, 1, kernel="batched",
-                                             quality=False) for sg in (1, 0)], needs=60)
+    if "batched" in steps:
+        report.step("batched", lambda: [runs.run(args.device, sg, "block", 1, 1,
+                                                 kernel="batched", quality=False)
+                                        for sg in (1, 0)], needs=60)
 
     def sweep():
         rows = []
         for sg in (1, 0):
             for w in warps:
                 for k in programs:
-                    if report.left() < 150:  # leave time for the tests and the CPU benchmark
+                    if report.left() < args.reserve:  # time for the tests and the CPU bench
                         rows.append({"sg": sg, "num_warps": w, "programs": k,
                                      "skipped": "budget"})
                         continue
                     rows.append(runs.run(args.device, sg, "block", args.epochs, 1,
                                          programs=k, num_warps=w))
-        runs.collect(timeout=min(report.left() - 100, 120))
+        runs.collect(timeout=min(report.left() - args.reserve + 30, 120))
         return rows
 
-    report.step("sweep", sweep, needs=120)
-    if not (args.skip_tests or cpu):
+    if "sweep" in steps:
+        report.step("sweep", sweep, needs=60)
+    if "tests" in steps and not cpu:
         report.step("tests", run_tests, timeout=max(min(report.left() - 20, 180), 30))
-    if bench is not None:
-        report.step("cpu_bench", cpu_bench_results, args, bench, report.left() - 5)
     pool.shutdown(wait=False, cancel_futures=True)
+    if "cpu_bench" in steps and not cpu:
+        for sg in (1, 0):
+            report.step(f"cpu_bench_sg{sg}", cpu_bench, args, sg, report.left() - 5, needs=30)
     report.add("seconds", time.perf_counter() - report.start)
     for entry in report.data.get("fused_summary") or []:
         print(json.dumps(entry))

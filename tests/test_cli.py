@@ -14,7 +14,7 @@ from gensim.models import KeyedVectors
 from sklearn_w2v import W2V
 from sklearn_w2v.cli import estimator_from_args, main, parse_train_args
 from sklearn_w2v.estimator import available_cpus
-from sklearn_w2v.word2vec_format import read_vectors, read_vocabulary, write_vectors
+from sklearn_w2v.vectors import read_vectors, read_vocabulary, write_vectors
 
 from helpers import planted_corpus
 

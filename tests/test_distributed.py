@@ -14,7 +14,7 @@ pytest.importorskip("torch")
 
 from sklearn_w2v import W2V, LineCorpus  # noqa: E402
 from sklearn_w2v.persistence import load  # noqa: E402
-from sklearn_w2v.word2vec_format import read_vectors, read_vocabulary  # noqa: E402
+from sklearn_w2v.vectors import read_vectors, read_vocabulary  # noqa: E402
 
 from helpers import group_purity, planted_corpus  # noqa: E402
 

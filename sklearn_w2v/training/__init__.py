@@ -35,28 +35,14 @@ from ._sampling import (
 from ._seeds import derive_seed
 from ._weights import DIVERGED_NORM, SUSPECT_SCORE, check_converged, initial_vectors
 
+# The other names imported above are seams for the package's other modules,
+# not public API.
 __all__ = [
-    "DIVERGED_NORM",
-    "MAX_EXP",
-    "SUSPECT_SCORE",
     "BackendSpec",
-    "LastTables",
-    "LinearSchedule",
-    "ProgressReporter",
     "TensorTrainer",
     "TrainConfig",
     "TrainResult",
     "TrainStats",
     "Trainer",
-    "alias_table",
-    "check_converged",
-    "check_corpus_and_counts",
-    "check_learning_rates",
     "check_training_arrays",
-    "derive_seed",
-    "frozen_rows",
-    "initial_vectors",
-    "keep_probabilities",
-    "keep_thresholds",
-    "noise_distribution",
 ]

@@ -35,22 +35,9 @@ SPEC = BackendSpec(
     device_types=("cpu",),
 )
 
+# The other names imported above are seams for the package's other modules,
+# not public API.
 __all__ = [
-    "JOB_TOKENS",
-    "SG_BLOCK",
-    "SG_HOGBATCH",
-    "SG_PAIRS",
-    "SG_RULES",
-    "SG_SHARED",
-    "SIGMOID_SIZE",
-    "SIGMOID_TABLE",
     "SPEC",
     "NumbaTrainer",
-    "cbow_update",
-    "deal_jobs",
-    "job_bounds",
-    "sg_block_update",
-    "sg_pair_update",
-    "train_sentences",
-    "work_buffers",
 ]

@@ -44,7 +44,7 @@ def lee_tokens():
         ({"trainers": ("numba:sg_rule=fast",)}, ValueError, "sg_rule must be one of"),
         ({"trainers": ("numba:sg_rule",)}, ValueError, "KEY=VALUE"),
         ({"trainers": ("numba:colour=red",)}, ValueError, "colour"),
-        ({"trainers": ("gensim-file:sg_rule=pairs",)}, ValueError, "gensim takes no"),
+        ({"trainers": ("gensim-file:sg_rule=hogbatch",)}, ValueError, "gensim takes no"),
     ],
 )
 def test_bad_params_raise(kwargs, error, match):

@@ -131,11 +131,11 @@ class NumbaTrainer:
     device : None or "cpu", default=None
         Accepted so that every backend takes a device; this one trains on
         the CPU only.
-    sg_rule : {"block", "pairs", "hogbatch", "shared"}, default="block"
-        The skip-gram update (see :data:`SG_RULES`). "hogbatch" shares one
-        set of noise words among a center's contexts: on en-mix 1.1x faster
-        with 2 threads (1.4x on one) and 1.1 analogy points below "block",
-        0.8 below gensim (see the benchmarks page of the docs). Reach it through
+    sg_rule : {"block", "hogbatch"}, default="block"
+        The skip-gram update (see ``SG_RULES``). "hogbatch" shares one set
+        of noise words among a center's contexts: somewhat faster, a little
+        less accurate (the figures are on the benchmarks page of the docs).
+        Reach it through
         :meth:`W2V.training_setup <sklearn_w2v.W2V.training_setup>`
         options or the benchmark's ``numba:sg_rule=hogbatch``.
     """

@@ -70,8 +70,8 @@ from ._sync import COMBINE, ROWS, WeightSync
 from ._vocabulary import merged_vocabulary
 
 #: Corpus words each rank trains between two synchronisations, by default.
-#: Measured on en-mix with 2 ranks (docs/user_guide/distributed.md):
-#: 250k keeps single-process quality, 1M lost 0.035 WordSim353.
+#: The largest measured value that keeps single-process quality (the
+#: distributed training page of the docs has the figures).
 DEFAULT_SYNC_WORDS = 250_000
 
 #: Parameters that may differ between ranks: they concern each rank's own

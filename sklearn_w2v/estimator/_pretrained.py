@@ -9,7 +9,7 @@ Two uses, chosen by ``epochs``:
   out as the words the corpus has (most frequent first), then the
   pretrained words it lacks, in file order. Only the first block trains: a
   word the corpus lacks has no count, so it can be neither a noise word nor
-  a centre word, and its row would not move anyway; leaving it out of the
+  a center word, and its row would not move anyway; leaving it out of the
   trainer's arrays keeps the noise distribution the corpus's own, keeps
   every count positive (the trainer contract) and costs no copy (the
   trained block is a leading slice of the weights).

@@ -171,7 +171,7 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
     """Train the words whose count is positive; the others' rows come back as they were.
 
     Words without a count (pretrained words the corpus lacks) are neither
-    centre nor noise words, so their rows would not move; the trainer sees
+    center nor noise words, so their rows would not move; the trainer sees
     only the counted ones (the contract wants positive counts). When they
     come first, as a fit lays them out, it trains leading slices of the
     weights in place; otherwise (a later ``partial_fit``) their rows are

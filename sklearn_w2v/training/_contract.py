@@ -24,10 +24,9 @@ if TYPE_CHECKING:  # annotations only: training needs no encoder
 
 #: A pair whose score lies outside (-MAX_EXP, MAX_EXP) is skipped by every
 #: backend, as gensim does: it is either learned already or (for a noise word
-#: that scores that high) more likely a real neighbour than noise. On en-mix
-#: (skip-gram, 5 epochs, means of 3 seeds) skipping gave WordSim353 0.562
-#: against 0.554 for the C tool's full-size step there, with the same
-#: analogy accuracy (0.240).
+#: that scores that high) more likely a real neighbour than noise. Skipping
+#: measured better than the C tool's full-size step there (the figures are on
+#: the benchmarks page of the docs).
 MAX_EXP = 6.0
 
 

@@ -22,12 +22,12 @@ gensim's: a context word's input vector predicts the center word. The
 measurements that chose these two rules (and removed the pair-by-pair
 ones) are on the benchmarks page of the docs.
 
-Speed notes (measured on en-mix, one thread, CPU time): the rows of the
-next word's targets are prefetched while the current word trains; the
-sigmoid is tabulated; vector loops serve three rows per pass; and no
-array view or array-taking helper is used inside the loops, because each
-costs atomic reference-count updates on shared arrays (removing them made
-CBOW 1.4x faster on one thread; with two threads they also contend).
+Speed notes (each measured; the figures are on the benchmarks page of the
+docs): the rows of the next word's targets are prefetched while the
+current word trains; the sigmoid is tabulated; vector loops serve three
+rows per pass; and no array view or array-taking helper is used inside the
+loops, because each costs atomic reference-count updates on shared arrays,
+which the threads also contend for.
 """
 
 from __future__ import annotations
@@ -45,9 +45,8 @@ from ...training import MAX_EXP  # pairs scoring beyond are skipped, by every ba
 _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 _JIT = dict(nogil=True, cache=True, fastmath=_FASTMATH, error_model="numpy")
 
-# sigmoid(f) for f in (-MAX_EXP, MAX_EXP), tabulated at the centres of
-# SIGMOID_SIZE equal bins, as gensim does (skip-gram ran 1.2x faster with
-# the table than with exp).
+# sigmoid(f) for f in (-MAX_EXP, MAX_EXP), tabulated at the centers of
+# SIGMOID_SIZE equal bins, as gensim does (faster than exp).
 SIGMOID_SIZE = 1024
 _SIGMOID_SCALE = np.float32(SIGMOID_SIZE / (2.0 * MAX_EXP))
 SIGMOID_TABLE = (

@@ -58,8 +58,8 @@ def deal_jobs(jobs: np.ndarray, n_parts: int) -> list[np.ndarray]:
     ``(first, last)`` rows.
 
     Contiguous halves instead would have each thread train on a different
-    part of the corpus all along; on en-mix that cost CBOW about 0.02
-    WordSim353 with 2 threads.
+    part of the corpus all along, which measurably cost CBOW quality (see the
+    benchmarks page of the docs).
     """
     pairs = np.stack((jobs[:-1], jobs[1:]), axis=1)
     return [pairs[i::n_parts] for i in range(min(n_parts, len(pairs)))]

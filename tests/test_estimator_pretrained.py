@@ -10,9 +10,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_w2v import W2V
-from sklearn_w2v.estimator import load_pretrained, starting_vectors, zipf_probabilities
+from sklearn_w2v.estimator import load_pretrained, starting_vectors
 from sklearn_w2v.estimator import pretrained_vocabulary as layout
 from sklearn_w2v.persistence import load, save
+from sklearn_w2v.pooling import zipf_probabilities
 from sklearn_w2v.vectors import read_vectors, write_vectors
 
 from helpers import planted_corpus

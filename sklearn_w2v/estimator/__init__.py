@@ -35,7 +35,6 @@ from ._pretrained import (
     load_pretrained,
     pretrained_vocabulary,
     starting_vectors,
-    zipf_probabilities,
 )
 from ._stages import (
     ContinuedFit,

@@ -24,6 +24,7 @@ from ._statistics import (
     smooth_idf,
     top_direction,
     uncentered_gram,
+    zipf_probabilities,
 )
 
 # Internal: the names imported above are seams between this package and the

@@ -43,6 +43,7 @@ from ._stages import (
     FreshFit,
     TrainingData,
     TrainingSetup,
+    counted_rows,
     train_counted_words,
 )
 from ._state import PARAMETER_CODECS, ParameterCodec

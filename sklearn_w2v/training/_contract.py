@@ -124,8 +124,7 @@ class Trainer(Protocol):
             their updates rather than scaling them by 0, which would turn
             ``-0.0`` into ``0.0``). Their context (output) weights train as
             usual, and they still take part as context and as noise words.
-            None: every row trains. Callers pass it only when some row is
-            frozen, so a trainer written without it still serves other fits.
+            None: every row trains.
         """
         ...
 

@@ -188,6 +188,7 @@ def test_failed_trainer_is_reported_and_others_continue(monkeypatch, capsys):
 # --- the real thing, end to end -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_command_end_to_end(tmp_path):
     """``python -m sklearn_w2v.bench`` on a small gzipped corpus: JSON, figures and ratios."""
     corpus = tmp_path / "lee.txt.gz"

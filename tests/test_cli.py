@@ -249,6 +249,7 @@ def test_device_reaches_the_estimator_and_is_checked(corpus_file, tmp_path, caps
     assert "device='cuda' needs backend='torch'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_end_to_end_subprocess(corpus_file, tmp_path):
     out = tmp_path / "vec.bin"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([REPO, os.environ.get("PYTHONPATH", "")]))

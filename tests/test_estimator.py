@@ -255,7 +255,7 @@ def test_n_jobs_resolution_top_level_and_parallel_config():
         assert resolve_n_jobs(None) == n
 
 
-@pytest.mark.parametrize("backend", ["threading", "loky"])
+@pytest.mark.parametrize("backend", ["threading", pytest.param("loky", marks=pytest.mark.slow)])
 def test_n_jobs_none_is_one_thread_inside_joblib_workers(backend):
     from sklearn_w2v.estimator import resolve_n_jobs
 
@@ -269,6 +269,7 @@ def test_n_jobs_none_is_one_thread_inside_joblib_workers(backend):
     ]
 
 
+@pytest.mark.slow
 def test_fits_inside_cross_validation_workers_use_one_thread(docs):
     from sklearn.model_selection import cross_validate
 

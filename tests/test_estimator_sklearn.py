@@ -134,6 +134,7 @@ def test_fit_transform_equals_fit_then_transform(agg):
     np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_grid_search_over_w2v_parameters_in_processes():
     pipe = Pipeline([("w2v", W2V(**{**FAST, "n_jobs": None})), ("clf", LogisticRegression())])
     grid = {

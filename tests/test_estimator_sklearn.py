@@ -175,6 +175,10 @@ def test_pipeline_and_column_transformer_on_a_dataframe():
 def test_cross_val_score_on_raw_texts():
     pipe = Pipeline([("w2v", W2V(**FAST)), ("clf", LogisticRegression())])
     assert cross_val_score(pipe, TEXTS, Y, cv=3).mean() > 0.9
+    # The control: untrained vectors (a learning rate too small to move them) score 0.69.
+    untrained = Pipeline([("w2v", W2V(**FAST, alpha=1e-9, min_alpha=1e-9)),
+                          ("clf", LogisticRegression())])
+    assert cross_val_score(untrained, TEXTS, Y, cv=3).mean() < 0.8
 
 
 def test_feature_names_and_pandas_output_keep_the_series_index():

@@ -24,10 +24,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
 from ..corpus import EncodedCorpus, encode_documents, open_store, remap, update_vocabulary
 from ..pooling import DocumentStatistics, document_statistics
@@ -35,9 +34,32 @@ from ..text import iter_token_lists
 from ..training import TrainConfig, Trainer, TrainResult, TrainStats, initial_vectors
 from ._pretrained import load_pretrained, pretrained_vocabulary, starting_vectors
 
-# What the stages are given as ``model``: the W2V being fitted (typed by its
-# base class here, since the estimator's module imports this one).
-Model = BaseEstimator
+
+class Model(Protocol):
+    """What the stages read of the estimator they fit: a typed view of ``W2V``.
+
+    The parameters that decide how the corpus is read and counted, the
+    setup call, and (continuing a fit) the fitted weights. ``W2V`` is one;
+    naming what the stages use keeps them from reaching into the rest of
+    the estimator (the estimator's module imports this one, so it cannot be
+    named here).
+    """
+
+    min_count: int
+    max_vocab_size: int | None
+    max_final_vocab: int | None
+    vocabulary: Any
+    vector_size: int
+    init_vectors: Any
+    init_vectors_limit: int | None
+    freeze_init: bool
+    temp_folder: Any
+    wv_: Any
+    context_vectors_: np.ndarray
+
+    def training_setup(self, *, call: int = 0, **options: Any) -> TrainingSetup:
+        """The configuration, trainer and analyzer of a training call."""
+        ...
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,8 +7,6 @@ import joblib
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
-from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
@@ -40,19 +38,6 @@ def test_defaults_follow_gensim():
     )
     expected = {**gensim_defaults, **text_and_pooling}
     assert {k: p[k] for k in expected} == expected
-
-
-def test_clone_and_set_params(fitted):
-    c = clone(fitted)
-    assert c.get_params() == fitted.get_params()
-    assert not hasattr(c, "wv_")
-    c.set_params(window=2, sg=1)
-    assert c.window == 2 and c.sg == 1
-
-
-def test_not_fitted_error():
-    with pytest.raises(NotFittedError):
-        W2V().transform([["a"]])
 
 
 def test_fit_returns_self_and_fitted_attributes(docs):

@@ -285,7 +285,3 @@ def test_compute_loss_records_epoch_losses(docs):
     assert m.epoch_loss_[-1] < m.epoch_loss_[0]
 
 
-def test_verbose_reports_progress(docs, capsys):
-    W2V(**{**FAST, "verbose": 1}).fit(docs)
-    err = capsys.readouterr().err
-    assert "300 documents" in err and "Progress: 100.00%" in err

@@ -7,6 +7,18 @@ estimator can swap backends without knowing their insides. Each backend
 describes itself with a :class:`BackendSpec` (its name, the estimator
 options it takes, the devices it runs on), which the registry in
 :mod:`sklearn_w2v.backends` reads without importing the backend.
+
+Where a knob goes, one rule for every backend:
+
+* what is learned (the model and its update rule, the schedule, the seed)
+  is a field of :class:`~sklearn_w2v.training.TrainConfig`, validated there
+  once; a backend that implements only some values of a field says which
+  in its :class:`BackendSpec`;
+* how one backend computes it (its device, its kernel, a custom module)
+  is an entry of :attr:`BackendSpec.options`: an estimator parameter with
+  its default, handed to the trainer's constructor, which takes nothing
+  else. The estimator, the command line and the benchmark (``NAME:KEY=VALUE``)
+  all reach a backend through these two places.
 """
 
 from __future__ import annotations

@@ -453,7 +453,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def training_setup(self, *, call: int = 0, **options: Any) -> TrainingSetup:
         """The configuration, trainer and analyzer of a training call, from the parameters.
 
-        For custom :class:`~sklearn_w2v.estimator.FitStages`: ``call`` is
+        For the fit's stages (see :meth:`fit_stages`): ``call`` is
         the number of training calls the model has had (0 for ``fit``; the
         ``k``-th ``partial_fit`` call gets its own derived seed), and
         ``options`` override backend options (e.g. ``device="cuda:1"``).
@@ -520,8 +520,12 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_stages(self, stages: FitStages) -> W2V:
-        """Fit through ``stages``: the one extension point of ``fit``, ``partial_fit`` and
+        """Fit through ``stages``: the one path of ``fit``, ``partial_fit`` and
         distributed training.
+
+        A seam for the package's own front ends (distributed training, the
+        benchmark), not public API: the stage classes are internal and may
+        change.
 
         Runs, in order: ``stages.setup`` (configuration, trainer, analyzer),
         ``stages.read`` (the encoded corpus, its vocabulary and the starting
@@ -531,9 +535,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``stages.document_statistics`` gives (``idf_``, ``sif_component_``).
         It all happens on a staged copy that replaces the estimator's state
         only once complete: an error or ``KeyboardInterrupt`` leaves the
-        estimator exactly as it was. See :mod:`sklearn_w2v.estimator` for
-        the stages ``fit`` (:class:`~sklearn_w2v.estimator.FreshFit`) and
-        ``partial_fit`` (:class:`~sklearn_w2v.estimator.ContinuedFit`) use.
+        estimator exactly as it was. ``fit`` uses the stages ``FreshFit``,
+        ``partial_fit`` ``ContinuedFit``.
 
         Parameters
         ----------
@@ -759,8 +762,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
         ``wv_`` becomes its words (UTF-8 bytes), counts and vectors, the
         document statistics their arrays, and parameter values that are not
-        plain data go through
-        :data:`sklearn_w2v.estimator.PARAMETER_CODECS`; callables stay
+        plain data go through the estimator's parameter codecs
+        (``PARAMETER_CODECS``); callables stay
         themselves (stored by importable name). This is what makes a model
         saved with :func:`sklearn_w2v.persistence.save` as ``.skops`` hold
         data only.

@@ -12,9 +12,9 @@ if (os.environ.get("FUSED_TEST_COMPILED") != "1" and shutil.which("nvidia-smi") 
         and not os.path.exists("/dev/nvidiactl")):
     os.environ.setdefault("TRITON_INTERPRET", "1")
 
-# Scripts run on import; the deprecated alias warns on import.
+# Scripts run on import.
 collect_ignore_glob = ["sklearn_w2v/__main__.py", "sklearn_w2v/*/__main__.py",
-                       "sklearn_w2v/backends/torch_model.py", "tests/distributed_rank.py"]
+                       "tests/distributed_rank.py"]
 if importlib.util.find_spec("torch") is None:  # these modules import torch
     collect_ignore_glob += ["sklearn_w2v/backends/torch/_*.py", "sklearn_w2v/distributed/_*.py"]
 elif importlib.util.find_spec("triton") is None:  # the fused kernel imports triton

@@ -437,6 +437,31 @@ def test_numba_backend_rejects_torch_options(planted):
         W2V(**{**FAST, "backend": "numba", "device": None, "torch_module": SGNSModule}).fit(
             planted[0][:20])
     W2V(**{**FAST, "backend": "numba", "device": "cpu"}).fit(planted[0][:20])  # allowed
+    for option in ({"kernel": "fused"}, {"programs": 64}):
+        with pytest.raises(ValueError, match="needs backend='torch'"):
+            W2V(**{**FAST, "backend": "numba", **option}).fit(planted[0][:20])
+
+
+def test_kernel_and_programs_reach_the_trainer_from_the_estimator(planted, monkeypatch):
+    """``W2V(kernel=..., programs=...)`` are torch backend options (``SPEC.options``)."""
+    model = W2V(**{**FAST, "backend": "torch", "device": "cpu", "kernel": "batched",
+                   "programs": 7})
+    assert model.backend_options() == {"device": "cpu", "torch_module": None,
+                                       "kernel": "batched", "programs": 7}
+    built = []
+    original = tt.TorchTrainer.__init__
+
+    def spy(self, **options):
+        built.append(options)
+        original(self, **options)
+
+    monkeypatch.setattr(tt.TorchTrainer, "__init__", spy)
+    model.fit(planted[0][:20])
+    assert built and built[0]["kernel"] == "batched" and built[0]["programs"] == 7
+    assert model.training_stats_["backend_details"]["path"] == "hand-written"
+    for bad in ({"kernel": "cuda-graphs"}, {"programs": 0}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            W2V(**{**FAST, "backend": "torch", **bad}).fit(planted[0][:20])
 
 
 def test_missing_torch_gives_install_hint(monkeypatch):
@@ -590,6 +615,13 @@ def test_kernel_choice_and_its_errors():
         tt.TorchTrainer(device="cpu", kernel="cuda-graphs")
     with pytest.raises(ValueError, match="programs must be >= 1"):
         tt.TorchTrainer(device="cpu", programs=0)
+    encoded, _ = small_planted_corpus()
+    hogbatch = TrainConfig(vector_size=8, epochs=1, sg=True, sg_rule="hogbatch")
+    inp, out = initial_vectors(len(encoded.vocabulary), 8, 0)
+    with pytest.raises(ValueError, match="sg_rule='hogbatch' needs the fused kernel"):
+        tt.TorchTrainer(device="cpu", kernel="batched").train(
+            encoded.corpus, encoded.vocabulary.counts, hogbatch, inp, out)
+    assert np.array_equal(inp, initial_vectors(len(encoded.vocabulary), 8, 0)[0])  # untouched
     pytest.importorskip("triton")
     with pytest.raises(ValueError, match="torch_module trains with autograd"):
         tt.TorchTrainer(device="cpu", kernel="fused", torch_module=SGNSModule)
@@ -618,19 +650,35 @@ def test_fused_path_trains_through_the_trainer(sg):
     vocab, corpus = encoded.vocabulary, encoded.corpus
     config = TrainConfig(vector_size=16, window=3, negative=4, epochs=2, sg=sg, sample=0,
                          alpha=0.1 if sg else 0.2, seed=5, compute_loss=True)
-    results = []
-    for _ in range(2 if sg else 1):  # once more: with one program the run repeats exactly
-        inp, out = initial_vectors(len(vocab), 16, 5)
-        trainer = tt.TorchTrainer(device="cpu", kernel="fused", programs=1, chunk_tokens=120)
-        results.append(trainer.train(corpus, vocab.counts, config, inp, out))
-    stats = results[0].stats
+    inp, out = initial_vectors(len(vocab), 16, 5)
+    trainer = tt.TorchTrainer(device="cpu", kernel="fused", programs=1, chunk_tokens=120)
+    result = trainer.train(corpus, vocab.counts, config, inp, out)
+    stats = result.stats
     assert stats.details["path"] == "fused" and stats.details["programs"] == 1
     assert stats.effective_words == 2 * corpus.n_tokens  # sample=0 keeps every token
     assert len(stats.epoch_loss) == 2 and stats.epoch_loss[1] < stats.epoch_loss[0]
-    if sg:
-        np.testing.assert_array_equal(results[0].input_vectors, results[1].input_vectors)
-    wv = to_keyed_vectors(vocab.words, vocab.counts, results[0].input_vectors)
+    wv = to_keyed_vectors(vocab.words, vocab.counts, result.input_vectors)
     assert group_purity(wv, groups) > 0.8
+
+
+def test_fused_path_is_seeded_and_takes_the_skip_gram_rule():
+    """With one program a run repeats exactly; ``config.sg_rule`` reaches the kernel."""
+    fused = pytest.importorskip("sklearn_w2v.backends.torch._fused")
+    if not fused.INTERPRETED:
+        pytest.skip("the fused kernel on CPU tensors needs TRITON_INTERPRET=1")
+    encoded, _ = small_planted_corpus()
+    corpus = encoded.corpus.sentences(0, 15)
+    counts = encoded.vocabulary.counts
+    runs = {}
+    for rule, repeat in (("block", 0), ("block", 1), ("hogbatch", 0)):
+        config = TrainConfig(vector_size=8, window=3, negative=4, epochs=1, sg=True, sample=0,
+                             seed=3, sg_rule=rule)
+        trainer = tt.TorchTrainer(device="cpu", kernel="fused", programs=1, chunk_tokens=40)
+        result = trainer.train(corpus, counts, config, *initial_vectors(len(counts), 8, 3))
+        assert result.stats.details["sg_rule"] == rule
+        runs[rule, repeat] = result.input_vectors
+    np.testing.assert_array_equal(runs["block", 0], runs["block", 1])
+    assert not np.allclose(runs["block", 0], runs["hogbatch", 0], atol=1e-4)
 
 
 # ------------------------------------------------------------- frozen rows (freeze_init)

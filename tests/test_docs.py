@@ -26,8 +26,8 @@ def package_modules():
     names = []
     for info in pkgutil.walk_packages(sklearn_w2v.__path__, "sklearn_w2v."):
         name = info.name
-        # scripts; a deprecated alias
-        if name.endswith("__main__") or name.endswith(".torch_model"):
+        # scripts
+        if name.endswith("__main__"):
             continue
         needs_torch = name.startswith(("sklearn_w2v.backends.torch", "sklearn_w2v.distributed"))
         if needs_torch and not torch_installed():

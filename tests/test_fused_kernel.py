@@ -164,14 +164,16 @@ def _sigmoid(f):
 
 
 def reference_train(p: Problem, first, last, *, sg, cbow_mean, window, negative, shrink_windows,
-                    subsample, alpha_start, alpha_end, seed, order=None, wrong=None, stats=None,
-                    frozen=None):
+                    subsample, alpha_start, alpha_end, seed, sg_rule="block", order=None,
+                    wrong=None, stats=None, frozen=None):
     """Train copies of ``p``'s weights on sentences first..last-1; returns (w_in, w_out,
     words, loss).
 
     ``order``: the sentences in the order they are trained (default first..last-1).
+    ``sg_rule``: "block" (noise words drawn per context lane) or "hogbatch" (one set
+    per centre word, lane 0's).
     ``wrong``: a deliberately wrong rule, for the tests that must fail:
-    "per_pair_noise" (skip-gram draws noise words for each context),
+    "other_rule" (skip-gram takes the other ``sg_rule``'s noise words),
     "sequential" (skip-gram scores each context from the weights updated by the last),
     "cbow_scaling" (the CBOW-mean and CBOW-sum input scalings swapped).
     ``stats``: a dict counting the cases met (duplicates, dropped noise, saturated pairs).
@@ -208,37 +210,42 @@ def reference_train(p: Problem, first, last, *, sg, cbow_mean, window, negative,
             # 2. window
             b = int(fk.window_reach(key, counter, window)) if shrink_windows else window
             contexts = [sentence[j] for j in range(max(0, i - b), min(n, i + b + 1)) if j != i]
-            # 3. targets: the centre word, then the noise words not equal to it
+            # 3. targets: the centre word, then the noise words not equal to it; the
+            #    context at window lane c (its place among positions i-b .. i+b but i)
+            #    draws its own with the "block" rule, lane 0's with "hogbatch" (and CBOW)
             centre = sentence[i]
-            draws = fk.noise_words(key, counter, negative, p.noise_keep, p.noise_alias)
-            targets = [centre] + [int(t) for t in draws if t != centre]
+            lanes = [j - (i - b) - (j > i) for j in range(max(0, i - b), min(n, i + b + 1))
+                     if j != i]
+            shared = sg_rule == "hogbatch"
+            if wrong == "other_rule":
+                shared = not shared
+
+            def targets_of(lane, counter=counter, centre=centre, shared=shared):
+                draws = fk.noise_words(key, counter, negative, p.noise_keep, p.noise_alias,
+                                       lane=0 if shared or not sg else lane)
+                return [centre] + [int(t) for t in draws if t != centre]
+
+            targets = targets_of(0)
             labels = [1.0] + [0.0] * (len(targets) - 1)
             stats["dropped_noise"] += negative + 1 - len(targets)
             stats["dup_contexts"] += len(contexts) - len(set(contexts))
             stats["dup_noise"] += len(targets) - 1 - len(set(targets[1:]))
 
             if sg and wrong == "sequential":
-                for c in contexts:
-                    for k, t in enumerate(targets):
+                for c, lane in zip(contexts, lanes):
+                    for k, t in enumerate(targets_of(lane)):
                         f = np.dot(w_in[c], w_out[t])
                         if abs(f) < fk.MAX_EXP:
-                            g = alpha * (np.float32(labels[k]) - _sigmoid(f))
+                            g = alpha * (np.float32(1.0 if k == 0 else 0.0) - _sigmoid(f))
                             step = g * w_out[t]
                             w_out[t] += g * w_in[c]
                             w_in[c] += step
                 continue
             if sg:
-                # 4. skip-gram, HogBatch: every score and step from the entry weights
-                per_context_targets = [targets] * len(contexts)
-                if wrong == "per_pair_noise":
-                    per_context_targets = []
-                    for c_rank in range(len(contexts)):
-                        d = fk.noise_words(key, counter + 7919 * (c_rank + 1), negative,
-                                           p.noise_keep, p.noise_alias)
-                        per_context_targets.append([centre] + [int(t) for t in d if t != centre])
+                # 4. skip-gram: every score and step from the entry weights
                 entry_in, entry_out = w_in.copy(), w_out.copy()
-                for c, tg in zip(contexts, per_context_targets):
-                    for k, t in enumerate(tg):
+                for c, lane in zip(contexts, lanes):
+                    for k, t in enumerate(targets_of(lane)):
                         label = np.float32(1.0 if k == 0 else 0.0)
                         f = np.dot(entry_in[c], entry_out[t])
                         loss += _softplus(-f if k == 0 else f)
@@ -276,7 +283,8 @@ def reference_train(p: Problem, first, last, *, sg, cbow_mean, window, negative,
 
 def run_kernel(p: Problem, first, last, *, programs=1, device=CPU, vector_size=None, **kw):
     model = fk.FusedSGNS(vector_size or p.w_in.shape[1], kw.pop("window"), kw.pop("negative"),
-                         sg=kw.pop("sg"), cbow_mean=kw.pop("cbow_mean"),
+                         sg=kw.pop("sg"), sg_rule=kw.pop("sg_rule", "block"),
+                         cbow_mean=kw.pop("cbow_mean"),
                          shrink_windows=kw.pop("shrink_windows"), programs=programs,
                          max_sentence_length=64, device=device)
     t = p.tensors(device)
@@ -334,14 +342,20 @@ def test_hash_helpers_are_reproducible_and_uniform():
     assert fk.subsample_draws(key, 2**32 + 5) != fk.subsample_draws(key, 5)
 
 
-@pytest.mark.parametrize("sg,cbow_mean", [(True, True), (False, True), (False, False)],
-                         ids=["skipgram", "cbow_mean", "cbow_sum"])
+RULES = pytest.mark.parametrize(
+    "sg,cbow_mean,sg_rule",
+    [(True, True, "block"), (True, True, "hogbatch"), (False, True, "block"),
+     (False, False, "block")],
+    ids=["skipgram_block", "skipgram_hogbatch", "cbow_mean", "cbow_sum"])
+
+
+@RULES
 @pytest.mark.parametrize("subsample,shrink_windows", [(False, False), (True, True)],
                          ids=["plain", "subsampled_shrunk"])
 @interpreted
-def test_one_program_matches_reference(sg, cbow_mean, subsample, shrink_windows):
+def test_one_program_matches_reference(sg, cbow_mean, sg_rule, subsample, shrink_windows):
     p = small_problem()
-    kw = dict(SETTINGS, sg=sg, cbow_mean=cbow_mean, subsample=subsample,
+    kw = dict(SETTINGS, sg=sg, cbow_mean=cbow_mean, sg_rule=sg_rule, subsample=subsample,
               shrink_windows=shrink_windows)
     stats = {}
     ref_in, ref_out, ref_words, ref_loss = reference_train(p, 0, len(SMALL_DOCS), stats=stats, **kw)
@@ -358,13 +372,15 @@ def test_one_program_matches_reference(sg, cbow_mean, subsample, shrink_windows)
     assert stats["short_sentences"] >= 2
 
 
-@pytest.mark.parametrize("sg,cbow_mean", [(True, True), (False, True)], ids=["skipgram", "cbow"])
+@pytest.mark.parametrize("sg,sg_rule", [(True, "block"), (True, "hogbatch"), (False, "block")],
+                         ids=["skipgram_block", "skipgram_hogbatch", "cbow"])
 @interpreted
-def test_frozen_rows_never_move(sg, cbow_mean):
+def test_frozen_rows_never_move(sg, sg_rule):
     p = small_problem()
     p.w_in[0, 1] = -0.0  # x + 0.0 would turn it into +0.0: the write must be skipped
     frozen = np.isin(np.arange(12), [0, 3, 7])
-    kw = dict(SETTINGS, sg=sg, cbow_mean=cbow_mean, subsample=False, shrink_windows=True)
+    kw = dict(SETTINGS, sg=sg, cbow_mean=True, sg_rule=sg_rule, subsample=False,
+              shrink_windows=True)
     ref_in, ref_out, _, _ = reference_train(p, 0, len(SMALL_DOCS), frozen=frozen, **kw)
     got_in, got_out, _, _ = run_kernel(p, 0, len(SMALL_DOCS), frozen=frozen, **kw)
     assert got_in[frozen].tobytes() == p.w_in[frozen].tobytes()
@@ -376,14 +392,16 @@ def test_frozen_rows_never_move(sg, cbow_mean):
         run_kernel(p, 0, len(SMALL_DOCS), frozen=frozen[:2], **kw)
 
 
-@pytest.mark.parametrize("sg", [True, False], ids=["skipgram", "cbow"])
+@pytest.mark.parametrize("sg,sg_rule", [(True, "block"), (True, "hogbatch"), (False, "block")],
+                         ids=["skipgram_block", "skipgram_hogbatch", "cbow"])
 @interpreted
-def test_saturated_pairs_and_loss(sg):
+def test_saturated_pairs_and_loss(sg, sg_rule):
     """Large weights: many pairs score |f| >= MAX_EXP, are skipped by the step but
     counted in the loss.
     """
     p = small_problem(scale=1.5)
-    kw = dict(SETTINGS, sg=sg, cbow_mean=False, subsample=True, shrink_windows=True, seed=5)
+    kw = dict(SETTINGS, sg=sg, sg_rule=sg_rule, cbow_mean=False, subsample=True,
+              shrink_windows=True, seed=5)
     stats = {}
     ref_in, ref_out, ref_words, ref_loss = reference_train(p, 0, len(SMALL_DOCS), stats=stats, **kw)
     assert stats["saturated"] > 10
@@ -414,17 +432,16 @@ def test_loss_is_zero_unless_asked_and_sentence_subrange():
 @pytest.mark.parametrize("programs", [3, 8])
 @interpreted
 def test_draws_do_not_depend_on_programs(programs):
-    """The interpreter runs programs one after another: program p's sentences, then p + 1's.
+    """The interpreter runs programs one after another, and the first takes every sentence
+    from the shared counter, in order.
 
     So the kernel with several programs must equal the reference trained in
-    that order, with the same draws: only the order of updates changes.
+    corpus order, with the same draws (they are keyed by token, not program).
     """
     p = small_problem()
     last = len(SMALL_DOCS)
     kw = dict(SETTINGS, sg=True, cbow_mean=True, subsample=True, shrink_windows=True)
-    grid = min(programs, last)
-    order = [s for q in range(grid) for s in range(q, last, grid)]
-    ref_in, ref_out, ref_words, ref_loss = reference_train(p, 0, last, order=order, **kw)
+    ref_in, ref_out, ref_words, ref_loss = reference_train(p, 0, last, **kw)
     got_in, got_out, words, loss = run_kernel(p, 0, last, programs=programs,
                                               compute_loss=True, **kw)
     np.testing.assert_allclose(got_in, ref_in, rtol=RTOL, atol=ATOL)
@@ -437,16 +454,18 @@ def test_draws_do_not_depend_on_programs(programs):
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sg,cbow_mean,wrong", [
-    (True, True, "per_pair_noise"),
-    (True, True, "sequential"),
-    (False, True, "cbow_scaling"),
-    (False, False, "cbow_scaling"),
+@pytest.mark.parametrize("sg,cbow_mean,sg_rule,wrong", [
+    (True, True, "block", "other_rule"),
+    (True, True, "hogbatch", "other_rule"),
+    (True, True, "block", "sequential"),
+    (False, True, "block", "cbow_scaling"),
+    (False, False, "block", "cbow_scaling"),
 ])
 @interpreted
-def test_wrong_rule_is_detected(sg, cbow_mean, wrong):
+def test_wrong_rule_is_detected(sg, cbow_mean, sg_rule, wrong):
     p = small_problem()
-    kw = dict(SETTINGS, sg=sg, cbow_mean=cbow_mean, subsample=False, shrink_windows=True)
+    kw = dict(SETTINGS, sg=sg, cbow_mean=cbow_mean, sg_rule=sg_rule, subsample=False,
+              shrink_windows=True)
     got_in, got_out, _, _ = run_kernel(p, 0, len(SMALL_DOCS), compute_loss=False, **kw)
     ok_in, ok_out, _, _ = reference_train(p, 0, len(SMALL_DOCS), **kw)
     bad_in, bad_out, _, _ = reference_train(p, 0, len(SMALL_DOCS), wrong=wrong, **kw)
@@ -565,9 +584,9 @@ def test_refuses_bad_input_before_launch():
 def test_refuses_configurations_the_kernel_cannot_take():
     with pytest.raises(ValueError, match="vector_size=2000"):
         _model(vector_size=2000)
-    with pytest.raises(ValueError, match="context block"):
+    with pytest.raises(ValueError, match="context tile"):
         _model(vector_size=1024, window=16)  # 32 x 1024 block
-    with pytest.raises(ValueError, match="target block"):
+    with pytest.raises(ValueError, match="target tile"):
         _model(vector_size=1024, window=2, negative=40)  # 64 x 1024 block
     with pytest.raises(ValueError, match="window=0"):
         _model(window=0)
@@ -577,10 +596,14 @@ def test_refuses_configurations_the_kernel_cannot_take():
         _model(window=2.5)
     with pytest.raises(ValueError, match="num_warps=3"):
         _model(num_warps=3)
+    with pytest.raises(ValueError, match="sg_rule must be one of"):
+        _model(sg_rule="pairs")
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="CUDA is not available"):
             _model(device="cuda")
-    assert _model(programs=3, max_sentence_length=100).workspace_bytes == 4 * 3 * 100
+    # survivors, then the 8 x 8 scratch of input steps (2 * window = 6 and vector_size = 8
+    # rounded up to powers of two), per program
+    assert _model(programs=3, max_sentence_length=100).workspace_bytes == 4 * 3 * (100 + 64)
 
 
 # ---------------------------------------------------------------------------
@@ -595,8 +618,11 @@ except ImportError:
     sys.exit(3)
 import sklearn_w2v.backends.torch._fused as fk
 assert not fk.INTERPRETED
-for sg, cbow_mean, dim, window, negative in [(True, True, 100, 5, 5), (False, False, 100, 5, 5)]:
-    c = fk.compile_offline(dim, window, negative, sg=sg, cbow_mean=cbow_mean, arch=90)
+for sg, rule, cbow_mean, dim, window, negative in [
+        (True, "block", True, 100, 5, 5), (True, "hogbatch", True, 100, 5, 5),
+        (False, "block", False, 100, 5, 5)]:
+    c = fk.compile_offline(dim, window, negative, sg=sg, sg_rule=rule, cbow_mean=cbow_mean,
+                           arch=90)
     ptx = c.asm["ptx"]
     assert ".target sm_90" in ptx and ("red.global" in ptx or "atom.global" in ptx), ptx[:500]
     print("compiled", sg, cbow_mean, dim, window, negative, len(c.asm["cubin"]), "bytes")
@@ -619,7 +645,7 @@ def test_kernel_compiles_for_hopper_without_a_gpu(request, tmp_path):
     if done.returncode == 3:
         pytest.skip("triton has no NVIDIA backend here")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
-    assert done.stdout.count("compiled") == 2
+    assert done.stdout.count("compiled") == 3
 
 
 # ---------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def backend_options(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
     Examples
     --------
     >>> backend_options("torch", {"device": "cpu", "torch_module": None, "window": 5})
-    {'device': 'cpu', 'torch_module': None}
+    {'device': 'cpu', 'torch_module': None, 'kernel': 'auto', 'programs': None}
     >>> backend_options("numba", {"device": None, "torch_module": None})
     {'device': None}
     """

@@ -134,6 +134,12 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    help="training backend (default numba)")
     x.add_argument("--device", default=None,
                    help="device for backends that have one, e.g. cuda (default: the backend's)")
+    x.add_argument("--kernel", choices=("auto", "fused", "batched"), default="auto",
+                   help="torch backend: the fused Triton kernel or batched torch steps "
+                   "(default auto: fused on CUDA with Triton, else batched)")
+    x.add_argument("--programs", type=positive_int, default=None, metavar="N",
+                   help="torch backend, fused kernel: programs of one launch "
+                   "(default: 16 per GPU multiprocessor)")
     x.add_argument("--seed", type=nonnegative_int, default=None, metavar="N",
                    help="seed of the initial vectors and random draws; with -threads 1 a run "
                    "is then reproducible (default: fresh randomness)")
@@ -245,6 +251,10 @@ def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
     )
     if args.device is not None:
         kwargs["device"] = args.device
+    if args.kernel != "auto":
+        kwargs["kernel"] = args.kernel
+    if args.programs is not None:
+        kwargs["programs"] = args.programs
     if vocabulary is not None:
         kwargs["vocabulary"] = vocabulary
     if args.init_vectors is not None:

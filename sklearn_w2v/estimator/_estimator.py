@@ -180,6 +180,15 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Otherwise a ``torch.nn.Module`` class or factory, trained with
         autograd; see :class:`sklearn_w2v.backends.torch.SGNSModule`
         for the contract.
+    kernel : {"auto", "fused", "batched"}, default="auto"
+        torch backend: "fused" trains with one Triton kernel per chunk of
+        sentences (CUDA, or Triton's interpreter on the CPU); "batched" in
+        batched torch steps (any device, and custom ``torch_module`` models);
+        "auto" picks fused on CUDA when Triton is installed and no
+        ``torch_module`` is given, batched otherwise.
+    programs : int or None, default=None
+        torch backend, fused kernel: programs of one launch, each training
+        one sentence at a time. None: 16 per GPU multiprocessor.
     init_vectors : str, path, gensim KeyedVectors or None, default=None
         Pretrained vectors to start from: a word2vec text or binary file
         (``.gz`` too; read strictly by
@@ -337,6 +346,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "temp_folder": [None, str, os.PathLike],
         "device": [None, str],
         "torch_module": [None, callable],
+        "kernel": [StrOptions({"auto", "fused", "batched"})],
+        "programs": [None, Interval(Integral, 1, None, closed="left")],
         "init_vectors": [None, str, os.PathLike, KeyedVectors],
         "init_vectors_limit": [None, Interval(Integral, 1, None, closed="left")],
         "freeze_init": ["boolean"],
@@ -378,6 +389,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         temp_folder=None,
         device=None,
         torch_module=None,
+        kernel="auto",
+        programs=None,
         init_vectors=None,
         init_vectors_limit=None,
         freeze_init=False,
@@ -415,6 +428,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.temp_folder = temp_folder
         self.device = device
         self.torch_module = torch_module
+        self.kernel = kernel
+        self.programs = programs
         self.init_vectors = init_vectors
         self.init_vectors_limit = init_vectors_limit
         self.freeze_init = freeze_init

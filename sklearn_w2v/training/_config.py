@@ -81,6 +81,7 @@ class TrainConfig:
     n_threads: int = 1
     verbose: int = 0
     compute_loss: bool = False
+    sg_rule: str = "block"
 
     def __post_init__(self):
         for name in ("vector_size", "window", "negative", "n_threads"):
@@ -91,6 +92,8 @@ class TrainConfig:
         check_learning_rates(self.alpha, self.min_alpha)
         if self.sample < 0:
             raise ValueError(f"sample must be >= 0, got {self.sample}")
+        if self.sg_rule not in ("block", "hogbatch"):
+            raise ValueError(f"sg_rule must be 'block' or 'hogbatch', got {self.sg_rule!r}")
 
     @property
     def schedule(self) -> LinearSchedule:

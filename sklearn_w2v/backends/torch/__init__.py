@@ -33,7 +33,7 @@ def _may_use_gpu(options: Mapping[str, Any]) -> bool:
 SPEC = BackendSpec(
     name="torch",
     trainer="sklearn_w2v.backends.torch._trainer:TorchTrainer",
-    options={"device": None, "torch_module": None},
+    options={"device": None, "torch_module": None, "kernel": "auto", "programs": None},
     device_types=("cpu", "cuda"),
     requires=("torch",),
     may_use_gpu=_may_use_gpu,
@@ -56,7 +56,6 @@ _EXPORTS = {
     "sgns_step_": "._model",
     "FusedSGNS": "._fused",
     "DEFAULT_CHUNK_TOKENS": "._trainer",
-    "DEFAULT_PROGRAMS": "._trainer",
     "KERNELS": "._trainer",
     "TorchTrainer": "._trainer",
     "host_rows_step_": "._trainer",

@@ -1,28 +1,29 @@
 """A fused Triton kernel for negative-sampling skip-gram and CBOW (one launch per call).
 
 The GPU design of BlazingText and FULL-W2V: each Triton program walks one
-sentence at a time, word by word, and ``programs`` programs are in flight
+sentence at a time, word by word, and many programs are in flight
 (lock-free "Hogwild" updates of the shared weight matrices, as the C tool
-and gensim do with threads). Program ``p`` trains sentences ``first + p``,
-``first + p + programs``, ``first + p + 2 * programs``, ... so the programs
-walk the corpus side by side.
+and gensim do with threads). Programs are persistent: each takes the next
+untrained sentence from a shared counter until none is left, so the corpus
+is trained in about its order whatever the number of programs.
 
-The update rule is the numba backend's with ``sg_rule="hogbatch"``
-(:func:`sklearn_w2v.backends.numba.train_sentences`; that backend's default
-skip-gram rule, "block", draws noise words per context instead):
+The update rule is the numba backend's
+(:func:`sklearn_w2v.backends.numba.train_sentences`):
 
 1. frequent words are subsampled (a token is kept when a uniform 32-bit draw
    is ``<= keep_threshold[word]``) and the survivors close ranks in a
    per-program row of a workspace; sentences with fewer than 2 survivors
    train nothing;
 2. each surviving centre word draws its window reach ``b = window - (draw
-   mod window)`` (``shrink_windows``) and its ``negative`` noise words from
-   Walker's alias table (a noise word equal to the centre word is dropped);
-3. skip-gram ("HogBatch"): every context word's input vector predicts the
-   centre word (label 1) and the shared noise words (label 0); all scores
-   come from the weights as they are on entry to the centre word, and a pair
-   scoring ``|f| >= MAX_EXP`` is skipped. CBOW: the sum (or mean) of the
-   context input vectors predicts the targets, gensim's rule;
+   mod window)`` (``shrink_windows``) and its noise words from Walker's alias
+   table (a noise word equal to the centre word is dropped);
+3. skip-gram: every context word's input vector predicts the centre word
+   (label 1) and ``negative`` noise words (label 0): with ``sg_rule="block"``
+   (the default) each context draws its own noise words, with ``"hogbatch"``
+   one set per centre word serves all its contexts. Either way all the
+   centre word's scores and steps come from the weights as they are on entry
+   to it, and a pair scoring ``|f| >= MAX_EXP`` is skipped. CBOW: the sum (or
+   mean) of the context input vectors predicts the targets, gensim's rule;
 4. the learning rate falls linearly from ``alpha_start`` to ``alpha_end``
    over the tokens of the sentences of one call, per sentence.
 
@@ -48,29 +49,11 @@ import torch
 import triton
 import triton.language as tl
 
+from ...text import MAX_SENTENCE_LENGTH
 from ...training import MAX_EXP
 from ._device import resolve_device
 
-__all__ = [
-    "DEFAULT_MAX_SENTENCE_LENGTH",
-    "DEFAULT_PROGRAMS",
-    "INTERPRETED",
-    "MAX_BLOCK_ELEMENTS",
-    "MAX_EXP",
-    "MAX_NEGATIVE",
-    "MAX_VECTOR_SIZE",
-    "MAX_WINDOW",
-    "FusedSGNS",
-    "block_sizes",
-    "compile_offline",
-    "default_num_warps",
-    "draw64",
-    "next_pow2",
-    "noise_words",
-    "seed_key",
-    "subsample_draws",
-    "window_reach",
-]
+__all__ = ["SG_RULES", "FusedSGNS", "default_programs"]
 
 # Pairs scoring outside (-MAX_EXP, MAX_EXP) are skipped, as by every backend.
 _MAX_EXP = tl.constexpr(MAX_EXP)
@@ -86,33 +69,40 @@ _MAX_EXP = tl.constexpr(MAX_EXP)
 #
 # with ``key = seed_key(seed)``. Slots: 0 the subsampling draw of token t.
 # For the centre word of survivor rank r in a sentence starting at token lo
-# the counter token is t = lo + r: slot 1 is its window draw, slot 2 + k its
-# noise draw k. A 32-bit "u" draw is the low half of z; the alias-table
-# slot comes from the high half (multiply-shift, as the numba backend).
+# the counter token is t = lo + r: slot 1 is its window draw, slot
+# 2 + c * MAX_NEGATIVE + k the noise draw k of its context lane c. A 32-bit
+# "u" draw is the low half of z; the alias-table slot comes from the high
+# half (multiply-shift, as the numba backend). Token indices must stay
+# below 2**52 (t * SLOTS fits in 64 bits).
 # ---------------------------------------------------------------------------
 _MASK64 = (1 << 64) - 1
 _GAMMA = tl.constexpr(0x9E3779B97F4A7C15)
 _MIX1 = tl.constexpr(0xBF58476D1CE4E5B9)
 _MIX2 = tl.constexpr(0x94D049BB133111EB)
 _SALT = 0xD1B54A32D192ED03
-_SLOTS = tl.constexpr(128)
+_SLOTS = tl.constexpr(4096)
 SLOTS = _SLOTS.value  # draw slots per token (counter = token * SLOTS + slot)
 SLOT_SUBSAMPLE = 0
 SLOT_REACH = 1
-SLOT_NOISE = 2  # noise draw k has slot SLOT_NOISE + k
+SLOT_NOISE = 2  # noise draw k of context lane c has slot SLOT_NOISE + c * MAX_NEGATIVE + k
 
-# Limits of the kernel (blocks held in registers; see block_sizes).
+# Limits of the kernel (tiles held in registers; see block_sizes).
 MAX_VECTOR_SIZE = 1024
 MAX_WINDOW = 32
-MAX_NEGATIVE = 63  # target lanes 0..negative draw slots 1..negative + 1 (< SLOTS)
-# Largest (context block) x (vector block) the kernel takes: it holds the
-# context rows and their steps, and the target rows and their steps, as
-# float32 blocks in registers.
+MAX_NEGATIVE = 63
+# Largest (context rows) x (vector block) tile the kernel takes: skip-gram holds
+# three of them in registers (the context rows, their steps, one target per context).
 MAX_BLOCK_ELEMENTS = 16384
-DEFAULT_PROGRAMS = 1024  # programs in flight (the Hogwild knob): tune on the GPU
-DEFAULT_MAX_SENTENCE_LENGTH = 10000  # gensim's MAX_WORDS_IN_BATCH
+#: Skip-gram update rules the kernel implements (the numba backend's names): "block", noise
+#: words drawn per context; "hogbatch", one set per centre word shared by its contexts.
+SG_RULES = ("block", "hogbatch")
+#: Resident programs per multiprocessor that :func:`default_programs` asks for.
+PROGRAMS_PER_SM = 16
 _BLOCK_S = 64  # tokens subsampled at a time
-_DOT_MIN = 16  # tl.dot needs every block dimension >= 16
+# Draw slots of one centre word: slot 1 its window, then MAX_NEGATIVE noise draws per context
+# lane (lane c's draw k is slot SLOT_NOISE + c * MAX_NEGATIVE + k; "hogbatch" uses lane 0).
+_NOISE_STRIDE = tl.constexpr(MAX_NEGATIVE)
+assert SLOT_NOISE + 2 * MAX_WINDOW * MAX_NEGATIVE <= SLOTS
 
 
 def next_pow2(n: int) -> int:
@@ -164,16 +154,19 @@ def window_reach(key: int, index, window: int) -> np.ndarray:
     return window - _low32(draw64(key, index, SLOT_REACH)) % window
 
 
-def noise_words(key: int, index: int, negative: int, noise_keep, noise_alias) -> np.ndarray:
-    """The ``negative`` alias-table draws of one centre word (before dropping those
-    equal to it).
+def noise_words(key: int, index: int, negative: int, noise_keep, noise_alias,
+                lane: int = 0) -> np.ndarray:
+    """The ``negative`` alias-table draws of one centre word for context lane ``lane`` (before
+    dropping those equal to the centre word).
 
     ``index`` is the centre's counter token (sentence start + survivor rank).
-    Draw k: slot ``(hi * len(table)) >> 32`` of the high 32 bits ``hi``,
-    kept when the low 32 bits ``u < noise_keep[slot]``, else
-    ``noise_alias[slot]``.
+    Lane ``c`` is the context's place in the window (``c < reach``: ``reach - c``
+    to the left, else ``c - reach + 1`` to the right); the "block" rule draws
+    for each lane, "hogbatch" and CBOW use lane 0 for every context. Draw k:
+    slot ``(hi * len(table)) >> 32`` of the high 32 bits ``hi``, kept when the
+    low 32 bits ``u < noise_keep[slot]``, else ``noise_alias[slot]``.
     """
-    z = draw64(key, index, SLOT_NOISE + np.arange(negative))
+    z = draw64(key, index, SLOT_NOISE + lane * MAX_NEGATIVE + np.arange(negative))
     noise_keep = np.asarray(noise_keep).astype(np.int64)
     noise_alias = np.asarray(noise_alias).astype(np.int64)
     slot = (((z >> np.uint64(32)) * np.uint64(len(noise_keep))) >> np.uint64(32)).astype(np.int64)
@@ -181,48 +174,65 @@ def noise_words(key: int, index: int, negative: int, noise_keep, noise_alias) ->
 
 
 def block_sizes(vector_size: int, window: int, negative: int) -> dict:
-    """Compile-time block sizes of the kernel for a configuration (``tl.dot`` wants each >= 16)."""
+    """Compile-time tile sizes of the kernel: each real size rounded up to a power of two."""
     return {
-        "BLOCK_D": max(_DOT_MIN, next_pow2(vector_size)),
-        "BLOCK_C": max(_DOT_MIN, next_pow2(2 * window)),
-        "BLOCK_K": max(_DOT_MIN, next_pow2(negative + 1)),
+        "BLOCK_D": next_pow2(vector_size),
+        "BLOCK_C": max(2, next_pow2(2 * window)),
+        "BLOCK_K": max(2, next_pow2(negative + 1)),
         "BLOCK_S": _BLOCK_S,
     }
 
 
 def default_num_warps(blocks: dict) -> int:
-    """Warps per program for the largest register block (rows x BLOCK_D floats).
+    """Warps per program: one while the (targets x vector) tile is at most 1024 floats, then
+    one more power of two per doubling.
 
-    From ptxas's resource counts for sm_90 (Triton 3.9, offline compile): a
-    16 x 128 block (window 5, vector_size 100) spills 24 bytes with 4 warps
-    and none with 8 (100 registers); 16 x 512 (vector_size 300) uses 191
-    registers with 8 warps and no spill; 32 x 512 spills even with 16 warps.
+    The largest value a thread holds is that tile (32 floats a thread on one
+    warp); from ptxas's counts for sm_90 (``scripts/kernel_report.py``), one
+    warp keeps ``vector_size=100, negative=5`` at or under 128 registers with
+    no spill; ``vector_size=300`` takes 194 registers on one warp, 118 on the
+    four it gets.
     """
-    elements = max(blocks["BLOCK_C"], blocks["BLOCK_K"]) * blocks["BLOCK_D"]
-    return 4 if elements <= 1024 else 8 if elements <= 8192 else 16
+    elements = blocks["BLOCK_K"] * blocks["BLOCK_D"]
+    return int(min(max(next_pow2(elements) // 1024, 1), 16))
+
+
+def default_programs(device) -> int:
+    """Programs of one launch: ``PROGRAMS_PER_SM`` per multiprocessor on CUDA (4 on the CPU).
+
+    Each program is persistent: it takes the next untrained sentence from a
+    shared counter until none is left, so more programs than can be resident
+    only wait for a slot.
+    """
+    device = torch.device(device)
+    if device.type != "cuda":
+        return 4
+    return PROGRAMS_PER_SM * torch.cuda.get_device_properties(device).multi_processor_count
 
 
 # ---------------------------------------------------------------------------
-# The kernel. The hash is written out where it is used (twice) rather than
-# called as a @triton.jit helper: under the interpreter each helper call
-# costs about a millisecond.
+# The kernel. The hash is written out where it is used rather than called as a
+# @triton.jit helper: under the interpreter each helper call costs about a
+# millisecond.
 # ---------------------------------------------------------------------------
 
 
-@triton.jit(do_not_specialize=["first", "last", "n_noise", "max_len", "key", "n_programs"])
+@triton.jit(do_not_specialize=["first", "last", "n_noise", "max_len", "key"])
 def _train_kernel(
     ids_ptr, offsets_ptr, w_in_ptr, w_out_ptr, keep_ptr, noise_keep_ptr, noise_alias_ptr,
-    frozen_ptr, work_ptr, stats_ptr,
-    first, last, n_noise, max_len, key, n_programs, alpha_start, alpha_end,
+    frozen_ptr, work_ptr, steps_ptr, stats_ptr, next_ptr,
+    first, last, n_noise, max_len, key, alpha_start, alpha_end,
     DIM: tl.constexpr, WINDOW: tl.constexpr, NEGATIVE: tl.constexpr,
-    SG: tl.constexpr, CBOW_MEAN: tl.constexpr, SHRINK: tl.constexpr,
-    SUBSAMPLE: tl.constexpr, COMPUTE_LOSS: tl.constexpr,
+    SG: tl.constexpr, SHARED_NOISE: tl.constexpr, CBOW_MEAN: tl.constexpr,
+    SHRINK: tl.constexpr, SUBSAMPLE: tl.constexpr, COMPUTE_LOSS: tl.constexpr,
+    ORDERED: tl.constexpr,
     BLOCK_D: tl.constexpr, BLOCK_C: tl.constexpr, BLOCK_K: tl.constexpr, BLOCK_S: tl.constexpr,
 ):
     pid = tl.program_id(0)
     key_u = key.to(tl.int64).to(tl.uint64)
     n_noise_u = n_noise.to(tl.int64).to(tl.uint64)
     row = work_ptr + pid.to(tl.int64) * max_len  # this program's survivors
+    steps = steps_ptr + pid.to(tl.int64) * (BLOCK_C * BLOCK_D)  # its contexts' input steps
 
     begin = tl.load(offsets_ptr + first)
     total = tl.maximum(tl.load(offsets_ptr + last) - begin, 1).to(tl.float64)
@@ -236,12 +246,16 @@ def _train_kernel(
     is_centre = offs_k == 0
     is_noise = (offs_k >= 1) & (offs_k <= NEGATIVE)
     label = is_centre.to(tl.float32)
-    # Target lane l draws slot l + 1: lane 0 (the centre) the window, lane 1 + k noise word k.
+    # Target lane l of context lane c draws slot 1 + l + c * NEGATIVE_STRIDE: lane 0 (the centre)
+    # takes the window draw's slot, which it does not use; lane 1 + k is noise draw k.
     lane_slot = (offs_k + 1).to(tl.uint64)
 
     trained = tl.zeros((), tl.int64)
     loss = tl.zeros((), tl.float64)
-    for s in range(first + pid, last, n_programs):
+    # Persistent programs: each takes the next untrained sentence until none is left, so the
+    # corpus is trained in about its order (the learning rate's) whatever the program count.
+    s = first + tl.atomic_add(next_ptr, 1, sem="relaxed").to(tl.int64)
+    while s < last:
         lo = tl.load(offsets_ptr + s)
         hi = tl.load(offsets_ptr + s + 1)
         progress = ((lo - begin).to(tl.float64) / total).to(tl.float32)
@@ -269,83 +283,156 @@ def _train_kernel(
             tl.store(row + position, word.to(tl.int32), mask=kept)
             n += tl.sum(kept.to(tl.int32), axis=0)
         trained += n.to(tl.int64)
-        tl.debug_barrier()
+        tl.debug_barrier()  # the survivors written by every thread, before any reads them
 
         n_centres = tl.where(n >= 2, n, 0)
         for i in range(n_centres):
             centre = tl.load(row + i).to(tl.int64)
-            # Draws of this centre word: one per target lane.
-            z = key_u + ((lo + i).to(tl.uint64) * _SLOTS + lane_slot + 1) * _GAMMA
-            z = (z ^ (z >> 30)) * _MIX1
-            z = (z ^ (z >> 27)) * _MIX2
-            z = z ^ (z >> 31)
-            u = (z & 0xFFFFFFFF).to(tl.int64)
+            counter = (lo + i).to(tl.uint64) * _SLOTS  # this centre's first draw
             if SHRINK:
-                reach = WINDOW - (tl.sum(tl.where(is_centre, u, 0), axis=0) % WINDOW).to(tl.int32)
+                z = key_u + (counter + 2) * _GAMMA  # slot 1
+                z = (z ^ (z >> 30)) * _MIX1
+                z = (z ^ (z >> 27)) * _MIX2
+                z = z ^ (z >> 31)
+                reach = WINDOW - ((z & 0xFFFFFFFF).to(tl.int64) % WINDOW).to(tl.int32)
             else:
                 reach = WINDOW
-
-            # 2. Contexts: survivors i - reach .. i + reach except i, inside the sentence.
-            pos = tl.where(offs_c < reach, i - reach + offs_c, i + 1 + offs_c - reach)
-            cvalid = (offs_c < 2 * reach) & (pos >= 0) & (pos < n)
-            ctx = tl.load(row + pos, mask=cvalid, other=0).to(tl.int64)
-            cmask = cvalid[:, None] & dmask[None, :]
-            cptr = w_in_ptr + ctx[:, None] * DIM + offs_d[None, :]
-            crows = tl.load(cptr, mask=cmask, other=0.0)
-            # Frozen context rows are read but never written (a masked-off add, not a 0 step).
-            cfrozen = tl.load(frozen_ptr + ctx, mask=cvalid, other=1)
-            wmask = cmask & (cfrozen == 0)[:, None]
-
-            # 3. Targets: lane 0 the centre word, lanes 1..NEGATIVE the noise draws.
-            tslot = (((z >> 32) * n_noise_u) >> 32).to(tl.int64)
-            nkeep = tl.load(noise_keep_ptr + tslot, mask=is_noise, other=0)
-            nalias = tl.load(noise_alias_ptr + tslot, mask=is_noise, other=0).to(tl.int64)
-            noise = tl.where(u < nkeep, tslot, nalias)
-            tgt = tl.where(is_centre, centre, noise)
-            tvalid = is_centre | (is_noise & (noise != centre))
-            tmask = tvalid[:, None] & dmask[None, :]
-            tptr = w_out_ptr + tgt[:, None] * DIM + offs_d[None, :]
-            trows = tl.load(tptr, mask=tmask, other=0.0)
+            # Contexts: survivors at positions p in c_lo .. c_hi - 1 but i; context lane
+            # p - (i - reach) left of the centre, one less right of it.
+            c_lo = tl.maximum(i - reach, 0)
+            c_hi = tl.minimum(i + reach + 1, n)
+            lane0 = i - reach
 
             if SG:
-                # 4. Skip-gram (HogBatch): the (contexts x targets) block from entry weights.
-                f = tl.dot(crows, tl.trans(trows), input_precision="ieee")
-                pair = cvalid[:, None] & tvalid[None, :]
-                g = alpha * (label[None, :] - 1.0 / (1.0 + tl.exp(-f)))
-                g = tl.where(pair & (f < _MAX_EXP) & (f > -_MAX_EXP), g, 0.0)
-                if COMPUTE_LOSS:
-                    x = tl.where(is_centre[None, :], -f, f)  # loss = softplus(x)
-                    x = tl.maximum(x, 0.0) + tl.log(1.0 + tl.exp(-tl.abs(x)))
-                    loss += tl.sum(tl.sum(tl.where(pair, x, 0.0), axis=1), axis=0).to(tl.float64)
-                step_in = tl.dot(g, trows, input_precision="ieee")
-                step_out = tl.dot(tl.trans(g), crows, input_precision="ieee")
-                # Atomic adds: duplicate rows each get their full step, and concurrent
-                # programs lose none.
-                tl.atomic_add(tptr, step_out, mask=tmask, sem="relaxed")
-                tl.atomic_add(cptr, step_in, mask=wmask, sem="relaxed")
+                # 2. Skip-gram: context c's input row predicts the centre word (target lane 0,
+                #    label 1) and its noise words (lanes 1..NEGATIVE, label 0). Every score
+                #    and step comes from the rows as they are on entry to the centre word: the
+                #    scores and input steps first (the steps parked in this program's scratch
+                #    rows), then the output rows move, then the input rows.
+                coef = tl.zeros((BLOCK_C, BLOCK_K), tl.float32)  # [lane, target lane]
+                rows = tl.full((BLOCK_C, BLOCK_K), -1, tl.int32)  # target rows, -1 none
+                for p in range(c_lo, c_hi):
+                    if p != i:
+                        lane = tl.where(p > i, p - lane0 - 1, p - lane0)
+                        ctx = tl.load(row + p).to(tl.int64)
+                        x = tl.load(w_in_ptr + ctx * DIM + offs_d, mask=dmask, other=0.0)
+                        if SHARED_NOISE:  # "hogbatch": lane 0's draws for every context
+                            zc = key_u + (counter + lane_slot + 1) * _GAMMA
+                        else:  # "block": draws of its own
+                            zc = key_u + (counter + lane_slot + 1
+                                         + lane.to(tl.uint64) * _NOISE_STRIDE) * _GAMMA
+                        zc = (zc ^ (zc >> 30)) * _MIX1
+                        zc = (zc ^ (zc >> 27)) * _MIX2
+                        zc = zc ^ (zc >> 31)
+                        tslot = (((zc >> 32) * n_noise_u) >> 32).to(tl.int64)
+                        nkeep = tl.load(noise_keep_ptr + tslot, mask=is_noise, other=0)
+                        nalias = tl.load(noise_alias_ptr + tslot, mask=is_noise,
+                                         other=0).to(tl.int64)
+                        noise = tl.where((zc & 0xFFFFFFFF).to(tl.int64) < nkeep, tslot, nalias)
+                        tgt = tl.where(is_centre, centre, noise)
+                        tvalid = is_centre | (is_noise & (noise != centre))
+                        trows = tl.load(w_out_ptr + tgt[:, None] * DIM + offs_d[None, :],
+                                        mask=tvalid[:, None] & dmask[None, :], other=0.0)
+                        f = tl.sum(trows * x[None, :], axis=1)
+                        g = alpha * (label - 1.0 / (1.0 + tl.exp(-f)))
+                        g = tl.where(tvalid & (f < _MAX_EXP) & (f > -_MAX_EXP), g, 0.0)
+                        if COMPUTE_LOSS:
+                            xl = tl.where(is_centre, -f, f)
+                            xl = tl.maximum(xl, 0.0) + tl.log(1.0 + tl.exp(-tl.abs(xl)))
+                            loss += tl.sum(tl.where(tvalid, xl, 0.0), axis=0).to(tl.float64)
+                        tl.store(steps + lane * BLOCK_D + offs_d,
+                                 tl.sum(g[:, None] * trows, axis=0))
+                        here = offs_c[:, None] == lane
+                        coef = tl.where(here, g[None, :], coef)
+                        rows = tl.where(here, tl.where(tvalid, tgt, -1).to(tl.int32)[None, :], rows)
+                # Output steps. Rows every context shares (the centre's, and with "hogbatch"
+                # the noise words') add up here and move once.
+                if SHARED_NOISE:
+                    shared = tl.zeros((BLOCK_K, BLOCK_D), tl.float32)
+                else:
+                    shared = tl.zeros((BLOCK_D,), tl.float32)
+                for p in range(c_lo, c_hi):
+                    if p != i:
+                        lane = tl.where(p > i, p - lane0 - 1, p - lane0)
+                        ctx = tl.load(row + p).to(tl.int64)
+                        x = tl.load(w_in_ptr + ctx * DIM + offs_d, mask=dmask, other=0.0)
+                        here = offs_c[:, None] == lane
+                        g = tl.sum(tl.where(here, coef, 0.0), axis=0)
+                        if SHARED_NOISE:
+                            shared += g[:, None] * x[None, :]
+                        else:
+                            shared += tl.sum(tl.where(is_centre, g, 0.0), axis=0) * x
+                            tgt = tl.sum(tl.where(here, rows, 0), axis=0)
+                            tl.atomic_add(w_out_ptr + tgt.to(tl.int64)[:, None] * DIM
+                                          + offs_d[None, :], g[:, None] * x[None, :],
+                                          mask=(is_noise & (tgt >= 0))[:, None] & dmask[None, :],
+                                          sem="relaxed")
+                if SHARED_NOISE:
+                    tgt = tl.max(rows, axis=0)  # every context's row holds the same targets
+                    tl.atomic_add(w_out_ptr + tgt.to(tl.int64)[:, None] * DIM + offs_d[None, :],
+                                  shared, mask=(tgt >= 0)[:, None] & dmask[None, :],
+                                  sem="relaxed")
+                else:
+                    tl.atomic_add(w_out_ptr + centre * DIM + offs_d, shared, mask=dmask,
+                                  sem="relaxed")
+                # Input steps, from the scratch rows (each thread reads back what it wrote).
+                for p in range(c_lo, c_hi):
+                    if p != i:
+                        lane = tl.where(p > i, p - lane0 - 1, p - lane0)
+                        ctx = tl.load(row + p).to(tl.int64)
+                        # Frozen rows are read but never written (a masked-off add, not a 0 step).
+                        move = (tl.load(frozen_ptr + ctx) + 0 * offs_d) == 0  # per lane
+                        tl.atomic_add(w_in_ptr + ctx * DIM + offs_d,
+                                      tl.load(steps + lane * BLOCK_D + offs_d),
+                                      mask=dmask & move, sem="relaxed")
             else:
-                # 5. CBOW (gensim's rule).
-                n_ctx = tl.minimum(i + reach, n - 1) - tl.maximum(i - reach, 0)
-                scale = 1.0 / n_ctx.to(tl.float32)
-                hidden = tl.sum(crows, axis=0)
+                # 2. CBOW (gensim's rule): the sum or mean of the contexts predicts the
+                #    centre word (lane 0) and the noise words (lanes 1..NEGATIVE).
+                hidden = tl.zeros((BLOCK_D,), tl.float32)
+                for p in range(c_lo, c_hi):
+                    if p != i:
+                        ctx = tl.load(row + p).to(tl.int64)
+                        hidden += tl.load(w_in_ptr + ctx * DIM + offs_d, mask=dmask, other=0.0)
+                scale = 1.0 / (c_hi - c_lo - 1).to(tl.float32)
                 if CBOW_MEAN:
                     hidden = hidden * scale
+                zc = key_u + (counter + lane_slot + 1) * _GAMMA
+                zc = (zc ^ (zc >> 30)) * _MIX1
+                zc = (zc ^ (zc >> 27)) * _MIX2
+                zc = zc ^ (zc >> 31)
+                tslot = (((zc >> 32) * n_noise_u) >> 32).to(tl.int64)
+                nkeep = tl.load(noise_keep_ptr + tslot, mask=is_noise, other=0)
+                nalias = tl.load(noise_alias_ptr + tslot, mask=is_noise, other=0).to(tl.int64)
+                noise = tl.where((zc & 0xFFFFFFFF).to(tl.int64) < nkeep, tslot, nalias)
+                tgt = tl.where(is_centre, centre, noise)
+                tvalid = is_centre | (is_noise & (noise != centre))
+                tmask = tvalid[:, None] & dmask[None, :]
+                tptr = w_out_ptr + tgt[:, None] * DIM + offs_d[None, :]
+                trows = tl.load(tptr, mask=tmask, other=0.0)
                 f = tl.sum(trows * hidden[None, :], axis=1)
                 g = alpha * (label - 1.0 / (1.0 + tl.exp(-f)))
                 g = tl.where(tvalid & (f < _MAX_EXP) & (f > -_MAX_EXP), g, 0.0)
                 if COMPUTE_LOSS:
-                    x = tl.where(is_centre, -f, f)
-                    x = tl.maximum(x, 0.0) + tl.log(1.0 + tl.exp(-tl.abs(x)))
-                    loss += tl.sum(tl.where(tvalid, x, 0.0), axis=0).to(tl.float64)
+                    xl = tl.where(is_centre, -f, f)
+                    xl = tl.maximum(xl, 0.0) + tl.log(1.0 + tl.exp(-tl.abs(xl)))
+                    loss += tl.sum(tl.where(tvalid, xl, 0.0), axis=0).to(tl.float64)
                 grad = tl.sum(g[:, None] * trows, axis=0)
                 if not CBOW_MEAN:
                     grad = grad * scale
                 tl.atomic_add(tptr, g[:, None] * hidden[None, :], mask=tmask, sem="relaxed")
-                tl.atomic_add(cptr, grad[None, :] + tl.zeros((BLOCK_C, BLOCK_D), tl.float32),
-                              mask=wmask, sem="relaxed")
-            # The next centre word reads the rows (and this program's threads' writes) afresh.
-            tl.debug_barrier()
+                for p in range(c_lo, c_hi):
+                    if p != i:
+                        ctx = tl.load(row + p).to(tl.int64)
+                        move = (tl.load(frozen_ptr + ctx) + 0 * offs_d) == 0  # per lane
+                        tl.atomic_add(w_in_ptr + ctx * DIM + offs_d, grad, mask=dmask & move,
+                                      sem="relaxed")
+            if ORDERED:
+                # One program alone: the next centre reads this one's writes (exact order).
+                # Many: a program's next centre may read its own last rows before its adds
+                # land, as it may read any other program's (Hogwild).
+                tl.debug_barrier()
         tl.debug_barrier()  # the next sentence overwrites the workspace row
+        s = first + tl.atomic_add(next_ptr, 1, sem="relaxed").to(tl.int64)
     tl.store(stats_ptr + 2 * pid, loss)
     tl.store(stats_ptr + 2 * pid + 1, trained.to(tl.float64))
 
@@ -360,34 +447,43 @@ INTERPRETED = type(_train_kernel).__name__ == "InterpretedFunction"
 _SIGNATURE = {
     "ids_ptr": "*i32", "offsets_ptr": "*i64", "w_in_ptr": "*fp32", "w_out_ptr": "*fp32",
     "keep_ptr": "*i64", "noise_keep_ptr": "*i64", "noise_alias_ptr": "*i64", "frozen_ptr": "*u8",
-    "work_ptr": "*i32",
-    "stats_ptr": "*fp64", "first": "i64", "last": "i64", "n_noise": "i32", "max_len": "i32",
-    "key": "i64", "n_programs": "i32", "alpha_start": "fp32", "alpha_end": "fp32",
+    "work_ptr": "*i32", "steps_ptr": "*fp32", "stats_ptr": "*fp64", "next_ptr": "*i32",
+    "first": "i64", "last": "i64", "n_noise": "i32", "max_len": "i32",
+    "key": "i64", "alpha_start": "fp32", "alpha_end": "fp32",
 }
 
 
+def _constants(vector_size, window, negative, sg, sg_rule, cbow_mean, shrink_windows, subsample,
+               compute_loss, ordered) -> dict:
+    """The kernel's compile-time arguments for a configuration."""
+    return dict(DIM=vector_size, WINDOW=window, NEGATIVE=negative, SG=bool(sg),
+                SHARED_NOISE=sg_rule == "hogbatch", CBOW_MEAN=bool(cbow_mean),
+                SHRINK=bool(shrink_windows), SUBSAMPLE=bool(subsample),
+                COMPUTE_LOSS=bool(compute_loss), ORDERED=bool(ordered),
+                **block_sizes(vector_size, window, negative))
+
+
 def compile_offline(vector_size: int, window: int, negative: int, sg: bool = True,
-                    cbow_mean: bool = True, shrink_windows: bool = True, subsample: bool = True,
-                    compute_loss: bool = True, num_warps: int | None = None, arch: int = 90):
+                    sg_rule: str = "block", cbow_mean: bool = True, shrink_windows: bool = True,
+                    subsample: bool = True, compute_loss: bool = True, ordered: bool = False,
+                    num_warps: int | None = None, arch: int = 90):
     """Compile the kernel for an NVIDIA GPU of compute capability ``arch`` without one
     (Triton's ptxas).
 
     Nothing is launched. Returns Triton's compiled kernel (``.asm["ptx"]``,
-    ``.asm["cubin"]``, ``.metadata``); ``cuobjdump --dump-resource-usage``
-    on the cubin gives registers and spills. Needs triton imported without
-    the interpreter.
+    ``.asm["cubin"]``, ``.metadata``); ``scripts/kernel_report.py`` reads
+    registers, spills and instruction counts from the cubin. Needs triton
+    imported without the interpreter.
     """
     from triton.backends.compiler import GPUTarget
 
     if INTERPRETED:
         raise RuntimeError("compile_offline needs triton imported without TRITON_INTERPRET=1.")
-    blocks = block_sizes(vector_size, window, negative)
-    constants = dict(DIM=vector_size, WINDOW=window, NEGATIVE=negative, SG=bool(sg),
-                     CBOW_MEAN=bool(cbow_mean), SHRINK=bool(shrink_windows),
-                     SUBSAMPLE=bool(subsample), COMPUTE_LOSS=bool(compute_loss), **blocks)
+    constants = _constants(vector_size, window, negative, sg, sg_rule, cbow_mean, shrink_windows,
+                           subsample, compute_loss, ordered)
     signature = dict(_SIGNATURE, **{name: "constexpr" for name in constants})
     source = triton.compiler.ASTSource(fn=_train_kernel, signature=signature, constexprs=constants)
-    warps = default_num_warps(blocks) if num_warps is None else num_warps
+    warps = default_num_warps(constants) if num_warps is None else num_warps
     return triton.compile(source, target=GPUTarget("cuda", arch, 32), options={"num_warps": warps})
 
 
@@ -428,13 +524,19 @@ class FusedSGNS:
     negative : int
         Noise words per centre word (1 .. MAX_NEGATIVE).
     sg : bool
-        Skip-gram (HogBatch, numba's orientation) when True, else CBOW.
+        Skip-gram (a context's input vector predicts the centre word) when
+        True, else CBOW.
+    sg_rule : {"block", "hogbatch"}
+        Skip-gram's noise words: drawn per context ("block") or once per
+        centre word for all its contexts ("hogbatch").
     cbow_mean : bool
         CBOW hidden vector is the mean (True) or the sum of the contexts.
     shrink_windows : bool
         Draw each centre's reach uniformly in 1..window.
-    programs : int
-        Programs in flight, each walking its own sentences (the Hogwild knob).
+    programs : int or None
+        Programs of one launch, each training one sentence at a time (the
+        Hogwild knob); None: :func:`default_programs`. With 1 the run is
+        deterministic and exactly ordered.
     max_sentence_length : int
         Longest sentence (tokens) a call may contain; sizes the workspace.
     device : str, torch.device or None
@@ -444,16 +546,17 @@ class FusedSGNS:
 
     Notes
     -----
-    The workspace is ``programs * max_sentence_length`` int32 values
-    (``workspace_bytes``; 40 MB with the defaults), allocated here once; a
-    ``programs x 2`` float64 tensor holds each program's loss and survivor
-    count.
+    The workspace (``workspace_bytes``), allocated here once, is per program
+    a row of ``max_sentence_length`` int32 survivors and a scratch of
+    ``BLOCK_C x BLOCK_D`` float32 input steps (``2 * window`` and
+    ``vector_size`` rounded up to powers of two); a ``programs x 2`` float64
+    tensor holds each program's loss and survivor count.
     """
 
     def __init__(self, vector_size: int, window: int, negative: int, sg: bool = True,
-                 cbow_mean: bool = True, shrink_windows: bool = True,
-                 programs: int = DEFAULT_PROGRAMS,
-                 max_sentence_length: int = DEFAULT_MAX_SENTENCE_LENGTH, device=None,
+                 sg_rule: str = "block", cbow_mean: bool = True, shrink_windows: bool = True,
+                 programs: int | None = None,
+                 max_sentence_length: int = MAX_SENTENCE_LENGTH, device=None,
                  num_warps: int | None = None):
         def whole(name, v, lo, hi):
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
@@ -463,9 +566,15 @@ class FusedSGNS:
                     f"{name}={v} is outside what the fused kernel takes ({lo} .. {hi}).")
             return int(v)
 
+        if sg_rule not in SG_RULES:
+            raise ValueError(f"sg_rule must be one of {SG_RULES}, got {sg_rule!r}.")
+        self.sg_rule = sg_rule
         self.vector_size = whole("vector_size", vector_size, 1, MAX_VECTOR_SIZE)
         self.window = whole("window", window, 1, MAX_WINDOW)
         self.negative = whole("negative", negative, 1, MAX_NEGATIVE)
+        self.device = _fused_device(device)
+        if programs is None:
+            programs = default_programs(self.device)
         self.programs = whole("programs", programs, 1, 1 << 20)
         self.max_sentence_length = whole("max_sentence_length", max_sentence_length, 1, 1 << 30)
         self.sg, self.cbow_mean, self.shrink_windows = (
@@ -476,8 +585,8 @@ class FusedSGNS:
         self.num_warps = whole("num_warps", num_warps, 1, 32)
         if self.num_warps & (self.num_warps - 1):
             raise ValueError(f"num_warps={num_warps} must be a power of two.")
-        for rows, what in (("BLOCK_C", "context block (2 * window rows)"),
-                           ("BLOCK_K", "target block (negative + 1 rows)")):
+        for rows, what in (("BLOCK_C", "context tile (2 * window rows)"),
+                           ("BLOCK_K", "target tile (negative + 1 rows)")):
             elements = self.blocks[rows] * self.blocks["BLOCK_D"]
             if elements > MAX_BLOCK_ELEMENTS:
                 raise ValueError(
@@ -485,16 +594,26 @@ class FusedSGNS:
                     f"{what} of {self.blocks[rows]} x {self.blocks['BLOCK_D']} = {elements} "
                     f"floats, over the kernel's {MAX_BLOCK_ELEMENTS}; use a smaller window, "
                     "negative or vector_size.")
-        self.device = _fused_device(device)
         self.workspace = torch.empty((self.programs, self.max_sentence_length), dtype=torch.int32,
                                      device=self.device)
         self._stats = torch.zeros((self.programs, 2), dtype=torch.float64, device=self.device)
+        self._next = torch.zeros(1, dtype=torch.int32, device=self.device)
+        #: GPU time of the launches so far, from CUDA events around each (0.0 on the CPU).
+        self.kernel_seconds = 0.0
+        #: Registers a thread and bytes spilled of the last launch's compiled kernel (None
+        #: before a launch and under the interpreter).
+        self.registers: int | None = None
+        self.spilled: int | None = None
+        # Skip-gram's input steps of a centre word's contexts, parked until its reads are done.
+        self._steps = torch.empty((self.programs, self.blocks["BLOCK_C"] * self.blocks["BLOCK_D"]),
+                                  dtype=torch.float32, device=self.device)
         self._no_frozen: torch.Tensor | None = None
 
     @property
     def workspace_bytes(self) -> int:
-        """Bytes of the survivor workspace: ``4 * programs * max_sentence_length``."""
-        return 4 * self.programs * self.max_sentence_length
+        """Bytes of the workspace: ``4 * programs * (max_sentence_length + BLOCK_C * BLOCK_D)``."""
+        return 4 * self.programs * (self.max_sentence_length
+                                    + self.blocks["BLOCK_C"] * self.blocks["BLOCK_D"])
 
     def _check(self, ids, offsets, first, last, w_in, w_out, keep_threshold, noise_keep,
                noise_alias, subsample, validate):
@@ -637,17 +756,26 @@ class FusedSGNS:
         grid = min(self.programs, last - first)
         key = seed_key(seed)
         key_i64 = key - (1 << 64) if key >= 1 << 63 else key
-        b = self.blocks
-        _train_kernel[(grid,)](
+        self._next.zero_()
+        timed = self.device.type == "cuda"
+        if timed:
+            events = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            events[0].record()
+        compiled = _train_kernel[(grid,)](
             ids, offsets, w_in, w_out, keep_threshold, noise_keep, noise_alias,
-            frozen, self.workspace, self._stats,
-            first, last, int(noise_keep.shape[0]), self.max_sentence_length, key_i64, grid,
+            frozen, self.workspace, self._steps, self._stats, self._next,
+            first, last, int(noise_keep.shape[0]), self.max_sentence_length, key_i64,
             float(alpha_start), float(alpha_end),
-            DIM=self.vector_size, WINDOW=self.window, NEGATIVE=self.negative,
-            SG=self.sg, CBOW_MEAN=self.cbow_mean, SHRINK=self.shrink_windows,
-            SUBSAMPLE=bool(subsample), COMPUTE_LOSS=bool(compute_loss),
-            BLOCK_D=b["BLOCK_D"], BLOCK_C=b["BLOCK_C"], BLOCK_K=b["BLOCK_K"], BLOCK_S=b["BLOCK_S"],
+            **_constants(self.vector_size, self.window, self.negative, self.sg, self.sg_rule,
+                         self.cbow_mean, self.shrink_windows, subsample, compute_loss,
+                         ordered=grid == 1),
             num_warps=self.num_warps,
         )
+        if timed:
+            events[1].record()
+        self.registers = getattr(compiled, "n_regs", None)
+        self.spilled = getattr(compiled, "n_spills", None)
         loss, words = self._stats[:grid].sum(0).tolist()  # the one sync of the launch
+        if timed:
+            self.kernel_seconds += events[0].elapsed_time(events[1]) / 1000
         return round(words), float(loss) if compute_loss else 0.0

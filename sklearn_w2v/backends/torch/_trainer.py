@@ -4,10 +4,13 @@ Two ways to train, with the same update rule:
 
 * ``kernel="fused"`` (what ``kernel="auto"`` picks on CUDA when Triton is
   installed and no custom module is given): one Triton kernel per chunk of
-  sentences, ``programs`` programs in flight walking the corpus word by word
-  (:mod:`sklearn_w2v.backends.torch._fused`); no per-step launches;
+  sentences, ``programs`` persistent programs walking the corpus word by
+  word (:mod:`sklearn_w2v.backends.torch._fused`); no per-step launches. It
+  applies ``config.sg_rule`` as the numba backend does;
 * ``kernel="batched"`` (the CPU path, and the path of custom ``torch_module``
   models): batches of centre words, each step a handful of torch operations.
+  Each (centre, context) example draws its own noise words, so skip-gram
+  takes only ``sg_rule="block"`` there.
 
 Data path
 ---------
@@ -60,9 +63,6 @@ if TYPE_CHECKING:
 DEFAULT_CHUNK_TOKENS = 1 << 22
 #: What ``kernel=`` takes.
 KERNELS = ("auto", "fused", "batched")
-#: Programs in flight of the fused kernel by default. Not measured on a GPU yet: a
-#: placeholder until it is (see docs/fused_kernel.md).
-DEFAULT_PROGRAMS = 1024
 
 
 class TorchTrainer:
@@ -95,9 +95,13 @@ class TorchTrainer:
         Triton's interpreter); ``"batched"``: batched torch steps. ``"auto"``:
         fused on CUDA when Triton is installed, no ``torch_module`` is given
         and the weights fit on the device; batched otherwise.
-    programs : int, default=DEFAULT_PROGRAMS
-        Fused kernel: programs in flight (each walks its own sentences; more
-        is faster but races more on frequent rows).
+    programs : int or None, default=None
+        Fused kernel: programs of one launch, each training one sentence at a
+        time (more run more updates at once, and race more on frequent rows).
+        None: 16 per multiprocessor of the GPU (see ``docs/fused_kernel.md``).
+    num_warps : int or None, default=None
+        Fused kernel: warps per program (a power of two). None: the fewest
+        that hold the kernel's tiles without spilling registers.
 
     Notes
     -----
@@ -125,14 +129,14 @@ class TorchTrainer:
     def __init__(self, device=None, torch_module=None, batch_size: int = DEFAULT_BATCH_SIZE,
                  chunk_tokens: int = DEFAULT_CHUNK_TOKENS, corpus_on_device: bool | None = None,
                  weights_on_device: bool | None = None, kernel: str = "auto",
-                 programs: int = DEFAULT_PROGRAMS):
+                 programs: int | None = None, num_warps: int | None = None):
         if torch_module is not None and not callable(torch_module):
             raise TypeError(
                 f"torch_module must be a module class or factory, got {type(torch_module).__name__}"
             )
         for name, value in (("batch_size", batch_size), ("chunk_tokens", chunk_tokens),
-                            ("programs", programs)):
-            if int(value) < 1:
+                            ("programs", programs), ("num_warps", num_warps)):
+            if value is not None and int(value) < 1:
                 raise ValueError(f"{name} must be >= 1, got {value}")
         if kernel not in KERNELS:
             raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
@@ -152,7 +156,8 @@ class TorchTrainer:
         self.corpus_on_device = corpus_on_device
         self.weights_on_device = weights_on_device
         self.kernel = kernel
-        self.programs = int(programs)
+        self.programs = None if programs is None else int(programs)
+        self.num_warps = None if num_warps is None else int(num_warps)
         self._tables = LastTables(DeviceTables)
         self._fused_tables = LastTables(_fused_tables)
 
@@ -257,6 +262,10 @@ class TorchTrainer:
                         frozen) -> TrainStats:
         if self._uses_fused_kernel(host_weights):
             return self._train_fused(corpus, counts, config, w_in, w_out, frozen)
+        if config.sg and config.sg_rule != "block":
+            raise ValueError(
+                f"sg_rule={config.sg_rule!r} needs the fused kernel (kernel='fused', on CUDA); "
+                "the batched path draws noise words per context, the 'block' rule.")
         start = time.perf_counter()
         dev = self.torch_device
         frozen_t = None if frozen is None else torch.from_numpy(np.asarray(frozen)).to(dev)
@@ -356,20 +365,20 @@ class TorchTrainer:
             torch.cuda.reset_peak_memory_stats(dev)
         fused = load("sklearn_w2v.backends.torch._fused:FusedSGNS", "kernel='fused'")
         kernel = fused(config.vector_size, config.window, config.negative, sg=config.sg,
-                       cbow_mean=config.cbow_mean, shrink_windows=config.shrink_windows,
-                       programs=self.programs,
-                       max_sentence_length=max(1, int(np.diff(corpus.offsets).max())), device=dev)
+                       sg_rule=config.sg_rule, cbow_mean=config.cbow_mean,
+                       shrink_windows=config.shrink_windows, programs=self.programs,
+                       max_sentence_length=max(1, int(np.diff(corpus.offsets).max())), device=dev,
+                       num_warps=self.num_warps)
         keep, noise_keep, noise_alias = self._fused_tables.get(
             counts, config.sample, config.ns_exponent, dev)
+        resident = self._keep_corpus_on_device(corpus)
         ids = torch.from_numpy(corpus.ids)
-        if self._keep_corpus_on_device(corpus):
+        if resident:
+            # One id tensor and one offsets tensor for every launch: each launch trains a
+            # sentence range of them, so its pointers (and the compiled variant) never change.
             ids = ids.to(dev)
-        # Each chunk: its ids on the device (a view when they all are) and its own offsets.
-        chunks = []
-        for s0, s1 in chunk_ranges(corpus.offsets, self.chunk_tokens):
-            t0, t1 = int(corpus.offsets[s0]), int(corpus.offsets[s1])
-            offsets = torch.from_numpy(corpus.offsets[s0 : s1 + 1] - t0).to(dev)
-            chunks.append((t0, t1, s1 - s0, offsets))
+            all_offsets = torch.from_numpy(corpus.offsets).to(dev)
+        chunks = chunk_ranges(corpus.offsets, self.chunk_tokens)
         total_words = corpus.n_tokens * config.epochs
         schedule = config.schedule
         progress = ProgressReporter(self.name, total_words, schedule, config.verbose,
@@ -378,13 +387,18 @@ class TorchTrainer:
         try:
             for epoch in range(config.epochs):
                 loss_sum = 0.0
-                for k, (t0, t1, n_sentences, offsets) in enumerate(chunks):
+                for k, (s0, s1) in enumerate(chunks):
+                    t0, t1 = int(corpus.offsets[s0]), int(corpus.offsets[s1])
+                    if resident:
+                        launch = (ids, all_offsets, s0, s1)
+                    else:  # a fresh (aligned) copy of the chunk's ids, its offsets from 0
+                        launch = (ids[t0:t1].to(dev), torch.from_numpy(
+                            corpus.offsets[s0:s1 + 1] - t0).to(dev), 0, s1 - s0)
                     done = epoch * corpus.n_tokens
                     part = schedule.part((done + t0) / total_words, (done + t1) / total_words)
                     words, loss = kernel.train(
-                        ids[t0:t1].to(dev, non_blocking=True), offsets, 0, n_sentences, w_in, w_out,
-                        keep, noise_keep, noise_alias, subsample=config.sample > 0,
-                        alpha_start=part.start, alpha_end=part.end,
+                        *launch, w_in, w_out, keep, noise_keep, noise_alias,
+                        subsample=config.sample > 0, alpha_start=part.start, alpha_end=part.end,
                         # Draws are keyed by position in the ids given: a seed per launch.
                         seed=derive_seed(config.seed, epoch, k),
                         compute_loss=config.compute_loss, validate=epoch == 0, frozen=frozen_t)
@@ -398,10 +412,13 @@ class TorchTrainer:
                 torch.cuda.synchronize(dev)
         seconds = time.perf_counter() - start
         progress.finish(seconds, sum(epoch_loss) if config.compute_loss else None)
-        details = {"weights_on_device": True, "path": "fused", "programs": self.programs,
+        details = {"weights_on_device": True, "path": "fused", "programs": kernel.programs,
+                   "num_warps": kernel.num_warps, "sg_rule": kernel.sg_rule,
                    "workspace_bytes": kernel.workspace_bytes}
         if cuda:
-            details["cuda_max_memory_allocated"] = int(torch.cuda.max_memory_allocated(dev))
+            details.update(cuda_max_memory_allocated=int(torch.cuda.max_memory_allocated(dev)),
+                           kernel_seconds=kernel.kernel_seconds, registers=kernel.registers,
+                           spilled=kernel.spilled)
         return TrainStats(
             seconds=seconds, words=total_words, effective_words=int(effective),
             n_threads=config.n_threads,

@@ -10,6 +10,9 @@ blocks, :func:`encode_line_corpus`). The ids go through an :class:`IdStore`:
 out of core. :func:`update_vocabulary` encodes new documents against a
 fitted vocabulary (``partial_fit``), and :func:`encode` documents for
 ``transform``.
+
+Internal package: the names imported here are seams for the package's other
+modules, not public API.
 """
 
 from ..text import MAX_SENTENCE_LENGTH

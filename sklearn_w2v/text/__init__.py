@@ -7,6 +7,9 @@ token lists are used as given (:func:`iter_token_lists`); a
 byte-range :class:`Segment` objects that :func:`shard_files` plans. A
 :class:`PhraseTransformer` joins frequent pairs (``new_york``) as the C
 tool's ``word2phrase`` does, with gensim's phrase detection.
+
+Internal package: :class:`LineCorpus`, :class:`Segment`, :func:`shard_files` and
+:class:`PhraseTransformer` are public as ``sklearn_w2v.LineCorpus`` and so on.
 """
 
 from ._analysis import (

@@ -8,6 +8,9 @@ files are counted faster, as byte tokens in a compiled hash table
 (:func:`count_line_corpus`), with the same result. Fixed counts (the C
 tool's ``-read-vocab``) make a vocabulary by the same rules
 (:func:`vocabulary_from_counts`).
+
+Internal package: the names imported here are seams for the package's other
+modules, not public API.
 """
 
 from ._byte_tokens import ByteTokenCounter

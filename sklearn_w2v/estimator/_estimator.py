@@ -223,7 +223,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``init_vectors``).
     training_stats_ : dict
         Corpus size, effective ``min_count``, time and speed of the last
-        ``fit`` or ``partial_fit`` call, the device it trained on, and the
+        ``fit`` or ``partial_fit`` call (``"stage_seconds"``: the wall
+        seconds of counting the words, encoding the corpus and training;
+        None for a stage not measured), the device it trained on, and the
         backend's own facts (``"backend_details"``: e.g. the torch backend's
         kernel, step size and peak GPU memory).
 
@@ -573,6 +575,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "backend": setup.trainer.name,
             "n_threads": stats.n_threads,
             "seconds": stats.seconds,
+            "stage_seconds": data.summary.stage_seconds(stats.seconds),
             "trained_words": stats.words,
             "effective_words": stats.effective_words,
             "words_per_second": stats.words_per_second,

@@ -33,7 +33,7 @@ from ...training import (
     keep_thresholds,
     noise_distribution,
 )
-from ._kernels import SG_RULES, train_sentences, work_buffers
+from ._kernels import CBOW_RULES, SG_RULES, train_sentences, work_buffers
 
 if TYPE_CHECKING:
     from ...corpus import EncodedCorpus
@@ -74,9 +74,11 @@ def _seed_states(seed: int, n: int) -> list[np.ndarray]:
 class _Worker:
     """Runs its share of the jobs for all epochs; records its progress for the reporter."""
 
-    def __init__(self, trainer_args, offsets, jobs, config, sg_rule, state, stop, max_length):
+    def __init__(self, trainer_args, offsets, jobs, config, sg_rule, state, stop, max_length,
+                 cbow_rule=0):
         self.args = trainer_args
         self.sg_rule = sg_rule
+        self.cbow_rule = cbow_rule
         self.offsets = offsets
         self.jobs = jobs  # (first, last) sentence ranges
         self.config = config
@@ -109,7 +111,7 @@ class _Worker:
                         c.shrink_windows, c.sample > 0,
                         self._alpha_at(self.tokens_done),
                         self._alpha_at(self.tokens_done + job_tokens),
-                        self.state, c.compute_loss, *self.buffers,
+                        self.state, c.compute_loss, *self.buffers, self.cbow_rule,
                     )
                     self.effective_words += trained
                     self.epoch_loss[epoch] += loss
@@ -143,13 +145,17 @@ class NumbaTrainer:
     name = "numba"
     device = "cpu"
 
-    def __init__(self, device: str | None = None, sg_rule: str = "block"):
+    def __init__(self, device: str | None = None, sg_rule: str = "block",
+                 cbow_rule: str = "entry"):
         if device not in (None, "cpu"):
             raise ValueError(f"The numba backend trains on the CPU; device={device!r} is not "
                              "one it can use.")
         if sg_rule not in SG_RULES:
             raise ValueError(f"sg_rule must be one of {sorted(SG_RULES)}, got {sg_rule!r}")
+        if cbow_rule not in CBOW_RULES:
+            raise ValueError(f"cbow_rule must be one of {sorted(CBOW_RULES)}, got {cbow_rule!r}")
         self.sg_rule = sg_rule
+        self.cbow_rule = cbow_rule
         self._tables = LastTables(_sampling_tables)
 
     def train(
@@ -175,7 +181,7 @@ class NumbaTrainer:
         stop = threading.Event()
         workers = [
             _Worker(args, corpus.offsets, jobs, config, SG_RULES[self.sg_rule], state, stop,
-                    max_length)
+                    max_length, CBOW_RULES[self.cbow_rule])
             for jobs, state in zip(shares, _seed_states(config.seed, len(shares)))
         ]
         total_words = corpus.n_tokens * config.epochs

@@ -159,20 +159,24 @@ def _gpu_memory(details: dict, vocab_size: int, vector_size: int, kept_words: in
 
 
 def memory_bound_bytes(
-    kept_words: int, n_sentences: int, vocab_size: int, vector_size: int, n_distinct: int
+    kept_words: int, n_sentences: int, vocab_size: int, vector_size: int, n_distinct: int,
+    n_threads: int = 1,
 ) -> dict:
     """The memory our trainers promise, in bytes, term by term.
 
     Encoded corpus: 4 bytes per kept token plus an 8-byte offset per
     sentence; two float32 weight matrices; and O(V): 512 bytes per distinct
     raw word (the counting dictionary with its string keys, the word list,
-    counts and the KeyedVectors index all scale with it) plus a fixed 32 MB
-    (thread stacks, allocator arenas, sampling tables' slack).
+    counts and the KeyedVectors index all scale with it), with more than one
+    thread 160 bytes more per distinct word and thread (the file path's
+    per-thread counting tables: hash slots, spans, counts and token bytes),
+    plus a fixed 32 MB (thread stacks, allocator arenas, sampling tables'
+    slack, the blocks read ahead).
     """
     terms = {
         "corpus": 4 * kept_words + 8 * (n_sentences + 1),
         "weights": 2 * vocab_size * vector_size * 4,
-        "vocabulary": 512 * n_distinct,
+        "vocabulary": 512 * n_distinct + (160 * n_distinct * n_threads if n_threads > 1 else 0),
         "fixed": 32 * 1024 * 1024,
     }
     terms["total"] = sum(terms.values())
@@ -194,6 +198,7 @@ def measure(spec: dict) -> dict:
             result["vocab_size"],
             spec["params"]["vector_size"],
             spec["corpus_info"]["distinct_tokens"],
+            int(spec["threads"]),
         )
         result["memory"]["bound_mb"] = {k: v / 2**20 for k, v in bound.items()}
         increase = probe.increase_bytes

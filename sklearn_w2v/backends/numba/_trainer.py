@@ -75,8 +75,10 @@ class _Worker:
     """Runs its share of the jobs for all epochs; records its progress for the reporter."""
 
     def __init__(self, trainer_args, offsets, jobs, config, sg_rule, state, stop, max_length,
-                 cbow_rule=0):
+                 cbow_rule=0, schedule_rule="linear"):
         self.args = trainer_args
+        self.schedule_rule = schedule_rule
+        self.corpus_tokens = int(offsets[-1] - offsets[0])
         self.sg_rule = sg_rule
         self.cbow_rule = cbow_rule
         self.offsets = offsets
@@ -92,8 +94,13 @@ class _Worker:
         self.error: BaseException | None = None
         self.buffers = work_buffers(config.window, config.negative, config.vector_size, max_length)
 
-    def _alpha_at(self, tokens_done: int) -> float:
+    def _alpha_at(self, tokens_done: int, epoch: int) -> float:
         """The rate at the worker's own progress: dealt jobs keep the workers level."""
+        if self.schedule_rule == "gensim-file":
+            # gensim's corpus_file mode: a worker's progress in an epoch is its own
+            # words over the whole corpus's, so each epoch decays only 1/n_threads of its way
+            within = (tokens_done - epoch * self.span_tokens) / max(self.corpus_tokens, 1)
+            return self.schedule.at((epoch + within) / self.config.epochs)
         total = max(self.span_tokens * self.config.epochs, 1)
         return self.schedule.at(tokens_done / total)
 
@@ -109,8 +116,8 @@ class _Worker:
                         *self.args[:2], a, b, *self.args[2:],
                         c.sg, self.sg_rule, c.cbow_mean, c.window, c.negative,
                         c.shrink_windows, c.sample > 0,
-                        self._alpha_at(self.tokens_done),
-                        self._alpha_at(self.tokens_done + job_tokens),
+                        self._alpha_at(self.tokens_done, epoch),
+                        self._alpha_at(self.tokens_done + job_tokens, epoch),
                         self.state, c.compute_loss, *self.buffers, self.cbow_rule,
                     )
                     self.effective_words += trained
@@ -146,7 +153,7 @@ class NumbaTrainer:
     device = "cpu"
 
     def __init__(self, device: str | None = None, sg_rule: str = "block",
-                 cbow_rule: str = "entry"):
+                 cbow_rule: str = "entry", schedule: str = "linear"):
         if device not in (None, "cpu"):
             raise ValueError(f"The numba backend trains on the CPU; device={device!r} is not "
                              "one it can use.")
@@ -156,6 +163,9 @@ class NumbaTrainer:
             raise ValueError(f"cbow_rule must be one of {sorted(CBOW_RULES)}, got {cbow_rule!r}")
         self.sg_rule = sg_rule
         self.cbow_rule = cbow_rule
+        if schedule not in ("linear", "gensim-file"):
+            raise ValueError(f"schedule must be 'linear' or 'gensim-file', got {schedule!r}")
+        self.schedule = schedule
         self._tables = LastTables(_sampling_tables)
 
     def train(
@@ -181,7 +191,7 @@ class NumbaTrainer:
         stop = threading.Event()
         workers = [
             _Worker(args, corpus.offsets, jobs, config, SG_RULES[self.sg_rule], state, stop,
-                    max_length, CBOW_RULES[self.cbow_rule])
+                    max_length, CBOW_RULES[self.cbow_rule], self.schedule)
             for jobs, state in zip(shares, _seed_states(config.seed, len(shares)))
         ]
         total_words = corpus.n_tokens * config.epochs

@@ -7,7 +7,8 @@ arrays-only kernel :func:`train_sentences` with its own work buffers
 without locks (Hogwild, as gensim and the C tool do). The per-word update
 rules it applies are :func:`sg_block_update` (skip-gram's "block" rule, the
 default, and "hogbatch"), :func:`sg_pair_update` ("pairs" and "shared") and
-:func:`cbow_update`; :data:`SG_RULES` names them.
+:func:`cbow_update`; :data:`SG_RULES` names them. CBOW's learning rate
+falls in steps over the epochs by default (:data:`CBOW_SCHEDULES`).
 """
 
 from ...training import BackendSpec
@@ -25,7 +26,7 @@ from ._kernels import (
     train_sentences,
     work_buffers,
 )
-from ._trainer import JOB_TOKENS, NumbaTrainer, deal_jobs, job_bounds
+from ._trainer import CBOW_SCHEDULES, JOB_TOKENS, NumbaTrainer, deal_jobs, job_bounds
 
 #: How the registry and the estimator see this backend.
 SPEC = BackendSpec(
@@ -36,6 +37,7 @@ SPEC = BackendSpec(
 )
 
 __all__ = [
+    "CBOW_SCHEDULES",
     "JOB_TOKENS",
     "SG_BLOCK",
     "SG_HOGBATCH",

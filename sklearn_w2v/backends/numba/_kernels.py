@@ -67,17 +67,6 @@ SIGMOID_TABLE = (
 SG_PAIRS, SG_HOGBATCH, SG_SHARED, SG_BLOCK = 0, 1, 2, 3
 SG_RULES = {"pairs": SG_PAIRS, "hogbatch": SG_HOGBATCH, "shared": SG_SHARED, "block": SG_BLOCK}
 
-#: CBOW update rules, by name (``NumbaTrainer(cbow_rule=...)``; the kernels take the code).
-#: "entry" (the default): every target scored from the weights on entry, then
-#: the output rows and the context rows move (gensim's rule, save for a noise
-#: word drawn twice). "sequential": gensim's exact order, each target scored
-#: and its output row moved before the next. "corrected": as "entry", but
-#: with the mean of the context the context rows take the true gradient of
-#: the mean (the step divided by the context size, Irsoy et al. 2021), and
-#: with the sum the undivided one.
-CBOW_ENTRY, CBOW_SEQUENTIAL, CBOW_CORRECTED = 0, 1, 2
-CBOW_RULES = {"entry": CBOW_ENTRY, "sequential": CBOW_SEQUENTIAL, "corrected": CBOW_CORRECTED}
-
 _U13, _U7, _U17, _U32 = np.uint64(13), np.uint64(7), np.uint64(17), np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SCRAMBLE = np.uint64(0x2545F4914F6CDD1D)
@@ -356,7 +345,7 @@ def sg_block_update(
 @njit(**_JIT)
 def cbow_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, n_targets,
-    alpha, cbow_mean, hidden, grad, scores, compute_loss, frozen, rule=CBOW_ENTRY,
+    alpha, cbow_mean, hidden, grad, scores, compute_loss, frozen,
 ):
     """CBOW for one center word; returns the loss (0.0 unless ``compute_loss``).
 
@@ -391,30 +380,6 @@ def cbow_update(
             hidden[d] *= scale
 
     loss = 0.0
-    if rule == CBOW_SEQUENTIAL:
-        for d in range(dim):
-            grad[d] = np.float32(0.0)
-        for k in range(n_targets):
-            t = targets[first + k]
-            f = np.float32(0.0)
-            for d in range(dim):
-                f += hidden[d] * output_vectors[t, d]
-            label = np.float32(1.0) if k == 0 else np.float32(0.0)
-            if compute_loss:
-                loss += _pair_loss(f, label)
-            g = _coefficient(f, label, alpha)
-            if g != 0.0:
-                for d in range(dim):
-                    grad[d] += g * output_vectors[t, d]
-                    output_vectors[t, d] += g * hidden[d]
-        u = np.float32(1.0) if cbow_mean else scale
-        for c in range(n_contexts):
-            r = contexts[c]
-            if frozen[r]:
-                continue
-            for d in range(dim):
-                input_vectors[r, d] += u * grad[d]
-        return loss
     for k in range(0, n_targets, 3):
         t0 = targets[first + k]
         t1 = targets[min(first + k + 1, last_t)]
@@ -456,8 +421,6 @@ def cbow_update(
             for d in range(dim):
                 output_vectors[t, d] += g * hidden[d]
     u = np.float32(1.0) if cbow_mean else scale
-    if rule == CBOW_CORRECTED:
-        u = scale if cbow_mean else np.float32(1.0)
     for c in range(n_contexts):
         r = contexts[c]
         if frozen[r]:  # see sg_block_update
@@ -484,7 +447,6 @@ def train_sentences(
     sg, sg_rule, cbow_mean, window, negative, shrink_windows, subsample,
     alpha_start, alpha_end, rng_state, compute_loss,
     sentence_buffer, contexts, targets, target_counts, hidden, grad, scores, deltas,
-    cbow_rule=CBOW_ENTRY,
 ):
     """Train on sentences ``first`` to ``last - 1`` of the flat corpus.
 
@@ -591,7 +553,7 @@ def train_sentences(
             else:
                 loss += cbow_update(input_vectors, output_vectors, contexts, nc, targets, here,
                                     target_counts[half], alpha, cbow_mean, hidden, grad, scores,
-                                    compute_loss, frozen, cbow_rule)
+                                    compute_loss, frozen)
     rng_state[0] = state
     return trained, loss
 

@@ -120,6 +120,6 @@ def test_fit_on_files_reports_stage_times_and_reads_alike_with_threads(awkward_f
     assert models[0].wv_.index_to_key == models[1].wv_.index_to_key
     for model in models:
         stages = model.training_stats_["stage_seconds"]
-        assert set(stages) == {"count", "encode", "train"}
+        assert set(stages) == {"count", "encode", "train", "statistics"}
         assert all(s > 0 for s in stages.values())
         assert stages["train"] == model.training_stats_["seconds"]

@@ -69,7 +69,7 @@ def quality_difference(ours: dict | None, ref: dict | None) -> dict | None:
 
 
 #: The stages of a fit timed apart (``training_stats_["stage_seconds"]``).
-STAGES = ("count", "encode", "train")
+STAGES = ("count", "encode", "train", "statistics")
 
 
 def summarize(runs: Sequence[dict], trainers: Sequence[str], threads: Sequence[int]) -> list[dict]:

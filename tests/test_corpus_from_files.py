@@ -2,6 +2,8 @@
 generic path.
 """
 
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -225,3 +227,14 @@ def test_stage_times(awkward_files):
         assert n_documents == encoded.n_documents
     given = encode_line_corpus(LineCorpus(awkward_files), word_counts={"dog": 3})
     assert given.encode_seconds > 0
+
+
+def test_stage_times_of_the_generic_paths_stay_within_the_call():
+    docs = [["a", "b", "a"], ["c", "a"]] * 50
+    for encode in (lambda: encode_for_training(docs, min_count=1),
+                   lambda: encode_with_vocabulary(docs, {"a": 3, "b": 1}, min_count=1)):
+        began = time.perf_counter()
+        encoded = encode()
+        took = time.perf_counter() - began
+        assert encoded.count_seconds >= 0 and encoded.encode_seconds > 0
+        assert encoded.count_seconds + encoded.encode_seconds <= took

@@ -162,7 +162,7 @@ def encode_with_vocabulary(
     tokens before the skipping, as in :func:`encode_for_training`.
     """
     store = store or MemoryStore()
-    start = time.perf_counter()
+    began = time.perf_counter()
     vocabulary = vocabulary_from_counts(word_counts, min_count, max_final_vocab)
     get = vocabulary.index().get
     writer = store.writer()
@@ -182,7 +182,7 @@ def encode_with_vocabulary(
     corpus = EncodedCorpus(writer.finish(), offsets_from_lengths(lengths))
     # Counts given: no counting stage, one pass that encodes.
     return EncodedDocuments(vocabulary, corpus, n_raw_words, n_documents, 0.0,
-                            time.perf_counter() - start)
+                            time.perf_counter() - began)
 
 
 def encode_documents(

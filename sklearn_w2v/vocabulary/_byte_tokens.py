@@ -67,6 +67,27 @@ def _find(buf, start, end, h, slots, spans, arena):
         s = (s + 1) & mask
 
 
+@njit(inline="always", **_JIT)
+def _find_or_add(buf, start, end, slots, spans, counts, arena, n, used):
+    """``(token, n, used)`` for ``buf[start:end]``, added with count 0 if new; token -1 when
+    the table is full.
+    """
+    h = _hash(buf, start, end)
+    s, t = _find(buf, start, end, h, slots, spans, arena)
+    if t >= 0:
+        return t, n, used
+    length = end - start
+    if n == len(counts) or 2 * (n + 1) > len(slots) or used + length > len(arena):
+        return -1, n, used
+    slots[s, 0] = n + 1
+    slots[s, 1] = h
+    spans[n, 0] = used
+    spans[n, 1] = length
+    counts[n] = 0
+    arena[used : used + length] = buf[start:end]
+    return n, n + 1, used + length
+
+
 @njit(**_JIT)
 def _count(buf, pos, ws, slots, spans, counts, arena, n, used):
     """Count the tokens of ``buf[pos:]``, adding new ones to the table.
@@ -84,21 +105,9 @@ def _count(buf, pos, ws, slots, spans, counts, arena, n, used):
         end = pos + 1
         while end < size and not ws[buf[end]]:
             end += 1
-        h = _hash(buf, pos, end)
-        s, t = _find(buf, pos, end, h, slots, spans, arena)
+        t, n, used = _find_or_add(buf, pos, end, slots, spans, counts, arena, n, used)
         if t < 0:
-            length = end - pos
-            if n == len(counts) or 2 * (n + 1) > len(slots) or used + length > len(arena):
-                return _FULL, pos, n, used, n_read
-            slots[s, 0] = n + 1
-            slots[s, 1] = h
-            spans[n, 0] = used
-            spans[n, 1] = length
-            counts[n] = 0
-            arena[used : used + length] = buf[pos:end]
-            used += length
-            t = n
-            n += 1
+            return _FULL, pos, n, used, n_read
         counts[t] += 1
         n_read += 1
         pos = end
@@ -117,22 +126,10 @@ def _add_counted(src_arena, src_spans, src_counts, order, start, slots, spans, c
     for k in range(start, len(order)):
         e = order[k]
         a = src_spans[e, 0]
-        end = a + src_spans[e, 1]
-        h = _hash(src_arena, a, end)
-        s, t = _find(src_arena, a, end, h, slots, spans, arena)
+        t, n, used = _find_or_add(src_arena, a, a + src_spans[e, 1], slots, spans, counts, arena,
+                                  n, used)
         if t < 0:
-            length = end - a
-            if n == len(counts) or 2 * (n + 1) > len(slots) or used + length > len(arena):
-                return _FULL, k, n, used
-            slots[s, 0] = n + 1
-            slots[s, 1] = h
-            spans[n, 0] = used
-            spans[n, 1] = length
-            counts[n] = 0
-            arena[used : used + length] = src_arena[a:end]
-            used += length
-            t = n
-            n += 1
+            return _FULL, k, n, used
         counts[t] += src_counts[e]
     return _DONE, len(order), n, used
 

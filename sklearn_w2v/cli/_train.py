@@ -100,8 +100,7 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    dest="negative", help="noise words per example (default 5)")
     c.add_argument(*spellings("threads"), "--processes", type=positive_int, default=None,
                    metavar="N", dest="threads",
-                   help=f"threads counting, encoding and training (default: the {cpus} cores this "
-                   "process may use; the C "
+                   help=f"training threads (default: the {cpus} cores this process may use; the C "
                    "tool's default is 12, but the threads share vectors Hogwild-style and more "
                    "threads than cores only slow training)")
     c.add_argument(*spellings("iter"), type=nonnegative_int, default=5, metavar="N", dest="iter",

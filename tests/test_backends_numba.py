@@ -395,3 +395,44 @@ def test_no_frozen_rows_is_the_unfrozen_run(planted):
     with pytest.raises(ValueError, match="epochs=0"):
         get_trainer("numba").train(corpus, vocabulary.counts, TrainConfig(epochs=0),
                                    *initial_vectors(len(vocabulary), 100, seed=1))
+
+
+@pytest.mark.parametrize("sg,cbow_schedule", [
+    (False, "stepped"), (False, "linear"), (True, "stepped"),
+])
+def test_learning_rate_profiles(planted, monkeypatch, sg, cbow_schedule):
+    """CBOW's default steps: each epoch falls half of its share of the linear decay."""
+    import sklearn_w2v.backends.numba._trainer as trainer_module
+
+    calls = []
+    real = trainer_module.train_sentences
+
+    def recording(*args):
+        calls.append((int(args[2]), float(args[17]), float(args[18])))  # first, alpha start/end
+        return real(*args)
+
+    monkeypatch.setattr(trainer_module, "train_sentences", recording)
+    vocabulary, corpus, _, _ = encode_for_training(planted[0], min_count=1)
+    epochs, alpha, min_alpha = 4, 0.04, 0.0
+    config = TrainConfig(vector_size=8, epochs=epochs, sg=sg, seed=2, n_threads=1,
+                         alpha=alpha, min_alpha=min_alpha)
+    get_trainer("numba", cbow_schedule=cbow_schedule).train(
+        corpus, vocabulary.counts, config, *initial_vectors(len(vocabulary), 8, seed=1))
+    jobs_per_epoch = len(calls) // epochs
+    assert jobs_per_epoch >= 2 and len(calls) == epochs * jobs_per_epoch
+    stepped = not sg and cbow_schedule == "stepped"
+    for e in range(epochs):
+        first, last = calls[e * jobs_per_epoch], calls[(e + 1) * jobs_per_epoch - 1]
+        assert first[0] == 0  # each epoch starts at the first sentence again
+        assert first[1] == pytest.approx(alpha * (1 - e / epochs))
+        end = (e + 0.5) / epochs if stepped else (e + 1) / epochs
+        assert last[2] == pytest.approx(alpha * (1 - end))
+    for k, (_, _, end) in enumerate(calls[:-1]):  # a step down between epochs only
+        following = calls[k + 1][1]
+        at_boundary = (k + 1) % jobs_per_epoch == 0
+        if stepped and at_boundary:
+            assert following < end - 0.1 * alpha / epochs
+        else:
+            assert following == pytest.approx(end)
+    with pytest.raises(ValueError, match="cbow_schedule"):
+        get_trainer("numba", cbow_schedule="cosine")

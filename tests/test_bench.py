@@ -117,6 +117,8 @@ def _fake_run(trainer, wps, e2e, analogy, ok=True, threads=1):
         "trainer": trainer, "threads": threads, "ok": True,
         "words_per_second": wps, "train_seconds": 1.0, "end_to_end_seconds": e2e,
         "cpu_seconds": 1.0, "memory": {"increase_mb": 10.0},
+        "stage_seconds": {"count": e2e / 4, "encode": None if trainer.startswith("gensim")
+                          else e2e / 8, "train": 1.0},
         "quality": {"analogy": analogy, "wordsim353": 0.6, "simlex999": 0.3},
     }
 
@@ -132,6 +134,9 @@ def test_summary_medians_and_ratios_to_the_better_gensim_mode():
     numba = rows["numba"]
     assert numba["words_per_second"] == {"median": 200.0, "min": 100.0, "max": 300.0, "n": 3}
     assert numba["quality"]["analogy"] == 0.45
+    assert numba["stage_seconds"]["count"]["median"] == 0.75
+    assert numba["stage_seconds"]["encode"]["median"] == 0.375
+    assert rows["gensim-file"]["stage_seconds"]["encode"] is None  # gensim encodes as it trains
     r = numba["ratios"]
     # words/s vs the faster gensim mode (file), end-to-end vs the quicker one (iter)
     assert r["words_per_second_gensim_mode"] == "gensim-file"
@@ -222,6 +227,10 @@ def test_command_end_to_end(tmp_path):
         assert set(run["quality"]) >= {"analogy", "wordsim353", "simlex999"}
     numba = result["runs"][0]
     assert numba["kept_words"] < numba["raw_words_seen"]
+    stages = numba["stage_seconds"]
+    assert stages["count"] > 0 and stages["encode"] > 0
+    assert stages["train"] == numba["train_seconds"]
+    assert result["runs"][2]["stage_seconds"]["count"] > 0  # gensim's build_vocab
     # Whether the increase stays within the bound is a measurement, not a test:
     # on a tiny corpus it is dominated by allocator noise.
     assert (isinstance(numba["memory"]["within_bound"], bool)

@@ -2,6 +2,8 @@
 generic path.
 """
 
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -11,6 +13,7 @@ from sklearn_w2v import LineCorpus
 from sklearn_w2v.corpus import (
     IdStore,
     MemoryStore,
+    TempArrays,
     encode_documents,
     encode_for_training,
     encode_line_corpus,
@@ -35,9 +38,10 @@ def awkward_files(tmp_path):
     dict(min_count=1, max_final_vocab=3), dict(min_count=0),
 ])
 @pytest.mark.parametrize("block_size", [5, 100, 1 << 20])
-def test_fast_path_equals_generic_path(awkward_files, kw, block_size):
+@pytest.mark.parametrize("n_threads", [1, 3])
+def test_fast_path_equals_generic_path(awkward_files, kw, block_size, n_threads):
     corpus = LineCorpus(awkward_files)
-    fast = encode_line_corpus(corpus, block_size=block_size, **kw)
+    fast = encode_line_corpus(corpus, block_size=block_size, n_threads=n_threads, **kw)
     assert_same_encoding(fast, generic(corpus, **kw))
     words = fast.vocabulary.words
     assert len(set(words)) == len(words)  # tokens decoded alike are merged
@@ -82,19 +86,21 @@ TOKENS = [b"a", b"b", b"cc", b"\xff", b"\xfe", b"\xc3", b"\xc3\xa9", b"\xe9"]
     st.booleans(),
     st.integers(1, 3),
     st.integers(1, 40),
+    st.integers(1, 3),
 )
 def test_fast_path_equals_generic_on_random_files(tmp_path_factory, docs, seps, trailing_newline,
-                                                  min_count, block_size):
+                                                  min_count, block_size, n_threads):
     lines = [seps[i % len(seps)].join(doc) + seps[-1] * (i % 2) for i, doc in enumerate(docs)]
     data = b"\n".join(lines) + (b"\n" if trailing_newline and lines else b"")
     path = write(tmp_path_factory.mktemp("h") / "r.txt", data)
     corpus = LineCorpus(path)
-    assert_same_encoding(encode_line_corpus(corpus, min_count=min_count, block_size=block_size),
+    assert_same_encoding(encode_line_corpus(corpus, min_count=min_count, block_size=block_size,
+                                            n_threads=n_threads),
                 generic(corpus, min_count=min_count))
     word_counts = {"\ufffd": 3, "cc": 3, "\u00e9": 2, "\ufffd\ufffd": 2, "a": 1, "zz": 9}
     assert_same_encoding(
         encode_line_corpus(corpus, min_count=min_count, block_size=block_size,
-                           word_counts=word_counts),
+                           word_counts=word_counts, n_threads=n_threads),
         encode_with_vocabulary(whole_lines(corpus.paths), word_counts, min_count=min_count),
     )
 
@@ -169,3 +175,66 @@ def test_files_changed_between_passes(tmp_path, monkeypatch):
         encode_line_corpus(corpus, min_count=1)
 
 
+
+
+def _long_lines_file(path, seed=0):
+    """Lines of 0 to 3,000 tokens and some of 20,000 (several blocks each), Zipf-distributed."""
+    rng = np.random.default_rng(seed)
+    lines = []
+    for i in range(60):
+        n = 20_000 if i % 9 == 4 else int(rng.integers(0, 3_000))
+        lines.append(b" ".join(b"w%d" % w for w in rng.zipf(1.4, size=n) % 700))
+    return write(path, b"\n".join(lines))  # the last line without its newline
+
+
+@pytest.mark.parametrize("block_size", [1 << 10, 1 << 14])
+@pytest.mark.parametrize("max_sentence_length", [None, 1_000])
+def test_threads_give_the_serial_ids_with_lines_longer_than_a_block(
+        tmp_path, block_size, max_sentence_length):
+    corpus = LineCorpus(_long_lines_file(tmp_path / "long.txt"))
+    kw = dict(min_count=2, block_size=block_size, max_sentence_length=max_sentence_length)
+    serial = encode_line_corpus(corpus, **kw)
+    if max_sentence_length:
+        assert serial.corpus.n_sentences > 60  # the cuts happened
+    for n_threads in (2, 4):
+        assert_same_encoding(encode_line_corpus(corpus, n_threads=n_threads, **kw), serial)
+
+
+def test_threads_write_into_the_store(awkward_files, tmp_path):
+    corpus = LineCorpus(awkward_files)
+    with TempArrays(tmp_path) as store:
+        fast = encode_line_corpus(corpus, min_count=1, store=store, n_threads=2)
+        assert isinstance(fast.corpus.ids, np.memmap)
+        assert_same_encoding(fast, generic(corpus, min_count=1))
+
+
+def test_threads_with_max_vocab_size_keep_gensims_pruning(awkward_files):
+    """Pruning during the scan needs document order: the generic path, whatever the threads."""
+    corpus = LineCorpus(awkward_files)
+    expected = encode_for_training(iter_token_lists(corpus), min_count=1, max_vocab_size=3)
+    for n_threads in (1, 2):
+        pruned = encode_documents(corpus, min_count=1, max_vocab_size=3, n_threads=n_threads)
+        assert_same_encoding(pruned, expected)
+    unpruned = encode_documents(corpus, min_count=1, n_threads=2)
+    assert len(unpruned.vocabulary) > len(pruned.vocabulary)
+
+
+def test_stage_times(awkward_files):
+    for n_threads in (1, 2):
+        encoded = encode_line_corpus(LineCorpus(awkward_files), min_count=1, n_threads=n_threads)
+        assert encoded.count_seconds > 0 and encoded.encode_seconds > 0
+        vocabulary, corpus, n_raw_words, n_documents = encoded  # still a 4-tuple
+        assert n_documents == encoded.n_documents
+    given = encode_line_corpus(LineCorpus(awkward_files), word_counts={"dog": 3})
+    assert given.encode_seconds > 0
+
+
+def test_stage_times_of_the_generic_paths_stay_within_the_call():
+    docs = [["a", "b", "a"], ["c", "a"]] * 50
+    for encode in (lambda: encode_for_training(docs, min_count=1),
+                   lambda: encode_with_vocabulary(docs, {"a": 3, "b": 1}, min_count=1)):
+        began = time.perf_counter()
+        encoded = encode()
+        took = time.perf_counter() - began
+        assert encoded.count_seconds >= 0 and encoded.encode_seconds > 0
+        assert encoded.count_seconds + encoded.encode_seconds <= took

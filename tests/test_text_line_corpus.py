@@ -1,10 +1,12 @@
 """LineCorpus: documents read from text files, decoded and split like bytes.split."""
 
 import gzip
+import threading
 
 import pytest
 
 from sklearn_w2v import W2V, LineCorpus
+from sklearn_w2v.text import map_blocks
 
 from helpers import AWKWARD, awkward_file_set, write
 
@@ -78,3 +80,46 @@ def test_fit_on_files(tmp_path, awkward_files):
     model.fit(LineCorpus(awkward_files))
     assert model.training_stats_["n_documents"] == 15
     assert "\ufffd" in model.wv_ and model.wv_.get_vecattr("\ufffd", "count") == 9
+
+
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_map_blocks_gives_every_block_in_order(awkward_files, n_threads):
+    corpus = LineCorpus(awkward_files)
+    blocks = list(corpus.iter_blocks(50))
+    out = list(map_blocks(corpus, lambda k, block: (k, len(block)), n_threads, 50))
+    assert [b for b, _ in out] == blocks
+    assert [r for _, r in out] == [(k, len(b)) for k, b in enumerate(blocks)]
+
+
+def test_map_blocks_runs_the_blocks_at_once_and_passes_errors_on(awkward_files):
+    corpus = LineCorpus(awkward_files)
+    meet = threading.Barrier(2, timeout=10)  # broken unless two blocks are in work together
+
+    def work(k, block):
+        if k < 2:
+            meet.wait()
+        return threading.get_ident()
+
+    idents = {r for _, r in map_blocks(corpus, work, 2, 50)}
+    assert len(idents) == 2
+
+    def fail(k, block):
+        if k == 3:
+            raise OSError("disk gone")
+        return k
+
+    with pytest.raises(OSError, match="disk gone"):
+        list(map_blocks(corpus, fail, 2, 50))
+    with pytest.raises(ValueError, match="n_threads"):
+        next(map_blocks(corpus, fail, 0))
+
+
+def test_fit_on_files_reports_stage_times_and_reads_alike_with_threads(awkward_files):
+    models = [W2V(vector_size=4, min_count=2, epochs=1, n_jobs=n, random_state=0)
+              .fit(LineCorpus(awkward_files)) for n in (1, 2)]
+    assert models[0].wv_.index_to_key == models[1].wv_.index_to_key
+    for model in models:
+        stages = model.training_stats_["stage_seconds"]
+        assert set(stages) == {"count", "encode", "train", "statistics"}
+        assert all(s > 0 for s in stages.values())
+        assert stages["train"] == model.training_stats_["seconds"]

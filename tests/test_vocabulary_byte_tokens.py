@@ -3,6 +3,7 @@
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from sklearn_w2v.vocabulary import ByteTokenCounter
 
@@ -32,3 +33,36 @@ def test_byte_token_counter_find_and_non_ascii():
     assert found == [0, 1, 3, -1, -1]
 
 
+
+
+def test_merged_tables_equal_one_table_counting_every_block_in_order():
+    """Blocks dealt to several tables in any increasing pattern merge to the serial table."""
+    rng = np.random.default_rng(1)
+    words = [b"w%d" % i for i in range(400)] + ["\u00e9t\u00e9".encode(), b"\xff"]
+    blocks = [b" ".join(words[i] for i in rng.zipf(1.3, size=rng.integers(0, 60)) % len(words))
+              + b"\n" for _ in range(40)]
+    serial = ByteTokenCounter()
+    for block in blocks:
+        serial.update(block)
+    for n_tables in (1, 2, 3, 5):
+        owner = rng.integers(0, n_tables, size=len(blocks))
+        tables = [ByteTokenCounter(capacity=1) for _ in range(n_tables)]
+        firsts = [[] for _ in range(n_tables)]
+        for k, block in enumerate(blocks):
+            t = tables[owner[k]]
+            before = len(t)
+            t.update(block)
+            firsts[owner[k]] += [k] * (len(t) - before)
+        merged = ByteTokenCounter.merged(tables, [np.array(f) for f in firsts])
+        assert merged.tokens() == serial.tokens()
+        assert merged.counts.tolist() == serial.counts.tolist()
+        assert merged.n_read == serial.n_read
+        assert [merged.find(w) for w in words] == [serial.find(w) for w in words]
+
+
+def test_merged_needs_a_block_per_token():
+    table = ByteTokenCounter()
+    table.update(b"a b\n")
+    with pytest.raises(ValueError, match="one block number per token"):
+        ByteTokenCounter.merged([table], [np.array([0])])
+    assert len(ByteTokenCounter.merged([], [])) == 0

@@ -68,6 +68,10 @@ def quality_difference(ours: dict | None, ref: dict | None) -> dict | None:
     }
 
 
+#: The stages of a fit timed apart (``training_stats_["stage_seconds"]``).
+STAGES = ("count", "encode", "train", "statistics")
+
+
 def summarize(runs: Sequence[dict], trainers: Sequence[str], threads: Sequence[int]) -> list[dict]:
     """One row per (trainer, threads): spreads of each figure over the successful runs."""
     rows = []
@@ -84,6 +88,10 @@ def summarize(runs: Sequence[dict], trainers: Sequence[str], threads: Sequence[i
                 "train_seconds": spread(r["train_seconds"] for r in ok),
                 "end_to_end_seconds": spread(r["end_to_end_seconds"] for r in ok),
                 "cpu_seconds": spread(r["cpu_seconds"] for r in ok),
+                "stage_seconds": {
+                    stage: spread((r.get("stage_seconds") or {}).get(stage) for r in ok)
+                    for stage in STAGES
+                },
                 "rss_increase_mb": spread(r["memory"]["increase_mb"] for r in ok),
                 "quality": {
                     k: median(r["quality"].get(k) for r in ok) for k in QUALITY_KEYS

@@ -11,7 +11,9 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import os
 import sys
+import tempfile
 import time
 import traceback
 
@@ -54,6 +56,12 @@ def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
 
     start = time.perf_counter()
     W2V(**dict(kwargs, min_count=1, epochs=1)).fit_stages(_WithOptions(WARMUP_DOCS, options))
+    with tempfile.TemporaryDirectory() as folder:  # the file path's kernels and threads too
+        path = os.path.join(folder, "warmup.txt")
+        with open(path, "w") as f:
+            f.writelines(" ".join(doc) + "\n" for doc in WARMUP_DOCS)
+        W2V(**dict(kwargs, min_count=1, epochs=1)).fit_stages(
+            _WithOptions(LineCorpus(path), options))
     warmup = time.perf_counter() - start
     gc.collect()
 
@@ -73,6 +81,7 @@ def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
                                   int(stats["n_corpus_words"])),
         "warmup_seconds": warmup,
         "train_seconds": float(stats["seconds"]),
+        "stage_seconds": stats.get("stage_seconds"),
         "end_to_end_seconds": end_to_end,
         "cpu_seconds": cpu,
         "raw_words_seen": int(stats["n_raw_words"]),
@@ -103,6 +112,7 @@ def _fit_gensim(spec: dict, probe: RSSProbe) -> dict:
             source = {"corpus_iterable": LineSentence(path)}
         model.build_vocab(**source)
         train_start = time.perf_counter()
+        vocab_seconds = train_start - start
         model.train(
             **source,
             total_examples=model.corpus_count,
@@ -117,6 +127,8 @@ def _fit_gensim(spec: dict, probe: RSSProbe) -> dict:
         "wv": wv,
         "warmup_seconds": warmup,
         "train_seconds": train,
+        # gensim counts in build_vocab and encodes while it trains
+        "stage_seconds": {"count": vocab_seconds, "encode": None, "train": train},
         "end_to_end_seconds": end_to_end,
         "cpu_seconds": cpu,
         "raw_words_seen": int(model.corpus_total_words),
@@ -147,20 +159,24 @@ def _gpu_memory(details: dict, vocab_size: int, vector_size: int, kept_words: in
 
 
 def memory_bound_bytes(
-    kept_words: int, n_sentences: int, vocab_size: int, vector_size: int, n_distinct: int
+    kept_words: int, n_sentences: int, vocab_size: int, vector_size: int, n_distinct: int,
+    n_threads: int = 1,
 ) -> dict:
     """The memory our trainers promise, in bytes, term by term.
 
     Encoded corpus: 4 bytes per kept token plus an 8-byte offset per
     sentence; two float32 weight matrices; and O(V): 512 bytes per distinct
     raw word (the counting dictionary with its string keys, the word list,
-    counts and the KeyedVectors index all scale with it) plus a fixed 32 MB
-    (thread stacks, allocator arenas, sampling tables' slack).
+    counts and the KeyedVectors index all scale with it), with more than one
+    thread 160 bytes more per distinct word and thread (the file path's
+    per-thread counting tables: hash slots, spans, counts and token bytes),
+    plus a fixed 32 MB (thread stacks, allocator arenas, sampling tables'
+    slack, the blocks read ahead).
     """
     terms = {
         "corpus": 4 * kept_words + 8 * (n_sentences + 1),
         "weights": 2 * vocab_size * vector_size * 4,
-        "vocabulary": 512 * n_distinct,
+        "vocabulary": 512 * n_distinct + (160 * n_distinct * n_threads if n_threads > 1 else 0),
         "fixed": 32 * 1024 * 1024,
     }
     terms["total"] = sum(terms.values())
@@ -182,6 +198,7 @@ def measure(spec: dict) -> dict:
             result["vocab_size"],
             spec["params"]["vector_size"],
             spec["corpus_info"]["distinct_tokens"],
+            int(spec["threads"]),
         )
         result["memory"]["bound_mb"] = {k: v / 2**20 for k, v in bound.items()}
         increase = probe.increase_bytes

@@ -309,7 +309,7 @@ def vocabulary_only(args) -> int:
         pairs = [(w, c) for w, c in counts.items() if c >= args.min_count]
         pairs.sort(key=lambda wc: -wc[1])  # stable: ties keep the file's order
     else:
-        file_counts = count_line_corpus(LineCorpus(args.train))
+        file_counts = count_line_corpus(LineCorpus(args.train), n_threads=args.threads)
         vocab, _ = file_counts.vocabulary(min_count=args.min_count)
         pairs, n_words = list(zip(vocab.words, vocab.counts.tolist())), file_counts.n_raw_words
     if not pairs:

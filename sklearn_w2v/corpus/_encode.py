@@ -10,6 +10,7 @@ ids. A :class:`~sklearn_w2v.text.LineCorpus` takes the faster file path
 
 from __future__ import annotations
 
+import time
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -133,13 +134,16 @@ def encode_for_training(
     (['a', 'b'], [0, 1, 0, 0, 1], [0, 3, 5])
     """
     store = store or MemoryStore()
+    start = time.perf_counter()
     scanned = scan_and_encode(token_lists, max_vocab_size, store)
+    counted = time.perf_counter()
     raw = scanned.raw
     raw.check_words()
     vocabulary, id_map = prepare_vocabulary(raw, min_count, max_final_vocab)
     n_kept = int(raw.counts[id_map >= 0].sum())
     corpus = remap(scanned.corpus, id_map, n_kept, store)
-    return EncodedDocuments(vocabulary, corpus, raw.n_words, raw.n_documents)
+    return EncodedDocuments(vocabulary, corpus, raw.n_words, raw.n_documents, counted - start,
+                            time.perf_counter() - counted)
 
 
 def encode_with_vocabulary(
@@ -158,6 +162,7 @@ def encode_with_vocabulary(
     tokens before the skipping, as in :func:`encode_for_training`.
     """
     store = store or MemoryStore()
+    began = time.perf_counter()
     vocabulary = vocabulary_from_counts(word_counts, min_count, max_final_vocab)
     get = vocabulary.index().get
     writer = store.writer()
@@ -175,7 +180,9 @@ def encode_with_vocabulary(
                 lengths.append(len(ids))
             start += length
     corpus = EncodedCorpus(writer.finish(), offsets_from_lengths(lengths))
-    return EncodedDocuments(vocabulary, corpus, n_raw_words, n_documents)
+    # Counts given: no counting stage, one pass that encodes.
+    return EncodedDocuments(vocabulary, corpus, n_raw_words, n_documents, 0.0,
+                            time.perf_counter() - began)
 
 
 def encode_documents(
@@ -186,6 +193,7 @@ def encode_documents(
     word_counts: Mapping[str, int] | None = None,
     tokenize: Tokenizer = default_tokenize,
     store: IdStore | None = None,
+    n_threads: int = 1,
 ) -> EncodedDocuments:
     """Build the vocabulary and the training corpus from any documents ``fit`` accepts.
 
@@ -209,13 +217,17 @@ def encode_documents(
         Where the ids go: memory by default; a :class:`TempArrays` writes
         them to memory-mapped files in chunks, with bounded extra memory.
         Same result.
+    n_threads : int, default=1
+        Threads the file path counts and encodes with (same result); the
+        other paths read document by document in the calling thread.
     """
     if word_counts is not None:
         check_word_counts(word_counts)  # before any corpus is read
     store = store or MemoryStore()
     # Exact type: a subclass may change what iterating it yields.
     if type(X) is LineCorpus and (max_vocab_size is None or word_counts is not None):
-        return encode_line_corpus(X, min_count, max_final_vocab, word_counts, store)
+        return encode_line_corpus(X, min_count, max_final_vocab, word_counts, store,
+                                  n_threads=n_threads)
     token_lists = iter_token_lists(X, tokenize)
     if word_counts is not None:
         return encode_with_vocabulary(token_lists, word_counts, min_count, max_final_vocab, store)

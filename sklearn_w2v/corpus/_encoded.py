@@ -88,8 +88,19 @@ class EncodedCorpus:
         return (piece for piece in self.split(n_parts) if piece.n_sentences)
 
 
-class EncodedDocuments(NamedTuple):
+class _EncodedFields(NamedTuple):
+    vocabulary: Vocabulary
+    corpus: EncodedCorpus
+    n_raw_words: int
+    n_documents: int
+
+
+class EncodedDocuments(_EncodedFields):
     """What encoding documents for training gives: the vocabulary and the corpus in its ids.
+
+    A named tuple of the first four attributes (``vocabulary, corpus,
+    n_raw_words, n_documents = encoded`` works); the stage times are
+    attributes only.
 
     Attributes
     ----------
@@ -101,12 +112,19 @@ class EncodedDocuments(NamedTuple):
         Tokens read, in or out of the vocabulary.
     n_documents : int
         Documents read.
+    count_seconds, encode_seconds : float
+        Wall time of the two stages: counting the words (on the generic
+        path, the one pass over the text, which also writes first-seen
+        ids; 0 with given counts), then choosing the vocabulary and writing
+        the training ids.
     """
 
-    vocabulary: Vocabulary
-    corpus: EncodedCorpus
-    n_raw_words: int
-    n_documents: int
+    def __new__(cls, vocabulary: Vocabulary, corpus: EncodedCorpus, n_raw_words: int,
+                n_documents: int, count_seconds: float = 0.0, encode_seconds: float = 0.0):
+        self = super().__new__(cls, vocabulary, corpus, n_raw_words, n_documents)
+        self.count_seconds = float(count_seconds)
+        self.encode_seconds = float(encode_seconds)
+        return self
 
 
 def offsets_from_lengths(lengths: array | np.ndarray) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import warnings
 from collections.abc import Iterable, Mapping
 from numbers import Integral, Real
@@ -234,7 +235,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``init_vectors``).
     training_stats_ : dict
         Corpus size, effective ``min_count``, time and speed of the last
-        ``fit`` or ``partial_fit`` call, the device it trained on, and the
+        ``fit`` or ``partial_fit`` call (``"stage_seconds"``: the wall
+        seconds of counting the words, encoding the corpus, training and
+        gathering the document statistics of ``idf_`` and ``sif_component_``;
+        None for a stage not measured), the device it trained on, and the
         backend's own facts (``"backend_details"``: e.g. the torch backend's
         kernel, step size and peak GPU memory).
 
@@ -580,7 +584,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             if result.stats.words:  # weights that did not train are the caller's as they were
                 check_converged(result.input_vectors, result.output_vectors, setup.config.alpha)
             self._store(data, result, setup)
+            start = time.perf_counter()
             statistics = stages.document_statistics(data, self.wv_.vectors, self.sif_weights_)
+            self.training_stats_["stage_seconds"]["statistics"] = time.perf_counter() - start
         self._set_document_statistics(
             self._document_statistics + statistics if stages.continues else statistics)
         self._n_training_calls = call + 1
@@ -613,6 +619,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "backend": setup.trainer.name,
             "n_threads": stats.n_threads,
             "seconds": stats.seconds,
+            "stage_seconds": data.summary.stage_seconds(stats.seconds),
             "trained_words": stats.words,
             "effective_words": stats.effective_words,
             "words_per_second": stats.words_per_second,

@@ -89,6 +89,14 @@ class CorpusSummary:
     effective_min_count: int
     n_words: int
     n_new_words: int | None = None  # words a continued fit added
+    # Wall seconds of the read stage's two steps, when measured (see EncodedDocuments).
+    count_seconds: float | None = None
+    encode_seconds: float | None = None
+
+    def stage_seconds(self, train_seconds: float) -> dict[str, float | None]:
+        """``training_stats_["stage_seconds"]``: count, encode (None when not measured), train."""
+        return {"count": self.count_seconds, "encode": self.encode_seconds,
+                "train": train_seconds}
 
     def line(self) -> str:
         """The verbose summary line."""
@@ -267,6 +275,7 @@ class FreshFit(FitStages):
                 max_final_vocab=model.max_final_vocab,
                 word_counts=model.vocabulary,
                 store=store,
+                n_threads=setup.config.n_threads,
             )
             vocabulary = encoded.vocabulary
             if encoded.n_documents == 0:
@@ -278,7 +287,8 @@ class FreshFit(FitStages):
                 )
             summary = CorpusSummary(encoded.n_documents, encoded.n_raw_words,
                                     encoded.corpus.n_tokens, vocabulary.effective_min_count,
-                                    len(vocabulary))
+                                    len(vocabulary), count_seconds=encoded.count_seconds,
+                                    encode_seconds=encoded.encode_seconds)
             inp, out = initial_vectors(len(vocabulary), setup.config.vector_size, setup.config.seed)
             yield TrainingData(vocabulary.words, vocabulary.counts, encoded.corpus, inp, out,
                                summary)
@@ -291,7 +301,8 @@ class FreshFit(FitStages):
         with open_store(model.temp_folder) as store:
             # Every word with its count: which words the vocabulary keeps depends on both.
             encoded = encode_documents(self.X, tokenize=setup.analyzer, min_count=1,
-                                       max_vocab_size=model.max_vocab_size, store=store)
+                                       max_vocab_size=model.max_vocab_size, store=store,
+                                       n_threads=setup.config.n_threads)
             if encoded.n_documents == 0:
                 raise ValueError("X contains no documents.")
             vocabulary = pretrained_vocabulary(

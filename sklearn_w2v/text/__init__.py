@@ -4,7 +4,8 @@ The first stage of the pipeline. Raw strings go through an analyzer built
 with scikit-learn's ``CountVectorizer`` options (:func:`build_analyzer`);
 token lists are used as given (:func:`iter_token_lists`); a
 :class:`LineCorpus` reads text files, one document per line, whole or as
-byte-range :class:`Segment` objects that :func:`shard_files` plans. A
+byte-range :class:`Segment` objects that :func:`shard_files` plans, and
+:func:`map_blocks` hands its blocks to worker threads. A
 :class:`PhraseTransformer` joins frequent pairs (``new_york``) as the C
 tool's ``word2phrase`` does, with gensim's phrase detection.
 
@@ -27,6 +28,7 @@ from ._line_corpus import (
     Segment,
     default_corpus,
 )
+from ._parallel_blocks import map_blocks
 from ._phrases import DEFAULT_MAX_VOCAB_SIZE, PhraseTransformer, word2phrase_score
 from ._sharding import shard_files
 

@@ -12,6 +12,8 @@ the ``k``-th distinct token seen, so table order is first-seen order.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -64,6 +66,27 @@ def _find(buf, start, end, h, slots, spans, arena):
         s = (s + 1) & mask
 
 
+@njit(inline="always", **_JIT)
+def _find_or_add(buf, start, end, slots, spans, counts, arena, n, used):
+    """``(token, n, used)`` for ``buf[start:end]``, added with count 0 if new; token -1 when
+    the table is full.
+    """
+    h = _hash(buf, start, end)
+    s, t = _find(buf, start, end, h, slots, spans, arena)
+    if t >= 0:
+        return t, n, used
+    length = end - start
+    if n == len(counts) or 2 * (n + 1) > len(slots) or used + length > len(arena):
+        return -1, n, used
+    slots[s, 0] = n + 1
+    slots[s, 1] = h
+    spans[n, 0] = used
+    spans[n, 1] = length
+    counts[n] = 0
+    arena[used : used + length] = buf[start:end]
+    return n, n + 1, used + length
+
+
 @njit(**_JIT)
 def _count(buf, pos, ws, slots, spans, counts, arena, n, used):
     """Count the tokens of ``buf[pos:]``, adding new ones to the table.
@@ -81,24 +104,33 @@ def _count(buf, pos, ws, slots, spans, counts, arena, n, used):
         end = pos + 1
         while end < size and not ws[buf[end]]:
             end += 1
-        h = _hash(buf, pos, end)
-        s, t = _find(buf, pos, end, h, slots, spans, arena)
+        t, n, used = _find_or_add(buf, pos, end, slots, spans, counts, arena, n, used)
         if t < 0:
-            length = end - pos
-            if n == len(counts) or 2 * (n + 1) > len(slots) or used + length > len(arena):
-                return _FULL, pos, n, used, n_read
-            slots[s, 0] = n + 1
-            slots[s, 1] = h
-            spans[n, 0] = used
-            spans[n, 1] = length
-            counts[n] = 0
-            arena[used : used + length] = buf[pos:end]
-            used += length
-            t = n
-            n += 1
+            return _FULL, pos, n, used, n_read
         counts[t] += 1
         n_read += 1
         pos = end
+
+
+@njit(**_JIT)
+def _add_counted(src_arena, src_spans, src_counts, order, start, slots, spans, counts, arena, n,
+                 used):
+    """Add the tokens ``src_spans[order[start:]]`` of ``src_arena`` with their counts, in order.
+
+    New tokens take the next indices, so adding several tables' tokens in
+    the order of their first occurrence keeps first-seen order. Returns
+    ``(status, next, n, used)``: on ``_FULL`` the table needs room before
+    ``order[next]`` can be added.
+    """
+    for k in range(start, len(order)):
+        e = order[k]
+        a = src_spans[e, 0]
+        t, n, used = _find_or_add(src_arena, a, a + src_spans[e, 1], slots, spans, counts, arena,
+                                  n, used)
+        if t < 0:
+            return _FULL, k, n, used
+        counts[t] += src_counts[e]
+    return _DONE, len(order), n, used
 
 
 @njit(**_JIT)
@@ -255,9 +287,60 @@ class ByteTokenCounter:
             new[: self._used] = self._arena[: self._used]
             self._arena = new
 
+    @classmethod
+    def merged(cls, tables: list[ByteTokenCounter], first_blocks: list[np.ndarray]
+               ) -> ByteTokenCounter:
+        """One table from tables that counted disjoint blocks of one text, in the text's first-seen
+        order.
+
+        ``first_blocks[i][k]`` is the number of the block (in text order)
+        where ``tables[i]`` first saw its token ``k``; each table must have
+        counted its blocks in increasing order, and no block twice. A
+        token's first occurrence in the text is then its entry with the
+        smallest block number, and within one block a table's own order is
+        the text's, so adding the entries sorted by (block, index) gives
+        exactly the table that counting all blocks in order would give.
+        """
+        sizes = [len(t) for t in tables]
+        used = np.array([t._used for t in tables], dtype=np.int64)
+        shift = np.concatenate(([0], np.cumsum(used)[:-1]))
+        src_arena = np.concatenate([t._arena[: t._used] for t in tables] + [np.zeros(0, np.uint8)])
+        src_spans = np.concatenate(
+            [t._spans[:n] + np.array([d, 0]) for t, n, d in zip(tables, sizes, shift)]
+            + [np.zeros((0, 2), np.int64)])
+        src_counts = np.concatenate([t.counts for t in tables] + [np.zeros(0, np.int64)])
+        blocks = np.concatenate([np.asarray(b, dtype=np.int64) for b in first_blocks]
+                                + [np.zeros(0, np.int64)])
+        if len(blocks) != len(src_counts):
+            raise ValueError("first_blocks needs one block number per token of each table.")
+        local = np.concatenate([np.arange(n, dtype=np.int64) for n in sizes]
+                               + [np.zeros(0, np.int64)])
+        order = np.lexsort((local, blocks))
+        capacity = 1 << max(12, int(max(sizes, default=1)).bit_length())
+        out = cls(capacity)
+        k = 0
+        while True:
+            status, k, out._n, out._used = _add_counted(
+                src_arena, src_spans, src_counts, order, k, out._slots, out._spans, out._counts,
+                out._arena, out._n, out._used)
+            if status == _DONE:
+                break
+            out._grow(needed_bytes=int(src_spans[order[k], 1]))
+        out.n_read = sum(t.n_read for t in tables)
+        return out
+
     def encoder(self, final_ids: np.ndarray, max_length: int | None) -> BlockEncoder:
         """An encoder writing ``final_ids[k]`` for token ``k`` (skipped if negative)."""
         return BlockEncoder(self, final_ids, max_length)
+
+
+class DetachedBlock(NamedTuple):
+    """A block encoded on its own (:meth:`BlockEncoder.encode_detached`), positions from 0."""
+
+    ids: np.ndarray
+    ends: np.ndarray
+    sentence_start: int
+    raw_in_sentence: int
 
 
 class BlockEncoder:
@@ -313,6 +396,49 @@ class BlockEncoder:
         if status != _DONE:
             raise RuntimeError("The corpus files changed between the two passes.")
         return pos, self._ends[:n_ends]
+
+    @property
+    def line_open(self) -> bool:
+        """Whether the last block encoded left its line open (the next must continue it)."""
+        return self._raw_in_sentence > 0
+
+    def encode_detached(self, block: bytes) -> DetachedBlock:
+        """Encode ``block`` on its own, as if it began a line, into new arrays.
+
+        Touches no state of the encoder, so threads may encode different
+        blocks at once; :meth:`attach` then places the results in text
+        order. Raises as :meth:`encode`.
+        """
+        buf = np.frombuffer(block, dtype=np.uint8)
+        n_cuts = (len(buf) + 1) // 2 // self._max_length if self._max_length > 0 else 0
+        ends = np.zeros(block.count(b"\n") + 1 + n_cuts, dtype=np.int64)
+        ids = np.empty((len(buf) + 1) // 2, dtype=np.int32)  # a token takes 2 bytes or more
+        t = self._table
+        status, n_ids, n_ends, sentence_start, raw = _encode(
+            buf, WHITESPACE, t._slots, t._spans, t._arena, self._final_ids, self._max_length,
+            ids, 0, ends, 0, 0,
+        )
+        if status != _DONE:
+            raise RuntimeError("The corpus files changed between the two passes.")
+        return DetachedBlock(ids[:n_ids], ends[:n_ends], sentence_start, raw)
+
+    def attach(self, done: DetachedBlock, ids_out: np.ndarray, pos: int
+               ) -> tuple[int, np.ndarray]:
+        """Place a block that :meth:`encode_detached` encoded at ``ids_out[pos:]``; as
+        :meth:`encode`.
+
+        Only right when no line is open (:attr:`line_open` is false): a
+        block that continues a line must go through :meth:`encode`.
+        """
+        if self.line_open:
+            raise RuntimeError("A block continuing an open line cannot be encoded on its own.")
+        n = len(done.ids)
+        if pos + n > len(ids_out):
+            raise RuntimeError("The corpus files changed between the two passes.")
+        ids_out[pos : pos + n] = done.ids
+        self._sentence_start = pos + done.sentence_start
+        self._raw_in_sentence = done.raw_in_sentence
+        return pos + n, done.ends + pos
 
     def finish(self, pos: int) -> np.ndarray:
         """The end of the sentence the last block left open (none, or ``[pos]``), closing it.

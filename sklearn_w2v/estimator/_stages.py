@@ -22,6 +22,7 @@ rank's shard and trains in synchronised rounds.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,15 @@ from sklearn.base import BaseEstimator
 from ..corpus import EncodedCorpus, encode_documents, open_store, remap, update_vocabulary
 from ..pooling import DocumentStatistics, document_statistics
 from ..text import iter_token_lists
-from ..training import TrainConfig, Trainer, TrainResult, TrainStats, initial_vectors
+from ..training import (
+    EpochEnd,
+    EpochHook,
+    TrainConfig,
+    Trainer,
+    TrainResult,
+    TrainStats,
+    initial_vectors,
+)
 from ._pretrained import load_pretrained, pretrained_vocabulary, starting_vectors
 
 # What the stages are given as ``model``: the W2V being fitted (typed by its
@@ -50,11 +59,19 @@ class TrainingSetup:
     trainer : Trainer
     analyzer : callable
         Turns a raw-string document into its tokens.
+    on_epoch_end : EpochHook or None
+        The trainer's hook between epochs (set by the estimator when it has
+        ``callbacks``; :func:`train_counted_words` passes it on).
+    train_nothing : bool
+        A callback's ``on_train_begin`` asked to stop before the first
+        epoch: the train stage leaves the weights as they are.
     """
 
     config: TrainConfig
     trainer: Trainer
     analyzer: Callable[[str], list[str]]
+    on_epoch_end: EpochHook | None = None
+    train_nothing: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +157,10 @@ class FitStages:
 
     continues = False
 
+    def runs_callbacks(self) -> bool:
+        """Whether this process calls the estimator's ``callbacks`` (distributed: rank 0 only)."""
+        return True
+
     def setup(self, model: Model, call: int) -> TrainingSetup:
         """The run's setup; ``call`` is the number of training calls the model has had (pass it
         on).
@@ -175,14 +196,16 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
     only the counted ones (the contract wants positive counts). When they
     come first, as a fit lays them out, it trains leading slices of the
     weights in place; otherwise (a later ``partial_fit``) their rows are
-    gathered and put back. ``data.frozen`` goes to the trainer. With
-    ``epochs=0`` nothing trains.
+    gathered and put back. ``data.frozen`` and ``setup.on_epoch_end`` go to
+    the trainer (the hook sees ``data``'s full arrays up to date). With
+    ``epochs=0`` (or ``setup.train_nothing``) nothing trains.
     """
     config = setup.config
     counted = data.counts > 0
     n = int(counted.sum())
-    if config.epochs == 0 or data.corpus.n_tokens == 0 or n == 0:
-        stats = TrainStats(0.0, 0, 0, n_threads=config.n_threads)
+    if config.epochs == 0 or data.corpus.n_tokens == 0 or n == 0 or setup.train_nothing:
+        stats = TrainStats(0.0, 0, 0, n_threads=config.n_threads,
+                           epochs=0 if setup.train_nothing else None)
         return TrainResult(data.input_vectors, data.output_vectors, stats)
     inp, out, frozen = data.input_vectors, data.output_vectors, data.frozen
     if n == len(counted) or counted[:n].all():  # all, or a leading block: views
@@ -196,6 +219,8 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
     # ``frozen`` only when a row is frozen: trainers written before it existed keep working.
     extra = {} if frozen is None or not frozen[rows].any() else {
         "frozen": np.ascontiguousarray(frozen[rows])}
+    if setup.on_epoch_end is not None:
+        extra["on_epoch_end"] = _full_arrays_hook(setup.on_epoch_end, rows, inp, out)
     result = setup.trainer.train(
         corpus, data.counts[rows], config,
         np.ascontiguousarray(inp[rows]), np.ascontiguousarray(out[rows]), **extra)
@@ -203,6 +228,18 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
         if not np.shares_memory(full, trained):
             full[rows] = trained
     return TrainResult(inp, out, result.stats)
+
+
+def _full_arrays_hook(hook: EpochHook, rows, inp: np.ndarray, out: np.ndarray) -> EpochHook:
+    """``hook`` seeing the full weights ``inp``, ``out``, whose ``rows`` the trainer trains."""
+
+    def on_epoch_end(report: EpochEnd) -> bool:
+        for full, trained in ((inp, report.input_vectors), (out, report.output_vectors)):
+            if not np.shares_memory(full, trained):
+                full[rows] = trained
+        return hook(dataclasses.replace(report, input_vectors=inp, output_vectors=out))
+
+    return on_epoch_end
 
 
 class FreshFit(FitStages):

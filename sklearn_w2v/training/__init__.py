@@ -8,14 +8,17 @@ weights on a device between calls, a :class:`TensorTrainer`) described by a
 weights (:func:`initial_vectors`), the sampling tables (subsampling
 thresholds and the noise alias table), the learning-rate schedule
 (:class:`LinearSchedule`), progress reporting (:class:`ProgressReporter`),
-seeds for the parts of a run (:func:`derive_seed`), the ``MAX_EXP`` rule,
+seeds for the parts of a run (:func:`derive_seed`), the hook a trainer
+calls between epochs (:data:`EpochHook`, given an :class:`EpochEnd`), the ``MAX_EXP`` rule,
 and the check that trained weights did not diverge (:func:`check_converged`).
 """
 
-from ._config import LinearSchedule, TrainConfig, check_learning_rates
+from ._config import SG_RULE_NAMES, LinearSchedule, TrainConfig, check_learning_rates
 from ._contract import (
     MAX_EXP,
     BackendSpec,
+    EpochEnd,
+    EpochHook,
     TensorTrainer,
     Trainer,
     TrainResult,
@@ -38,8 +41,11 @@ from ._weights import DIVERGED_NORM, SUSPECT_SCORE, check_converged, initial_vec
 __all__ = [
     "DIVERGED_NORM",
     "MAX_EXP",
+    "SG_RULE_NAMES",
     "SUSPECT_SCORE",
     "BackendSpec",
+    "EpochEnd",
+    "EpochHook",
     "LastTables",
     "LinearSchedule",
     "ProgressReporter",

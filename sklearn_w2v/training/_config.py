@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The skip-gram update rules (``TrainConfig.sg_rule``): "block" draws the
+#: noise words for each (centre, context) pair, as gensim and the C tool do;
+#: "hogbatch" shares one set of noise words among a centre's contexts
+#: (faster, slightly lower analogy scores; measured on the benchmarks page).
+SG_RULE_NAMES = ("block", "hogbatch")
+
 
 def check_learning_rates(
     alpha: float, min_alpha: float, names: tuple[str, str] = ("alpha", "min_alpha")
@@ -64,6 +70,9 @@ class TrainConfig:
     slows the numba backend's skip-gram by about half again). ``epochs=0``
     describes a run that trains nothing (a fit that only takes pretrained
     vectors); callers skip the trainer then, and trainers refuse it.
+    ``sg_rule`` is the skip-gram update rule (one of :data:`SG_RULE_NAMES`;
+    CBOW ignores it); a backend lists the rules it implements in its
+    :class:`~sklearn_w2v.training.BackendSpec`.
     """
 
     vector_size: int = 100
@@ -92,8 +101,8 @@ class TrainConfig:
         check_learning_rates(self.alpha, self.min_alpha)
         if self.sample < 0:
             raise ValueError(f"sample must be >= 0, got {self.sample}")
-        if self.sg_rule not in ("block", "hogbatch"):
-            raise ValueError(f"sg_rule must be 'block' or 'hogbatch', got {self.sg_rule!r}")
+        if self.sg_rule not in SG_RULE_NAMES:
+            raise ValueError(f"sg_rule must be one of {SG_RULE_NAMES}, got {self.sg_rule!r}")
 
     @property
     def schedule(self) -> LinearSchedule:

@@ -11,6 +11,12 @@ The learning rate of a job follows the worker's own progress through its
 jobs over all epochs; dealt jobs keep the workers level, so this matches a
 global linear decay without any shared counter (and so without a write race
 on one).
+
+Without an ``on_epoch_end`` hook the workers run all epochs in one pass.
+With one, they run an epoch at a time and the hook is called in the
+calling thread while they wait: the kernels and the decay are the same (a
+worker keeps its progress and random state between epochs), so a seeded
+one-thread run gives the same weights bit for bit, hook or not.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...training import (
+    EpochEnd,
+    EpochHook,
     LastTables,
     ProgressReporter,
     TrainConfig,
@@ -74,9 +82,9 @@ def _seed_states(seed: int, n: int) -> list[np.ndarray]:
 class _Worker:
     """Runs its share of the jobs for all epochs; records its progress for the reporter."""
 
-    def __init__(self, trainer_args, offsets, jobs, config, sg_rule, state, stop, max_length):
+    def __init__(self, trainer_args, offsets, jobs, config, state, stop, max_length):
         self.args = trainer_args
-        self.sg_rule = sg_rule
+        self.sg_rule = SG_RULES[config.sg_rule]
         self.offsets = offsets
         self.jobs = jobs  # (first, last) sentence ranges
         self.config = config
@@ -95,10 +103,11 @@ class _Worker:
         total = max(self.span_tokens * self.config.epochs, 1)
         return self.schedule.at(tokens_done / total)
 
-    def run(self) -> None:
+    def run(self, epochs: range | None = None) -> None:
+        """Train ``epochs`` (default: all of them), continuing from where the last call ended."""
         try:
             c = self.config
-            for epoch in range(c.epochs):
+            for epoch in epochs if epochs is not None else range(c.epochs):
                 for a, b in self.jobs:
                     if self.stop.is_set():
                         return
@@ -131,25 +140,21 @@ class NumbaTrainer:
     device : None or "cpu", default=None
         Accepted so that every backend takes a device; this one trains on
         the CPU only.
-    sg_rule : {"block", "pairs", "hogbatch", "shared"}, default="block"
-        The skip-gram update (see :data:`SG_RULES`). "hogbatch" shares one
-        set of noise words among a center's contexts: on en-mix 1.1x faster
-        with 2 threads (1.4x on one) and 1.1 analogy points below "block",
-        0.8 below gensim (see the benchmarks page of the docs). Reach it through
-        :meth:`W2V.training_setup <sklearn_w2v.W2V.training_setup>`
-        options or the benchmark's ``numba:sg_rule=hogbatch``.
+
+    The skip-gram rule is the config's ``sg_rule`` ("block" or "hogbatch",
+    see :data:`SG_RULES`). "hogbatch" shares one set of noise words among
+    a center's contexts: on en-mix 1.1x faster with 2 threads (1.4x on one)
+    and 1.1 analogy points below "block", 0.8 below gensim (see the
+    benchmarks page of the docs).
     """
 
     name = "numba"
     device = "cpu"
 
-    def __init__(self, device: str | None = None, sg_rule: str = "block"):
+    def __init__(self, device: str | None = None):
         if device not in (None, "cpu"):
             raise ValueError(f"The numba backend trains on the CPU; device={device!r} is not "
                              "one it can use.")
-        if sg_rule not in SG_RULES:
-            raise ValueError(f"sg_rule must be one of {sorted(SG_RULES)}, got {sg_rule!r}")
-        self.sg_rule = sg_rule
         self._tables = LastTables(_sampling_tables)
 
     def train(
@@ -161,7 +166,9 @@ class NumbaTrainer:
         output_vectors: np.ndarray,
         *,
         frozen: np.ndarray | None = None,
+        on_epoch_end: EpochHook | None = None,
     ) -> TrainResult:
+        """Train (see :meth:`Trainer.train <sklearn_w2v.training.Trainer.train>`), in place."""
         check_training_arrays(corpus, counts, config, input_vectors, output_vectors, frozen)
         start = time.perf_counter()
         args = (corpus.ids, corpus.offsets, input_vectors, output_vectors,
@@ -174,37 +181,55 @@ class NumbaTrainer:
         max_length = int(np.diff(corpus.offsets).max(initial=0))
         stop = threading.Event()
         workers = [
-            _Worker(args, corpus.offsets, jobs, config, SG_RULES[self.sg_rule], state, stop,
-                    max_length)
+            _Worker(args, corpus.offsets, jobs, config, state, stop, max_length)
             for jobs, state in zip(shares, _seed_states(config.seed, len(shares)))
         ]
         total_words = corpus.n_tokens * config.epochs
         progress = ProgressReporter(self.name, total_words, config.schedule, config.verbose,
                                     n_threads=len(workers))
         loss = _running_loss(workers) if config.compute_loss else None
-        self._run(workers, stop, progress, loss)
-        for w in workers:
-            if w.error is not None:
-                raise w.error
+        epochs = config.epochs
+        if on_epoch_end is None:
+            self._run(workers, stop, progress, loss, None)
+        else:  # an epoch at a time, the hook between them
+            for epoch in range(config.epochs):
+                self._run(workers, stop, progress, loss, range(epoch, epoch + 1))
+                epoch_loss = (float(sum(w.epoch_loss[epoch] for w in workers))
+                              if config.compute_loss else None)
+                report = EpochEnd(epoch, config.epochs, input_vectors, output_vectors,
+                                  epoch_loss, corpus.n_tokens * (epoch + 1),
+                                  time.perf_counter() - start)
+                if on_epoch_end(report):
+                    epochs = epoch + 1
+                    break
         seconds = time.perf_counter() - start
         progress.finish(seconds, loss)
         loss = None
         if config.compute_loss:
-            loss = tuple(float(sum(x)) for x in zip(*(w.epoch_loss for w in workers)))
+            loss = tuple(float(sum(x)) for x in zip(*(w.epoch_loss[:epochs] for w in workers)))
         stats = TrainStats(
             seconds=seconds,
-            words=total_words,
+            words=corpus.n_tokens * epochs,
             effective_words=sum(w.effective_words for w in workers),
             n_threads=len(workers),
             epoch_loss=loss,
+            epochs=epochs,
         )
         return TrainResult(input_vectors, output_vectors, stats)
 
-    def _run(self, workers, stop, progress: ProgressReporter, loss) -> None:
+    def _run(self, workers, stop, progress: ProgressReporter, loss, epochs) -> None:
+        """Run the workers over ``epochs`` (None: all); re-raise the first worker error."""
+        self._run_threads(workers, stop, progress, loss, epochs)
+        for w in workers:
+            if w.error is not None:
+                raise w.error
+
+    def _run_threads(self, workers, stop, progress, loss, epochs) -> None:
         if len(workers) == 1 and not progress.verbose:
-            workers[0].run()  # no thread needed; an interrupt lands between jobs
+            workers[0].run(epochs)  # no thread needed; an interrupt lands between jobs
             return
-        threads = [threading.Thread(target=w.run, daemon=True) for w in workers]
+        threads = [threading.Thread(target=w.run, args=(epochs,), daemon=True)
+                   for w in workers]
         try:
             for t in threads:
                 t.start()

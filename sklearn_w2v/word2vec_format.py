@@ -5,10 +5,12 @@ Public home of the functions implemented in :mod:`sklearn_w2v.vectors`
 """
 
 from .vectors import (
+    DUPLICATE_POLICIES,
     EOS,
     MAX_DIMENSIONS,
     MAX_HEADER_BYTES,
     MAX_WORD_BYTES,
+    DuplicateWordError,
     Word2VecFormatError,
     atomic_write,
     read_vectors,
@@ -20,6 +22,7 @@ from .vectors import (
     write_vocabulary,
 )
 
-__all__ = ["EOS", "MAX_DIMENSIONS", "MAX_HEADER_BYTES", "MAX_WORD_BYTES", "Word2VecFormatError",
+__all__ = ["DUPLICATE_POLICIES", "EOS", "MAX_DIMENSIONS", "MAX_HEADER_BYTES", "MAX_WORD_BYTES",
+    "DuplicateWordError", "Word2VecFormatError",
     "atomic_write", "read_vectors", "read_vectors_header", "read_vocabulary", "write_classes",
     "write_keyed_vectors", "write_vectors", "write_vocabulary"]

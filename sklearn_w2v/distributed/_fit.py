@@ -368,8 +368,15 @@ def _load_pretrained(model: W2V, setup: TrainingSetup, device) -> PretrainedVect
         return None
     error = pretrained = None
     try:
+        if model.init_vectors_words != "all":
+            raise ValueError("init_vectors_words='corpus' is not supported in distributed "
+                             "training (no rank knows every shard's words when the vectors "
+                             "are read); use W2V.fit, or init_vectors_words='all'.")
         pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
-                                     setup.config.vector_size)
+                                     setup.config.vector_size,
+                                     format=model.init_vectors_format,
+                                     unicode_errors=model.init_vectors_unicode_errors,
+                                     duplicates=model.init_vectors_duplicates)
     except (OSError, ValueError) as exc:
         error = exc
     agree(error, "reading init_vectors")

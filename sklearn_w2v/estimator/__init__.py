@@ -47,8 +47,10 @@ from ._persistence import (
     save,
 )
 from ._pretrained import (
+    INIT_VECTORS_FORMATS,
     PretrainedVectors,
     PretrainedVocabulary,
+    check_pretrained,
     load_pretrained,
     pretrained_vocabulary,
     starting_vectors,
@@ -77,6 +79,7 @@ __all__ = [
     "FitStages",
     "FreshFit",
     "GENSIM_NAMES",
+    "INIT_VECTORS_FORMATS",
     "ModelFileError",
     "PARAMETER_CODECS",
     "ParameterCodec",
@@ -90,6 +93,7 @@ __all__ = [
     "W2V",
     "available_cpus",
     "check_callbacks",
+    "check_pretrained",
     "load",
     "load_pretrained",
     "model_format",

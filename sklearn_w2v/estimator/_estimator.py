@@ -50,11 +50,11 @@ from ..training import (
     check_learning_rates,
     derive_seed,
 )
-from ..vectors import to_keyed_vectors
+from ..vectors import DUPLICATE_POLICIES, to_keyed_vectors
 from ._callbacks import CallbackRunner, check_callbacks
 from ._gensim_names import GENSIM_NAMES
 from ._n_jobs import resolve_n_jobs
-from ._pretrained import zipf_probabilities
+from ._pretrained import INIT_VECTORS_FORMATS, zipf_probabilities
 from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSetup
 from ._state import data_to_state, state_to_data
 
@@ -215,6 +215,25 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     init_vectors_limit : int or None, default=None
         Use only the first ``init_vectors_limit`` pretrained vectors (files
         list the most frequent words first), as gensim's ``limit``.
+    init_vectors_format : {"auto", "word2vec", "glove"}, default="auto"
+        The layout of an ``init_vectors`` file: "word2vec" needs the ``V
+        D`` header line (text or binary rows); "glove" is a text file
+        without it (as GloVe's files); "auto" tells them apart by the first
+        line (two integers: a header). Read strictly either way.
+    init_vectors_unicode_errors : {"strict", "replace", "ignore"}, default="strict"
+        Words of an ``init_vectors`` file that are not valid UTF-8: an
+        error, or decoded with U+FFFD or without the bad bytes (as
+        gensim's ``unicode_errors``).
+    init_vectors_duplicates : {"error", "keep_first"}, default="error"
+        A word listed twice in an ``init_vectors`` file: an error, or its
+        first row kept and the others skipped, with a warning (as gensim).
+    init_vectors_words : {"all", "corpus"}, default="all"
+        "all" keeps every pretrained word; "corpus" only those that occur
+        in ``X`` (gensim's ``intersect_word2vec_format``): the model, its
+        saved file and the memory a fit needs then hold the corpus's words
+        only. A file's rows are read after the corpus is counted (its
+        existence and width are checked before), storing only the kept
+        rows.
     freeze_init : bool, default=False
         Pretrained rows never move (gensim's ``lockf=0``), bit for bit, on
         every backend, also through ``partial_fit``; the new words' vectors
@@ -365,6 +384,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "programs": [None, Interval(Integral, 1, None, closed="left")],
         "init_vectors": [None, str, os.PathLike, KeyedVectors],
         "init_vectors_limit": [None, Interval(Integral, 1, None, closed="left")],
+        "init_vectors_format": [StrOptions(set(INIT_VECTORS_FORMATS))],
+        "init_vectors_unicode_errors": [StrOptions({"strict", "replace", "ignore"})],
+        "init_vectors_duplicates": [StrOptions(set(DUPLICATE_POLICIES))],
+        "init_vectors_words": [StrOptions({"all", "corpus"})],
         "freeze_init": ["boolean"],
         "sg_rule": [StrOptions(set(SG_RULE_NAMES))],
         "callbacks": [None, list, tuple],
@@ -418,6 +441,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         programs=None,
         init_vectors=None,
         init_vectors_limit=None,
+        init_vectors_format="auto",
+        init_vectors_unicode_errors="strict",
+        init_vectors_duplicates="error",
+        init_vectors_words="all",
         freeze_init=False,
         sg_rule="block",
         callbacks=None,
@@ -459,6 +486,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.programs = programs
         self.init_vectors = init_vectors
         self.init_vectors_limit = init_vectors_limit
+        self.init_vectors_format = init_vectors_format
+        self.init_vectors_unicode_errors = init_vectors_unicode_errors
+        self.init_vectors_duplicates = init_vectors_duplicates
+        self.init_vectors_words = init_vectors_words
         self.freeze_init = freeze_init
         self.sg_rule = sg_rule
         self.callbacks = callbacks
@@ -540,7 +571,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """The rules between ``init_vectors`` and the parameters that need or exclude it."""
         if self.init_vectors is None:
             needing = {"epochs": self.epochs == 0, "freeze_init": bool(self.freeze_init),
-                       "init_vectors_limit": self.init_vectors_limit is not None}
+                       "init_vectors_limit": self.init_vectors_limit is not None,
+                       "init_vectors_words": self.init_vectors_words != "all"}
             for name, set_ in needing.items():
                 if set_:
                     raise ValueError(f"{name}={getattr(self, name)!r} needs init_vectors "

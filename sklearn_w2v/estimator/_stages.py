@@ -42,7 +42,7 @@ from ..training import (
     TrainStats,
     initial_vectors,
 )
-from ._pretrained import load_pretrained, pretrained_vocabulary, starting_vectors
+from ._pretrained import check_pretrained, load_pretrained, pretrained_vocabulary, starting_vectors
 
 # What the stages are given as ``model``: the W2V being fitted (typed by its
 # base class here, since the estimator's module imports this one).
@@ -284,14 +284,29 @@ class FreshFit(FitStages):
     @contextlib.contextmanager
     def _read_pretrained(self, model: Model, setup: TrainingSetup) -> Iterator[TrainingData]:
         # Before the corpus is read: a bad file or width fails fast.
-        pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
-                                     setup.config.vector_size)
+        corpus_only = model.init_vectors_words == "corpus"
+        options = dict(format=model.init_vectors_format,
+                       unicode_errors=model.init_vectors_unicode_errors,
+                       duplicates=model.init_vectors_duplicates)
+        if corpus_only:  # the rows are read once the corpus's words are known
+            check_pretrained(model.init_vectors, setup.config.vector_size,
+                             model.init_vectors_format)
+        else:
+            pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
+                                         setup.config.vector_size, **options)
         with open_store(model.temp_folder) as store:
             # Every word with its count: which words the vocabulary keeps depends on both.
             encoded = encode_documents(self.X, tokenize=setup.analyzer, min_count=1,
                                        max_vocab_size=model.max_vocab_size, store=store)
             if encoded.n_documents == 0:
                 raise ValueError("X contains no documents.")
+            if corpus_only:
+                pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
+                                             setup.config.vector_size, **options,
+                                             keep=frozenset(encoded.vocabulary.words))
+                if not pretrained.words:
+                    raise ValueError("init_vectors_words='corpus': no word of X has a "
+                                     "pretrained vector.")
             vocabulary = pretrained_vocabulary(
                 encoded.vocabulary.words, encoded.vocabulary.counts, pretrained.words,
                 fine_tune=setup.config.epochs > 0, min_count=model.min_count,
@@ -301,13 +316,13 @@ class FreshFit(FitStages):
             n_documents, n_raw_words = encoded.n_documents, encoded.n_raw_words
             del encoded
             inp, out = starting_vectors(vocabulary, pretrained, setup.config.seed)
+            rank = pretrained.file_rank(vocabulary.pretrained_rank)
             del pretrained  # the file's matrix, unless it became inp
             if setup.config.epochs > 0 and corpus.n_tokens == 0:
                 raise ValueError("No word of X is in the vocabulary (the pretrained words and "
                                  "those occurring min_count times); nothing to fine-tune on.")
             summary = CorpusSummary(n_documents, n_raw_words, corpus.n_tokens,
                                     vocabulary.effective_min_count, len(vocabulary.words))
-            rank = vocabulary.pretrained_rank
             yield TrainingData(vocabulary.words, vocabulary.counts, corpus, inp, out, summary,
                                rank, rank > 0 if model.freeze_init else None)
 

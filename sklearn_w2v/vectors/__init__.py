@@ -17,10 +17,12 @@ from ._atomic import atomic_write
 from ._keyed_vectors import keyed_vectors_from_data, keyed_vectors_to_data, to_keyed_vectors
 from ._persistence import load_keyed_vectors, save_keyed_vectors
 from ._word2vec_format import (
+    DUPLICATE_POLICIES,
     EOS,
     MAX_DIMENSIONS,
     MAX_HEADER_BYTES,
     MAX_WORD_BYTES,
+    DuplicateWordError,
     Word2VecFormatError,
     read_vectors,
     read_vectors_header,
@@ -32,10 +34,12 @@ from ._word2vec_format import (
 )
 
 __all__ = [
+    "DUPLICATE_POLICIES",
     "EOS",
     "MAX_DIMENSIONS",
     "MAX_HEADER_BYTES",
     "MAX_WORD_BYTES",
+    "DuplicateWordError",
     "Word2VecFormatError",
     "atomic_write",
     "keyed_vectors_from_data",

@@ -69,3 +69,19 @@ def test_a_backend_without_the_rule_refuses_it_before_reading(monkeypatch):
 
     with pytest.raises(ValueError, match="does not implement sg_rule='hogbatch'"):
         W2V(backend="torch", sg=1, sg_rule="hogbatch").fit(never())
+
+
+def test_the_migration_table_names_every_gensim_argument_and_method():
+    import inspect
+    import pathlib
+
+    from gensim.models import Word2Vec
+
+    page = pathlib.Path(__file__).parent.parent / "docs" / "user_guide" / "parameters.md"
+    section = page.read_text(encoding="utf-8").split("## Coming from gensim", 1)[1]
+    first_cells = [line.split("|")[1] for line in section.splitlines() if line.startswith("| ")]
+    named = set(re.findall(r"`(?:model\.|wv\.)?([a-z_0-9]+)", " ".join(first_cells)))
+    arguments = set(inspect.signature(Word2Vec.__init__).parameters) - {"self"}
+    methods = {m for m in dir(Word2Vec) if not m.startswith("_")}
+    assert not arguments - named, sorted(arguments - named)
+    assert not methods - named, sorted(methods - named)

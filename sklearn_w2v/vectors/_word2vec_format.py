@@ -509,7 +509,9 @@ class _Rows:
 
     def put(self, word: str, values) -> None:
         """Store the next row read (unless ``keep`` leaves its word out)."""
-        if self.keep is None or word in self.keep:
+        if self.keep is None:
+            self.slot(self.n_read)[:] = values
+        elif word in self.keep:
             self.slot(len(self.stored))[:] = values
             self.stored.append(self.n_read)
         elif self.bad_row is None and not np.isfinite(values).all():
@@ -772,7 +774,7 @@ def read_vectors(
         chosen = np.flatnonzero(~dropped[stored])
         vectors = _compact_rows(vectors, chosen)
         stored = stored[chosen]
-    kept_words = [words[i] for i in stored.tolist()]
+    kept_words = words if len(stored) == n_rows else [words[i] for i in stored.tolist()]
     if counts_by_word is None:
         counts = n_declared - stored
     else:

@@ -198,3 +198,14 @@ def test_torch_backend_calls_callbacks_between_epochs(planted):
     assert model.training_stats_["epochs_trained"] == 2
     assert model.epoch_loss_.shape == (2,)
     assert rec.snapshots[-1].tobytes() == model.wv_.vectors.tobytes()
+
+
+@pytest.mark.skipif(not backend_available("torch"), reason="torch not installed")
+def test_fused_kernel_calls_callbacks_between_epochs(planted):
+    pytest.importorskip("triton")
+    rec = Recorder(stop_after=1)
+    model = _fit(planted[0][:40], backend="torch", device="cpu", kernel="fused", epochs=3,
+                 callbacks=[rec])  # Triton's interpreter on the CPU
+    assert rec.calls == ["begin", 0, ("end", True)]
+    assert model.training_stats_["epochs_trained"] == 1
+    assert rec.snapshots[-1].tobytes() == model.wv_.vectors.tobytes()

@@ -2,8 +2,6 @@
 fine-tuning with the corpus's words only.
 """
 
-import gzip
-
 import numpy as np
 import pytest
 
@@ -16,17 +14,14 @@ from sklearn_w2v.vectors import (
     write_vectors,
 )
 
+from helpers import write
+
 ROWS = [("the", [0.5, -1.0, 2.0]), ("cat", [1.0, 0.0, -0.25]), ("sat", [3.0, 1.5, 0.0])]
 
 
 def glove(path, rows=ROWS, extra=b""):
-    text = "".join(f"{w} {' '.join(map(str, v))}\n" for w, v in rows).encode() + extra
-    if str(path).endswith(".gz"):
-        with gzip.open(path, "wb") as f:
-            f.write(text)
-    else:
-        path.write_bytes(text)
-    return path
+    return write(path, "".join(f"{w} {' '.join(map(str, v))}\n" for w, v in rows).encode()
+                 + extra)
 
 
 @pytest.mark.parametrize("name", ["g.txt", "g.txt.gz"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import os
 import sys
@@ -60,6 +61,21 @@ from ._state import data_to_state, state_to_data
 
 # Text options a callable analyzer bypasses (warned about at fit time).
 _ANALYZER_STEPS = ("preprocessor", "tokenizer", "stop_words", "strip_accents")
+
+
+def _gensim_hints(init):
+    """``__init__`` that answers a gensim-only name with what to use instead, not just
+    "unexpected keyword argument" (the signature stays ``init``'s, as scikit-learn reads it).
+    """
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):
+        for name in kwargs:
+            if name in GENSIM_NAMES and name not in type(self)._get_param_names():
+                raise TypeError(f"W2V got gensim's parameter {name!r}: {GENSIM_NAMES[name]}")
+        init(self, *args, **kwargs)
+
+    return __init__
 
 
 @evaluate_annotations
@@ -393,14 +409,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "callbacks": [None, list, tuple],
     }
 
-    def __new__(cls, *args, **kwargs):
-        # gensim's names that W2V spells differently (or lacks): say what to use, not just
-        # "unexpected keyword argument".
-        for name in kwargs:
-            if name in GENSIM_NAMES and name not in cls._get_param_names():
-                raise TypeError(f"W2V got gensim's parameter {name!r}: {GENSIM_NAMES[name]}")
-        return super().__new__(cls)
-
+    @_gensim_hints
     def __init__(
         self,
         *,

@@ -24,7 +24,7 @@ import numpy as np
 from sklearn_w2v import W2V
 from sklearn_w2v.bench import RSSProbe, rusage_peak_bytes
 from sklearn_w2v.persistence import load, load_keyed_vectors, save, save_keyed_vectors
-from sklearn_w2v.word2vec_format import read_vectors, write_vectors
+from sklearn_w2v.vectors import read_vectors, write_vectors
 
 _probe = RSSProbe()
 

@@ -1,31 +1,39 @@
 """Every GPU measurement of the torch backend in one run, written as JSON (for a lent GPU machine).
 
 A GPU is lent to this project only at times and for minutes, so this script
-does all the GPU work in one go, in well under 8 minutes on an H200, and
-writes what it has after every step (``gpu_check.json`` in ``--out``):
+does all the GPU work in one go, inside a time budget (``--budget``, 8
+minutes by default), and rewrites ``gpu_check.json`` in ``--out`` after
+every step, so a run cut short keeps what it measured. Each step runs in
+``try``/``except``: a failure is recorded and the next step runs.
 
 1. the machine: GPU, driver, torch, Triton and numba versions;
-2. the CUDA tests (the fused kernel against its NumPy reference, compiled;
-   the torch backend's CUDA tests);
-3. the fused kernel on the corpus (en-mix by default), skip-gram and CBOW,
-   ``vector_size=100, window=5, negative=5, sample=1e-3, min_count=5``,
-   5 epochs, one run per seed: training words/s (raw corpus tokens x epochs
-   / training seconds), peak ``torch.cuda.max_memory_allocated`` against
-   its bound term by term, and the quality scores;
-4. the batched path (one epoch of each mode), for comparison;
-5. a sweep of programs in flight (skip-gram and CBOW, 5 epochs, one seed);
-6. ``python -m sklearn_w2v.bench`` rows (torch on CUDA against gensim on
-   the machine's CPUs), for end-to-end seconds and the benchmark's table.
+2. in the background, on the machine's CPUs: ``python -m sklearn_w2v.bench``
+   with gensim (``gensim-file``) and the numba backend, 3 seeds, skip-gram
+   then CBOW (the reference for quality and CPU speed, measured in this run);
+3. a warm-up that compiles every kernel variant the timed runs use (skip-gram
+   ``block`` and ``hogbatch``, CBOW; each ``num_warps`` of the sweep), with
+   the registers and spills of each as launched;
+4. the fused kernel on the corpus (en-mix by default), ``vector_size=100,
+   window=5, negative=5, sample=1e-3, min_count=5``, 5 epochs, seeds 1-3:
+   skip-gram ``block``, CBOW, skip-gram ``hogbatch``: raw words/s (corpus
+   tokens x epochs over the training wall time, and over the kernels' own
+   time from CUDA events), peak ``torch.cuda.max_memory_allocated`` against
+   its bound, and the quality scores (evaluated in worker processes on the
+   CPUs while the GPU trains on);
+5. the batched path, one epoch of each mode, for comparison;
+6. a sweep of ``num_warps`` and programs (one seed, with quality);
+7. the CUDA tests (compiled kernel against its NumPy reference), last, with
+   a short timeout.
 
-Run from the repository root, with the corpus and gensim's wheel carried in
-an ignored folder (the GPU machine has no gensim, and the package needs it)::
+Run from the repository root, with the corpus and the wheels the GPU machine
+lacks carried in the ignored folder ``.gpu``::
 
-    pip install --no-deps .gpu/wheels/gensim-*.whl && pip install --no-deps .
-    python scripts/gpu_check.py --corpus .gpu/en-mix.txt.gz --out "$OUT"
+    pip install --no-index --no-deps --target /tmp/site .gpu/wheels/*.whl
+    PYTHONPATH=$PWD:/tmp/site python scripts/gpu_check.py --out "$OUT"
 
-``--device cpu --max-tokens 2000 --epochs 1`` runs every step (but the
-tests and the benchmark) on a tiny slice on the CPU, with Triton's
-interpreter: a check of the script itself, not a measurement.
+``--device cpu --max-tokens 3000 --epochs 1 --seeds 1`` runs the steps (but
+the background benchmark and the tests) on a tiny slice on the CPU, with
+Triton's interpreter: a check of the script itself, not a measurement.
 """
 
 from __future__ import annotations
@@ -36,89 +44,152 @@ import os
 import subprocess
 import sys
 import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
 
 if "--device" in sys.argv and sys.argv[sys.argv.index("--device") + 1] == "cpu":
     os.environ.setdefault("TRITON_INTERPRET", "1")  # before torch or triton is imported
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from gensim.test.utils import datapath  # noqa: E402
 
 from sklearn_w2v import LineCorpus  # noqa: E402
-from sklearn_w2v.backends.torch import DEFAULT_PROGRAMS, TorchTrainer  # noqa: E402
+from sklearn_w2v.backends.torch import TorchTrainer  # noqa: E402
 from sklearn_w2v.bench import gpu_info, machine_info  # noqa: E402
 from sklearn_w2v.corpus import EncodedCorpus, encode_documents  # noqa: E402
-from sklearn_w2v.evaluation import evaluate, score_word_pairs  # noqa: E402
 from sklearn_w2v.training import TrainConfig, initial_vectors  # noqa: E402
-from sklearn_w2v.vectors import to_keyed_vectors  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.025, min_alpha=1e-4)
+MAIN = [(1, "block"), (0, "block"), (1, "hogbatch")]  # (sg, sg_rule) of the seeded runs
 
 
 class Report:
     """The JSON file, rewritten after every step so a cut-off run keeps what it measured."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str, budget: float):
         os.makedirs(folder, exist_ok=True)
+        self.folder = folder
         self.path = os.path.join(folder, "gpu_check.json")
+        self.start = time.perf_counter()
+        self.budget = budget
         self.data: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+    def left(self) -> float:
+        return self.budget - (time.perf_counter() - self.start)
 
     def add(self, key: str, value) -> None:
         self.data[key] = value
+        self.data["elapsed"] = time.perf_counter() - self.start
         with open(self.path + ".tmp", "w") as f:
             json.dump(self.data, f, indent=1, default=str)
         os.replace(self.path + ".tmp", self.path)
-        print(f"[gpu_check] {key}: {json.dumps(value, default=str)[:400]}", flush=True)
+        print(f"[gpu_check {self.data['elapsed']:6.1f}s] {key}: "
+              f"{json.dumps(value, default=str)[:300]}", flush=True)
+
+    def step(self, key: str, fn, *args, needs: float = 0.0, **kwargs):
+        """Run one step; record its result, or its error, or that the budget left no time."""
+        if self.left() < needs:
+            self.add(key, {"skipped": f"{self.left():.0f} s of the budget left, needs {needs}"})
+            return None
+        started = time.perf_counter()
+        try:
+            value = fn(*args, **kwargs)
+        except Exception as exc:  # recorded; the next step still runs
+            self.add(key, {"error": f"{type(exc).__name__}: {exc}",
+                           "trace": traceback.format_exc()[-3000:]})
+            return None
+        self.add(key, value)
+        self.add(f"{key}_seconds", time.perf_counter() - started)
+        return value
 
 
-def run_tests(device: str) -> dict:
-    env = dict(os.environ, FUSED_TEST_COMPILED="1")
-    env.pop("TRITON_INTERPRET", None)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-           "tests/test_fused_kernel.py", "tests/test_backends_torch.py", "-k", "cuda"]
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=420)
-    return {"command": " ".join(cmd[2:]), "returncode": done.returncode,
-            "seconds": time.perf_counter() - start,
-            "tail": done.stdout[-2500:] + done.stderr[-1500:]}
+def _evaluate(words, counts, vectors) -> dict:
+    """Quality scores of one run (in a worker process: the GPU trains on meanwhile)."""
+    from threadpoolctl import threadpool_limits
+
+    from sklearn_w2v.evaluation import evaluate
+    from sklearn_w2v.vectors import to_keyed_vectors
+
+    try:
+        with threadpool_limits(1):  # one core a worker: several evaluate at once
+            return evaluate(to_keyed_vectors(words, counts, vectors))
+    except Exception as exc:  # no gensim test data, or a vocabulary too small
+        return {"error": f"{type(exc).__name__}: {exc}"}
 
 
-def train(encoded, device, sg, epochs, seed, kernel, programs=DEFAULT_PROGRAMS,
-          quality="full") -> dict:
-    """One training run on the encoded corpus; speed, memory against the bound, quality.
-
-    ``quality``: "full" (analogies too: seconds of CPU), "pairs" (WordSim353 and
-    SimLex-999 only) or None.
-    """
+def train(encoded, device, sg, rule, epochs, seed, kernel="fused", programs=None, num_warps=None):
+    """One training run on the encoded corpus: speed, kernel time, registers, memory."""
     vocabulary, corpus = encoded.vocabulary, encoded.corpus
-    config = TrainConfig(**SETTINGS, sg=bool(sg), epochs=epochs, seed=seed)
+    config = TrainConfig(**SETTINGS, sg=bool(sg), sg_rule=rule, epochs=epochs, seed=seed)
     inp, out = initial_vectors(len(vocabulary), config.vector_size, seed)
-    trainer = TorchTrainer(device=device, kernel=kernel, programs=programs)
+    trainer = TorchTrainer(device=device, kernel=kernel, programs=programs, num_warps=num_warps)
     result = trainer.train(corpus, vocabulary.counts, config, inp, out)
     stats = result.stats
-    row = {"sg": sg, "seed": seed, "epochs": epochs, "kernel": kernel, "programs": programs,
-           "train_seconds": stats.seconds,
-           "raw_words_per_second": encoded.n_raw_words * epochs / stats.seconds,
+    raw = encoded.n_raw_words * epochs
+    row = {"sg": sg, "sg_rule": rule, "seed": seed, "epochs": epochs, "kernel": kernel,
+           "train_seconds": stats.seconds, "raw_words_per_second": raw / stats.seconds,
            "trained_words_per_second": stats.words_per_second, **stats.details}
+    if stats.details.get("kernel_seconds"):
+        row["kernel_raw_words_per_second"] = raw / stats.details["kernel_seconds"]
     peak = stats.details.get("cuda_max_memory_allocated")
     if peak is not None:
         bound = {"weights": 2 * inp.nbytes, "ids": corpus.ids.nbytes,
-                 "tables": 3 * 8 * len(vocabulary),
+                 "offsets": corpus.offsets.nbytes, "tables": 3 * 8 * len(vocabulary),
                  "workspace": stats.details.get("workspace_bytes", 0)}
         row["memory"] = {"peak": peak, **bound, "bound": sum(bound.values())}
-    wv = to_keyed_vectors(vocabulary.words, vocabulary.counts, result.input_vectors)
-    try:
-        if quality == "full":
-            row["quality"] = evaluate(wv)
-        elif quality == "pairs":
-            row["quality"] = {"wordsim353": score_word_pairs(wv, datapath("wordsim353.tsv"))[0],
-                              "simlex999": score_word_pairs(wv, datapath("simlex999.txt"))[0]}
-    except Exception as exc:  # no gensim test data, or a vocabulary too small
-        row["quality"] = {"error": f"{type(exc).__name__}: {exc}"}
-    print(f"    sg={sg} {kernel} programs={programs} seed={seed}: "
-          f"{row['raw_words_per_second'] / 1e6:.2f}M words/s", flush=True)
-    return row
+    print(f"    sg={sg} {rule} {kernel} programs={row.get('programs')} "
+          f"warps={row.get('num_warps')} seed={seed}: "
+          f"{row['raw_words_per_second'] / 1e6:.2f}M raw words/s"
+          + (f" (kernels {row['kernel_raw_words_per_second'] / 1e6:.2f}M)"
+             if "kernel_raw_words_per_second" in row else ""), flush=True)
+    return row, result.input_vectors
+
+
+class Runs:
+    """Training runs whose quality is evaluated in a process pool while the GPU trains on."""
+
+    def __init__(self, encoded, pool):
+        self.encoded, self.pool, self.pending = encoded, pool, []
+
+    def run(self, *args, quality=True, **kwargs) -> dict:
+        row, vectors = train(self.encoded, *args, **kwargs)
+        if quality:
+            vocab = self.encoded.vocabulary
+            self.pending.append((row, self.pool.submit(_evaluate, list(vocab.words),
+                                                       vocab.counts, vectors)))
+        return row
+
+    def collect(self, timeout: float) -> None:
+        for row, future in self.pending:
+            try:
+                row["quality"] = future.result(timeout=max(timeout, 1.0))
+            except Exception as exc:
+                row["quality"] = {"error": f"{type(exc).__name__}: {exc}"}
+        self.pending = []
+
+
+def means(rows: list[dict]) -> list[dict]:
+    """Per (sg, rule): the medians of speed and the means of quality over the seeds."""
+    out = []
+    for sg, rule in sorted({(r["sg"], r["sg_rule"]) for r in rows}, reverse=True):
+        group = [r for r in rows if (r["sg"], r["sg_rule"]) == (sg, rule)]
+        quality = [r["quality"] for r in group if "error" not in r.get("quality", {"error": 1})]
+        entry = {"sg": sg, "sg_rule": rule, "seeds": len(group),
+                 "raw_words_per_second": float(np.median(
+                     [r["raw_words_per_second"] for r in group])),
+                 "peak_bytes": max(r.get("memory", {}).get("peak", 0) for r in group)}
+        kernel = [r["kernel_raw_words_per_second"] for r in group
+                  if "kernel_raw_words_per_second" in r]
+        if kernel:
+            entry["kernel_raw_words_per_second"] = float(np.median(kernel))
+        for key in ("analogy", "wordsim353", "simlex999"):
+            values = [q[key] for q in quality if key in q]
+            if values:
+                entry[key] = float(np.mean(values))
+                entry[key + "_runs"] = values
+        out.append(entry)
+    return out
 
 
 def truncated(encoded, max_tokens: int):
@@ -126,8 +197,45 @@ def truncated(encoded, max_tokens: int):
     last = int(np.searchsorted(encoded.corpus.offsets, max_tokens, side="right")) - 1
     corpus = encoded.corpus.sentences(0, max(last, 1))
     ids = np.ascontiguousarray(corpus.ids)
-    return encoded._replace(corpus=EncodedCorpus(ids, corpus.offsets),
-                            n_raw_words=len(ids))
+    return encoded._replace(corpus=EncodedCorpus(ids, corpus.offsets), n_raw_words=len(ids))
+
+
+def cpu_bench(args, sg: int, timeout: float) -> dict:
+    """gensim and the numba backend on this machine's CPUs (all cores), the seeds, with quality.
+
+    Run after the GPU steps, alone on the machine.
+    """
+    out = os.path.join(args.out, f"cpu_bench_sg{sg}.json")
+    cmd = [sys.executable, "-m", "sklearn_w2v.bench", "--corpus", args.corpus, "--sg", str(sg),
+           "--backends", "numba,gensim-file", "--threads", str(os.cpu_count() or 1),
+           "--repeat", str(args.seeds), "--epochs", str(args.epochs), "--markdown", "--json", out]
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                              timeout=max(timeout, 1.0))
+    except subprocess.TimeoutExpired as exc:
+        return {"timeout": timeout, "tail": str(exc.stdout)[-2000:] + str(exc.stderr)[-1000:]}
+    found = {"returncode": done.returncode, "stdout": done.stdout[-4000:],
+             "stderr": done.stderr[-1500:]}
+    if os.path.exists(out):
+        with open(out) as f:
+            found["json"] = json.load(f)
+    return found
+
+
+def run_tests(timeout: float) -> dict:
+    env = dict(os.environ, FUSED_TEST_COMPILED="1")
+    env.pop("TRITON_INTERPRET", None)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+           "tests/test_fused_kernel.py", "tests/test_backends_torch.py", "-k", "cuda"]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        return {"timeout": timeout, "tail": str(exc.stdout)[-2500:]}
+    return {"command": " ".join(cmd[2:]), "returncode": done.returncode,
+            "seconds": time.perf_counter() - start,
+            "tail": done.stdout[-2500:] + done.stderr[-1500:]}
 
 
 def main(argv=None) -> int:
@@ -137,54 +245,105 @@ def main(argv=None) -> int:
     p.add_argument("--device", default="cuda")
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--seeds", type=int, default=3)
-    p.add_argument("--programs", default="66,132,264,528,1056,2112,4224",
-                   help="programs in flight to sweep, comma-separated")
+    p.add_argument("--budget", type=float, default=480.0, help="seconds for the whole script")
+    p.add_argument("--warps", default="1,2,4", help="num_warps to sweep, comma-separated")
+    p.add_argument("--programs", default="528,1056,2112,4224,8448",
+                   help="programs per launch to sweep, comma-separated")
     p.add_argument("--max-tokens", type=int, default=None, help="train on a slice (script check)")
-    p.add_argument("--skip-tests", action="store_true")
-    p.add_argument("--skip-bench", action="store_true")
+    p.add_argument("--reserve", type=float, default=150.0,
+                   help="seconds of the budget the sweep leaves to the steps after it")
+    p.add_argument("--steps", default="variants,fused,batched,sweep,tests,cpu_bench",
+                   help="the steps to run, comma-separated (always in this order)")
     args = p.parse_args(argv)
+    steps = set(args.steps.split(","))
     cpu = args.device == "cpu"
-    report = Report(args.out)
-    info = machine_info()
-    info["cuda"] = {"available": torch.cuda.is_available(), "torch_cuda": torch.version.cuda,
-                    "device": torch.cuda.get_device_name() if torch.cuda.is_available() else None}
-    info["gpus"] = gpu_info()
-    report.add("machine", info)
-    if not (args.skip_tests or cpu):
-        report.add("tests", run_tests(args.device))
+    report = Report(args.out, args.budget)
+    warps = [int(w) for w in args.warps.split(",")]
+    programs = [int(k) for k in args.programs.split(",")]
 
-    start = time.perf_counter()
-    encoded = encode_documents(LineCorpus(args.corpus), min_count=5)
-    if args.max_tokens:
-        encoded = truncated(encoded, args.max_tokens)
-    report.add("corpus", {"path": args.corpus, "raw_tokens": encoded.n_raw_words,
-                          "kept_tokens": encoded.corpus.n_tokens, "words": len(encoded.vocabulary),
-                          "encode_seconds": time.perf_counter() - start})
-    warm = truncated(encoded, 20_000)
-    for sg in (1, 0):  # compile both kernels before any timing
-        train(warm, args.device, sg, 1, 0, "fused", 64, quality=None)
+    def machine():
+        info = machine_info()
+        info["cuda"] = {"available": torch.cuda.is_available(), "torch_cuda": torch.version.cuda,
+                        "device": torch.cuda.get_device_name() if torch.cuda.is_available()
+                        else None}
+        info["gpus"] = gpu_info()
+        return info
 
-    fused = [train(encoded, args.device, sg, args.epochs, seed, "fused")
-             for sg in (1, 0) for seed in range(1, args.seeds + 1)]
-    report.add("fused", fused)
-    batched = [train(encoded, args.device, sg, 1, 1, "batched", quality=None) for sg in (1, 0)]
-    report.add("batched", batched)
-    sweep = [train(encoded, args.device, sg, args.epochs, 1, "fused", int(k), quality="pairs")
-             for sg in (1, 0) for k in args.programs.split(",")]
-    report.add("programs_sweep", sweep)
+    report.step("machine", machine)
 
-    if not (args.skip_bench or cpu) and time.perf_counter() - start < 300:  # time for one rerun
-        rows = {}
+    def encode():
+        start = time.perf_counter()
+        encoded = encode_documents(LineCorpus(args.corpus), min_count=5)
+        if args.max_tokens:
+            encoded = truncated(encoded, args.max_tokens)
+        return encoded, {"path": args.corpus, "raw_tokens": encoded.n_raw_words,
+                         "kept_tokens": encoded.corpus.n_tokens,
+                         "words": len(encoded.vocabulary),
+                         "encode_seconds": time.perf_counter() - start}
+
+    try:
+        encoded, summary = encode()
+    except Exception as exc:  # nothing else can run
+        report.add("corpus", {"error": f"{type(exc).__name__}: {exc}"})
+        return 1
+    report.add("corpus", summary)
+    pool = ProcessPoolExecutor(max_workers=max(1, min(8, (os.cpu_count() or 2) - 2)))
+    runs = Runs(encoded, pool)
+
+    def warm_up():
+        # Every variant the timed runs launch, compiled before any timing.
+        warm = truncated(encoded, 20_000)
+        variants = [(sg, rule, None) for sg, rule in MAIN]
+        variants += [(sg, "block", w) for sg in (1, 0) for w in warps]
+        seen = []
+        for sg, rule, w in variants:
+            row, _ = train(warm, args.device, sg, rule, 1, 0, programs=64, num_warps=w)
+            seen.append({k: row.get(k) for k in ("sg", "sg_rule", "num_warps", "registers",
+                                                   "spilled", "train_seconds")})
+        return seen
+
+    if "variants" in steps:
+        report.step("variants", warm_up)
+
+    def fused():
+        rows = [runs.run(args.device, sg, rule, args.epochs, seed)
+                for sg, rule in MAIN for seed in range(1, args.seeds + 1)]
+        runs.collect(timeout=min(report.left(), 240))
+        return rows
+
+    rows = report.step("fused", fused, needs=60) if "fused" in steps else None
+    if rows:
+        report.step("fused_summary", means, rows)
+    if "batched" in steps:
+        report.step("batched", lambda: [runs.run(args.device, sg, "block", 1, 1,
+                                                 kernel="batched", quality=False)
+                                        for sg in (1, 0)], needs=60)
+
+    def sweep():
+        rows = []
         for sg in (1, 0):
-            out = os.path.join(args.out, f"bench_sg{sg}.json")
-            cmd = [sys.executable, "-m", "sklearn_w2v.bench", "--corpus", args.corpus,
-                   "--sg", str(sg), "--backends", "torch,gensim-file", "--device", args.device,
-                   "--repeat", "1", "--markdown", "--json", out]
-            done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=420)
-            rows[f"sg{sg}"] = {"returncode": done.returncode, "stdout": done.stdout[-4000:],
-                               "stderr": done.stderr[-1500:]}
-        report.add("bench", rows)
-    report.add("seconds", time.perf_counter() - start)
+            for w in warps:
+                for k in programs:
+                    if report.left() < args.reserve:  # time for the tests and the CPU bench
+                        rows.append({"sg": sg, "num_warps": w, "programs": k,
+                                     "skipped": "budget"})
+                        continue
+                    rows.append(runs.run(args.device, sg, "block", args.epochs, 1,
+                                         programs=k, num_warps=w))
+        runs.collect(timeout=min(report.left() - args.reserve + 30, 120))
+        return rows
+
+    if "sweep" in steps:
+        report.step("sweep", sweep, needs=60)
+    if "tests" in steps and not cpu:
+        report.step("tests", run_tests, timeout=max(min(report.left() - 20, 180), 30))
+    pool.shutdown(wait=False, cancel_futures=True)
+    if "cpu_bench" in steps and not cpu:
+        for sg in (1, 0):
+            report.step(f"cpu_bench_sg{sg}", cpu_bench, args, sg, report.left() - 5, needs=30)
+    report.add("seconds", time.perf_counter() - report.start)
+    for entry in report.data.get("fused_summary") or []:
+        print(json.dumps(entry))
     return 0
 
 

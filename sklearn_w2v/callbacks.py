@@ -1,6 +1,6 @@
 """Training callbacks for :class:`~sklearn_w2v.W2V` (``W2V(callbacks=[...])``), as gensim's.
 
-Public home of the callback API (implemented in :mod:`sklearn_w2v.estimator`).
+Public home of the callback API (implemented in the internal estimator package).
 A callback is an object with any of ``on_train_begin(model)``,
 ``on_epoch_end(model, epoch, stats)`` and ``on_train_end(model)``; subclass
 :class:`Callback` to write one. ``stats`` is an :class:`EpochStats` whose

@@ -32,6 +32,8 @@ from .text import default_corpus
 DEFAULT_PROBES = ("government", "police", "australia", "president", "afghanistan")
 N_NEIGHBOURS = 5
 
+__all__ = ["main"]
+
 
 def read_documents(path: str) -> list[str]:
     """One raw-string document per non-blank line of ``path`` (``.gz`` is decompressed)."""

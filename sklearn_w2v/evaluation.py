@@ -13,6 +13,8 @@ from gensim.test.utils import datapath
 # restrict_vocab for analogies: the usual 30,000 most frequent words.
 ANALOGY_VOCAB = 30_000
 
+__all__ = ["evaluate", "score_analogies", "score_word_pairs"]
+
 
 @contextlib.contextmanager
 def _quiet_gensim() -> Iterator[None]:

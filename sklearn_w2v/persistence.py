@@ -1,8 +1,9 @@
 """Saving and loading fitted estimators and gensim KeyedVectors, atomically.
 
-Public home of :func:`save` and :func:`load` (implemented in
-:mod:`sklearn_w2v.estimator`) and of the KeyedVectors functions of
-:mod:`sklearn_w2v.vectors`. The format follows the file name:
+The one public home of saving: :func:`save` and :func:`load` for fitted
+estimators and pipelines, :func:`save_keyed_vectors` and
+:func:`load_keyed_vectors` for gensim ``KeyedVectors`` (the word2vec C tool's
+files are :mod:`sklearn_w2v.vectors`). The format follows the file name:
 
 * ``model.skops``: the skops format, a zip of JSON and arrays. It holds
   data only (parameters, words, counts, both weight matrices, the idf and
@@ -19,7 +20,7 @@ Public home of :func:`save` and :func:`load` (implemented in
    :func:`load_keyed_vectors` unpickle the file, and unpickling runs code
    chosen by whoever wrote it. Load such files only if you created them or
    trust their source; share models as ``.skops`` and word vectors in the
-   word2vec formats (:mod:`sklearn_w2v.word2vec_format`).
+   word2vec formats (:mod:`sklearn_w2v.vectors`).
 """
 
 from .estimator import (
@@ -27,7 +28,6 @@ from .estimator import (
     ModelFileError,
     UntrustedTypesError,
     load,
-    model_format,
     save,
 )
 from .vectors import load_keyed_vectors, save_keyed_vectors
@@ -38,7 +38,6 @@ __all__ = [
     "UntrustedTypesError",
     "load",
     "load_keyed_vectors",
-    "model_format",
     "save",
     "save_keyed_vectors",
 ]

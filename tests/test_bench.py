@@ -46,7 +46,7 @@ def lee_tokens():
          "sg_rule must be one of"),
         ({"trainers": ("numba:sg_rule",)}, ValueError, "KEY=VALUE"),
         ({"trainers": ("numba:colour=red",)}, ValueError, "colour"),
-        ({"trainers": ("gensim-file:sg_rule=pairs",)}, ValueError, "gensim takes no"),
+        ({"trainers": ("gensim-file:sg_rule=hogbatch",)}, ValueError, "gensim takes no"),
     ],
 )
 def test_bad_params_raise(kwargs, error, match):
@@ -190,6 +190,7 @@ def test_failed_trainer_is_reported_and_others_continue(monkeypatch, capsys):
 # --- the real thing, end to end -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_command_end_to_end(tmp_path):
     """``python -m sklearn_w2v.bench`` on a small gzipped corpus: JSON, figures and ratios."""
     corpus = tmp_path / "lee.txt.gz"

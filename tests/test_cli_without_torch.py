@@ -12,6 +12,9 @@ from sklearn_w2v._optional import TORCH_INSTALL
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 
+# A fresh interpreter that blocks torch runs every entry point.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):

@@ -119,7 +119,7 @@ def test_temp_folder_removed_on_error_and_interrupt(tmp_path, monkeypatch):
         def __init__(self, exc):
             self.exc = exc
 
-        def train(self, corpus, *args):
+        def train(self, corpus, *args, **kwargs):
             seen.append(os.listdir(tmp_path))  # the private folder exists during training
             raise self.exc
 

@@ -14,7 +14,7 @@ pytest.importorskip("torch")
 
 from sklearn_w2v import W2V, LineCorpus  # noqa: E402
 from sklearn_w2v.persistence import load  # noqa: E402
-from sklearn_w2v.word2vec_format import read_vectors, read_vocabulary  # noqa: E402
+from sklearn_w2v.vectors import read_vectors, read_vocabulary  # noqa: E402
 
 from helpers import group_purity, planted_corpus  # noqa: E402
 
@@ -76,6 +76,7 @@ def load_rank(out_dir, rank):
     return arrays
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["numba", "torch"])
 def test_two_ranks_agree_match_single_process_vocabulary_and_recover_the_groups(
         planted_file, tmp_path, backend):
@@ -112,6 +113,7 @@ def test_untrained_vectors_fail_the_planted_check(planted_file):
     assert group_purity(model.wv_, groups) < 0.5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("combine", ["sum", "mean", "touched-mean"])
 def test_touched_row_sync_equals_full_sync_with_fewer_bytes(tmp_path, combine):
     codes, errors, _ = run_workers("sync", tmp_path, "-", combine=combine)
@@ -140,6 +142,7 @@ def test_touched_row_sync_equals_full_sync_with_fewer_bytes(tmp_path, combine):
     np.testing.assert_allclose(r0["all0"], start.numpy() + total / divisor, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_a_rank_that_dies_ends_the_others_with_a_clear_error(planted_file, tmp_path):
     corpus, _ = planted_file
     codes, errors, seconds = run_workers("fit", tmp_path, corpus, die_at_round=2, timeout=90)
@@ -150,6 +153,7 @@ def test_a_rank_that_dies_ends_the_others_with_a_clear_error(planted_file, tmp_p
     assert not (tmp_path / "rank0.npz").exists()
 
 
+@pytest.mark.slow
 def test_a_peer_that_never_joins_ends_the_run_after_the_timeout(tmp_path):
     start = time.monotonic()
     codes, errors, _ = launch([[WORKER, "fit", str(tmp_path), "-", "timeout=3"]], timeout=60,
@@ -159,6 +163,7 @@ def test_a_peer_that_never_joins_ends_the_run_after_the_timeout(tmp_path):
     assert time.monotonic() - start < 40
 
 
+@pytest.mark.slow
 def test_ranks_with_different_parameters_refuse_to_train(planted_file, tmp_path):
     corpus, _ = planted_file
     codes, errors, _ = run_workers("fit", tmp_path, corpus, other_window_on_rank1=1)
@@ -166,6 +171,7 @@ def test_ranks_with_different_parameters_refuse_to_train(planted_file, tmp_path)
     assert all("window=4 vs 3" in e for e in errors), errors
 
 
+@pytest.mark.slow
 def test_command_line_writes_the_outputs_once_in_the_usual_formats(planted_file, tmp_path):
     corpus, groups = planted_file
     out = tmp_path / "vectors.bin"
@@ -189,6 +195,7 @@ def test_command_line_writes_the_outputs_once_in_the_usual_formats(planted_file,
     assert sorted(os.listdir(tmp_path)) == ["model.joblib", "vectors.bin", "vocab.txt"]
 
 
+@pytest.mark.slow
 def test_command_line_refuses_bad_flags_before_joining(tmp_path):
     result = subprocess.run([sys.executable, "-m", "sklearn_w2v.distributed", "-train", "x.txt"],
                             capture_output=True, text=True, timeout=60,
@@ -323,6 +330,7 @@ def pretrained_file(planted_file, tmp_path_factory):
     return str(path), words, vectors
 
 
+@pytest.mark.slow
 def test_two_ranks_keep_frozen_pretrained_rows_bit_for_bit(planted_file, pretrained_file,
                                                            tmp_path):
     path, words, vectors = pretrained_file

@@ -91,7 +91,7 @@ def test_non_utf8_corpus_file_is_decoded_with_replacement(tmp_path):
 
 def test_a_line_longer_than_a_block(tmp_path):
     """A single 3 MiB line (three 1 MiB read blocks) is read in bounded blocks and pieces, and
-    trains alike on every path (examples/long_line_memory.py measures a 100 MB one).
+    trains alike on every path (``examples/out_of_core_memory.py --one-line`` measures 100 MB).
     """
     rng = np.random.default_rng(0)
     words = np.array(["alpha", "beta", "gamma", "delta", "eps"])
@@ -205,7 +205,7 @@ class Scribbler:
 
     name = "scribbler"
 
-    def train(self, corpus, counts, config, inp, out):
+    def train(self, corpus, counts, config, inp, out, *, frozen=None):
         inp[:] = 123.0
         out[:] = 456.0
         raise KeyboardInterrupt

@@ -1,9 +1,10 @@
-"""scikit-learn conformance of W2V, proven by hand.
+"""scikit-learn conformance of W2V: the estimator contract, in one file.
 
 ``check_estimator`` skips nearly every check for an estimator whose input is
 text (``input_tags.two_d_array = False``), so this suite calls the checks
-that do apply one by one and re-implements the data-driven ones with text.
-Tiny corpora, small vectors and few epochs keep it fast.
+that do apply one by one and re-implements the data-driven ones with text;
+the last part runs all the generic checks through a numeric adapter
+(``TokenW2V``). Tiny corpora, small vectors and few epochs keep it fast.
 """
 
 import inspect
@@ -22,6 +23,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import estimator_checks as ec
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_w2v import W2V
 from sklearn_w2v.estimator import available_cpus
@@ -134,6 +136,7 @@ def test_fit_transform_equals_fit_then_transform(agg):
     np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_grid_search_over_w2v_parameters_in_processes():
     pipe = Pipeline([("w2v", W2V(**{**FAST, "n_jobs": None})), ("clf", LogisticRegression())])
     grid = {
@@ -174,6 +177,10 @@ def test_pipeline_and_column_transformer_on_a_dataframe():
 def test_cross_val_score_on_raw_texts():
     pipe = Pipeline([("w2v", W2V(**FAST)), ("clf", LogisticRegression())])
     assert cross_val_score(pipe, TEXTS, Y, cv=3).mean() > 0.9
+    # The control: untrained vectors (a learning rate too small to move them) score 0.69.
+    untrained = Pipeline([("w2v", W2V(**FAST, alpha=1e-9, min_alpha=1e-9)),
+                          ("clf", LogisticRegression())])
+    assert cross_val_score(untrained, TEXTS, Y, cv=3).mean() < 0.8
 
 
 def test_feature_names_and_pandas_output_keep_the_series_index():
@@ -233,3 +240,105 @@ def test_help_shows_types_not_quoted_strings(name):
 def test_fit_is_annotated_to_return_the_estimator():
     assert inspect.signature(W2V.fit).return_annotation is W2V
     assert W2V.fit.__annotations__["return"] is W2V  # the wrapper's, too
+
+
+# -- scikit-learn's generic checks through a numeric adapter
+#
+# scikit-learn's generic estimator checks, run on W2V through a numeric adapter.
+#
+# ``check_estimator(W2V())`` runs one check and skips the rest: scikit-learn
+# only feeds numeric 2-D arrays, and W2V takes text. :class:`TokenW2V` turns
+# each row of such an array into a document of tokens (one per feature:
+# its index and the value's integer part) and leaves everything else to
+# W2V, so the checks exercise W2V's own fit, partial_fit, transform,
+# pooling, pickling, cloning, parameter handling and output containers. The
+# input validation of a 2-D array (dtypes, NaN, sparse input,
+# ``n_features_in_``, feature names) is then the adapter's, by
+# ``sklearn.utils.validation.validate_data``: those checks pass on the
+# adapter and say nothing about W2V, whose input checks are tested with text
+# in test_text_analysis.py and test_estimator_reliability.py.
+# docs/user_guide/sklearn_checks.md lists the checks.
+
+ADAPTER_FAST = dict(vector_size=4, min_count=1, epochs=1, n_jobs=1, random_state=0)
+
+
+class TokenW2V(W2V):
+    """W2V behind a numeric front: row ``x`` becomes the document ``["f0:3", "f1:-1", ...]``."""
+
+    def _documents(self, X, reset):
+        index = X.index if hasattr(X, "columns") else None  # W2V keeps a Series' index
+        X = validate_data(self, X, reset=reset)
+        docs = [[f"f{j}:{int(np.floor(v))}" for j, v in enumerate(row)] for row in X]
+        if index is not None:
+            import pandas as pd
+
+            return pd.Series(docs, index=index)
+        return docs
+
+    def fit(self, X, y=None):
+        return super().fit(self._documents(X, reset=True), y)
+
+    def partial_fit(self, X, y=None):
+        return super().partial_fit(self._documents(X, reset=not hasattr(self, "wv_")), y)
+
+    def transform(self, X):
+        check_is_fitted(self, "wv_")
+        return super().transform(self._documents(X, reset=False))
+
+    def fit_transform(self, X, y=None):
+        return self.fit(X, y).transform(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = True
+        tags.input_tags.string = False
+        return tags
+
+
+@ec.parametrize_with_checks([TokenW2V(**ADAPTER_FAST)])
+def test_sklearn_generic_checks(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        check(estimator)
+
+
+# Checks scikit-learn 1.9 runs on its own estimators but does not yield for others.
+EXTRA_CHECKS = [
+    ec.check_param_validation,
+    ec.check_get_feature_names_out_error,
+    ec.check_transformer_get_feature_names_out,
+    ec.check_transformer_get_feature_names_out_pandas,
+    ec.check_set_output_transform,
+    ec.check_set_output_transform_pandas,
+    ec.check_global_output_transform_pandas,
+    ec.check_estimators_partial_fit_n_features,
+    ec.check_dataframe_column_names_consistency,
+    ec.check_inplace_ensure_writeable,
+]
+
+
+@pytest.mark.parametrize("check", EXTRA_CHECKS, ids=lambda c: c.__name__)
+def test_sklearn_extra_checks(check):
+    if "pandas" in check.__name__:
+        pytest.importorskip("pandas")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        check("TokenW2V", TokenW2V(**ADAPTER_FAST))
+
+
+def test_the_adapter_trains_w2v():
+    X = np.arange(30.0).reshape(10, 3) % 4
+    model = TokenW2V(**ADAPTER_FAST).fit(X)
+    assert isinstance(model, W2V) and len(model.wv_) == 12  # 3 features x 4 values
+    assert model.transform(X).shape == (10, 4)
+
+
+def test_partial_fit_validates_parameters_on_every_call():
+    """Found by check_param_validation: scikit-learn checks partial_fit's parameters on the first
+    call only, but W2V's may change between calls.
+    """
+    model = W2V(**ADAPTER_FAST).fit([["a", "b"]] * 5)
+    with pytest.raises(ValueError, match="The 'agg' parameter of W2V must be"):
+        model.set_params(agg="median").partial_fit([["a", "b"]])
+    with pytest.raises(ValueError, match="The 'negative' parameter of W2V must be"):
+        model.set_params(agg="mean", negative="x").partial_fit([["a", "b"]])

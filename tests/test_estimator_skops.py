@@ -16,13 +16,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from sklearn_w2v import W2V
-from sklearn_w2v.estimator import PARAMETER_CODECS
+from sklearn_w2v.estimator import PARAMETER_CODECS, model_format
 from sklearn_w2v.persistence import (
     TRUSTED_TYPES,
     ModelFileError,
     UntrustedTypesError,
     load,
-    model_format,
     save,
 )
 

@@ -79,3 +79,18 @@ def test_estimator_off_a_terminal_prints_lines(capsys):
     W2V(**FAST).fit(DOCS)
     err = capsys.readouterr().err
     assert "\r" not in err and "Progress: 100.00%" in err and "Loss/word" not in err
+
+
+def test_estimator_reports_its_corpus_and_progress(docs, capsys):
+    W2V(**{**FAST, "vector_size": 16, "epochs": 3}).fit(docs)
+    err = capsys.readouterr().err
+    assert "300 documents" in err and "Progress: 100.00%" in err
+
+
+def test_estimator_reports_vocabulary_rate_and_loss(capsys, monkeypatch):
+    monkeypatch.setattr(ProgressReporter, "every", 0.0)
+    docs = planted_corpus(n_docs=3000)[0]
+    W2V(min_count=1, epochs=20, n_jobs=2, verbose=1, random_state=0).fit(docs)
+    err = capsys.readouterr().err
+    assert "3000 documents" in err
+    assert "Words/thread/sec" in err and "Alpha: " in err and "Progress: 100.00%" in err

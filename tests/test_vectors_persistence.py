@@ -8,7 +8,7 @@ from gensim.models import KeyedVectors
 
 import sklearn_w2v.estimator._persistence as estimator_persistence
 import sklearn_w2v.vectors as vectors
-from sklearn_w2v import W2V, word2vec_format
+from sklearn_w2v import W2V
 from sklearn_w2v.persistence import load, load_keyed_vectors, save, save_keyed_vectors
 
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
@@ -20,7 +20,6 @@ def fitted(docs):
 
 
 def test_atomic_write_is_the_one_implementation():
-    assert word2vec_format.atomic_write is vectors.atomic_write
     for module in (vectors._word2vec_format, vectors._persistence, estimator_persistence):
         assert module.atomic_write is vectors._atomic.atomic_write
 

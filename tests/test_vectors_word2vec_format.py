@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sklearn_w2v.vectors._word2vec_format as fmt  # its batching is replaced below
-from sklearn_w2v.word2vec_format import (
+from sklearn_w2v.vectors import (
     Word2VecFormatError,
     read_vectors,
     read_vectors_header,

@@ -19,6 +19,8 @@ from .._optional import installed, load
 from ..training import SG_RULE_NAMES, BackendSpec, Trainer
 from . import numba, torch  # the backend subpackages; importing the torch one needs no torch
 
+__all__ = ["backend_available", "backend_names", "backend_spec", "get_trainer"]
+
 _SPECS: dict[str, BackendSpec] = {spec.name: spec for spec in (numba.SPEC, torch.SPEC)}
 
 

@@ -19,15 +19,10 @@ from ._params import BenchParams, available_trainers
 from ._runner import gpu_info, machine_info, run_benchmark
 from ._worker import memory_bound_bytes
 
+# The other names imported above are seams for the package's other modules,
+# not public API.
 __all__ = [
     "BenchParams",
-    "RSSProbe",
-    "available_trainers",
-    "build_parser",
-    "gpu_info",
-    "machine_info",
     "main",
-    "memory_bound_bytes",
     "run_benchmark",
-    "rusage_peak_bytes",
 ]

@@ -1,9 +1,10 @@
 """Front end: the ``sklearn-w2v`` command (``python -m sklearn_w2v``).
 
 :func:`main` runs a command line. The training flags' parser and the
-helpers around it (:func:`train_parser`, :func:`parse_train_args`,
-:func:`estimator_from_args`, :func:`write_outputs`) are public, for other
-front ends that speak the same flags (``python -m sklearn_w2v.distributed``).
+helpers around it (``train_parser``, ``parse_train_args``,
+``estimator_from_args``, ``write_outputs``) are seams for the other front
+end that speaks the same flags (``python -m sklearn_w2v.distributed``), not
+public API.
 """
 
 from ._main import COMMANDS, main
@@ -20,20 +21,8 @@ from ._train import (
     write_outputs,
 )
 
+# The other names imported above are seams for the package's other modules,
+# not public API.
 __all__ = [
-    "COMMANDS",
-    "PROG",
-    "USAGE",
-    "CommandError",
-    "check_writable_target",
-    "estimator_from_args",
-    "int_at_least",
     "main",
-    "parse_train_args",
-    "say",
-    "say_summary",
-    "train_parser",
-    "training_summary",
-    "word_classes",
-    "write_outputs",
 ]

@@ -60,13 +60,7 @@ def run_bench(argv: Sequence[str]) -> int:
 
     Imported when asked for, as a sibling front end (it loads gensim's trainer).
     """
-    try:
-        bench_main = load("sklearn_w2v.bench:main", "'bench'")
-    except ModuleNotFoundError as exc:
-        if exc.name != "sklearn_w2v.bench":
-            raise
-        raise CommandError("'bench' needs the module sklearn_w2v.bench, which this "
-                           "installation lacks") from None
+    bench_main = load("sklearn_w2v.bench:main", "'bench'")
     return int(bench_main(list(argv)) or 0)
 
 

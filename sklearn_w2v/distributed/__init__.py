@@ -6,11 +6,11 @@ Launch ``torchrun --nproc-per-node K [--nnodes N ...] -m sklearn_w2v.distributed
 initialised. Needs torch (``pip install "sklearn_w2v[torch]"``); without it,
 using anything here raises an ImportError saying so.
 
-Modules: ``_group`` (joining the group, clear errors on failed
-collectives: :func:`join_group`, :class:`DistributedError`), ``_vocabulary``
-(counts merged over the shards), ``_sync`` (all-reducing the weight updates:
-:class:`WeightSync`), ``_fit`` (:func:`fit_distributed`: the fit's stages
-on a shard, trained in rounds), ``_cli`` (the command line, :func:`main`).
+Public: :func:`fit_distributed`, :func:`main` (the command line) and
+:class:`DistributedError`. Modules: ``_group`` (joining the group, clear
+errors on failed collectives), ``_vocabulary`` (counts merged over the
+shards), ``_sync`` (all-reducing the weight updates), ``_fit`` (the fit's
+stages on a shard, trained in rounds), ``_cli`` (the command line).
 """
 
 from .._optional import lazy_attributes
@@ -33,4 +33,5 @@ _EXPORTS = {
 }
 
 __getattr__ = lazy_attributes(__name__, _EXPORTS, "Distributed training")
-__all__ = sorted(_EXPORTS)
+# Public: the rest of _EXPORTS are seams for the package's own modules and tests.
+__all__ = ["DistributedError", "fit_distributed", "main"]

@@ -49,6 +49,7 @@ from ..estimator import (
     TrainingData,
     TrainingSetup,
     available_cpus,
+    counted_rows,
     load_pretrained,
     pretrained_vocabulary,
     starting_vectors,
@@ -71,8 +72,8 @@ from ._sync import COMBINE, ROWS, WeightSync
 from ._vocabulary import merged_vocabulary
 
 #: Corpus words each rank trains between two synchronisations, by default.
-#: Measured on en-mix with 2 ranks (docs/user_guide/distributed.md):
-#: 250k keeps single-process quality, 1M lost 0.035 WordSim353.
+#: The largest measured value that keeps single-process quality (the
+#: distributed training page of the docs has the figures).
 DEFAULT_SYNC_WORDS = 250_000
 
 #: Parameters that may differ between ranks: they concern each rank's own
@@ -296,9 +297,12 @@ class DistributedFit(FitStages):
     def train(self, setup: TrainingSetup, data: TrainingData) -> TrainResult:
         rank, _ = rank_and_size()
         config = setup.config
-        # Pretrained words no shard has come last with count 0: they do not train (see
-        # train_counted_words), so the rounds see only the leading, counted block.
-        n = int((data.counts > 0).sum())
+        # Pretrained words no shard has come last with count 0: they do not train (the rule of
+        # counted_rows), so the rounds see only the leading, counted block.
+        rows = counted_rows(data.counts)
+        if not isinstance(rows, slice):
+            raise RuntimeError("a distributed fit lays out the counted words first")
+        n = rows.stop
         frozen = None if data.frozen is None else data.frozen[:n]
         rounds = self.rounds = _Rounds(setup.trainer, data.counts[:n], config,
                                        data.input_vectors[:n], data.output_vectors[:n],
@@ -484,11 +488,12 @@ class _Rounds:
         return c.epochs
 
     def _train_piece(self, piece, epoch, config) -> None:
-        extra = {} if self.frozen is None else {"frozen": self.frozen}  # as train_counted_words
         if self.on_device:
-            stats = self.trainer.train_tensors(piece, self.counts, config, *self.weights, **extra)
+            stats = self.trainer.train_tensors(piece, self.counts, config, *self.weights,
+                                               frozen=self.frozen)
         else:
-            stats = self.trainer.train(piece, self.counts, config, *self.arrays, **extra).stats
+            stats = self.trainer.train(piece, self.counts, config, *self.arrays,
+                                       frozen=self.frozen).stats
         self.effective_words += stats.effective_words
         if config.compute_loss:
             self.epoch_loss[epoch] += sum(stats.epoch_loss or (0.0,))

@@ -1,16 +1,18 @@
-"""The estimator: :class:`W2V`, and the stages a fit runs through.
+"""The estimator: :class:`W2V`, and the stages a fit runs through (internal package).
 
-:class:`W2V` is a scikit-learn transformer. Its ``fit``, ``partial_fit``
-and distributed training all go through one documented method,
+:class:`W2V` (public as ``sklearn_w2v.W2V``) is a scikit-learn transformer.
+Its ``fit``, ``partial_fit`` and distributed training all go through one method,
 :meth:`W2V.fit_stages`, which runs a :class:`FitStages` object: ``setup``
 (a :class:`TrainingSetup` from the parameters), ``read`` (the
 :class:`TrainingData`), ``train``, and the document statistics; ``fit``
-uses :class:`FreshFit` and ``partial_fit`` :class:`ContinuedFit`. Subclass
-:class:`FitStages` to read or train another way without touching the
-estimator's insides. A fit from pretrained vectors (``init_vectors``) loads
-them with :func:`load_pretrained`, lays out its vocabulary with
+uses :class:`FreshFit` and ``partial_fit`` :class:`ContinuedFit`; the
+package's own front ends subclass :class:`FitStages` to read or train
+another way without touching the estimator's insides. A fit from
+pretrained vectors (``init_vectors``) loads them with
+:func:`load_pretrained`, lays out its vocabulary with
 :func:`pretrained_vocabulary` and its weights with :func:`starting_vectors`;
-:func:`train_counted_words` trains only the words with a count.
+:func:`train_counted_words` trains only the words with a count
+(:func:`counted_rows`).
 
 :func:`save` and :func:`load` (public home: :mod:`sklearn_w2v.persistence`)
 keep fitted estimators and pipelines as skops files, which hold plain data
@@ -54,7 +56,6 @@ from ._pretrained import (
     load_pretrained,
     pretrained_vocabulary,
     starting_vectors,
-    zipf_probabilities,
 )
 from ._stages import (
     ContinuedFit,
@@ -63,44 +64,11 @@ from ._stages import (
     FreshFit,
     TrainingData,
     TrainingSetup,
+    counted_rows,
     train_counted_words,
 )
 from ._state import PARAMETER_CODECS, ParameterCodec
 
-__all__ = [
-    "Callback",
-    "CallbackRunner",
-    "Checkpoint",
-    "ContinuedFit",
-    "CorpusSummary",
-    "DIVERGED_NORM",
-    "EarlyStopping",
-    "EpochStats",
-    "FitStages",
-    "FreshFit",
-    "GENSIM_NAMES",
-    "INIT_VECTORS_FORMATS",
-    "ModelFileError",
-    "PARAMETER_CODECS",
-    "ParameterCodec",
-    "PretrainedVectors",
-    "PretrainedVocabulary",
-    "TRUSTED_TYPES",
-    "StopTraining",
-    "TrainingData",
-    "TrainingSetup",
-    "UntrustedTypesError",
-    "W2V",
-    "available_cpus",
-    "check_callbacks",
-    "check_pretrained",
-    "load",
-    "load_pretrained",
-    "model_format",
-    "pretrained_vocabulary",
-    "resolve_n_jobs",
-    "save",
-    "starting_vectors",
-    "train_counted_words",
-    "zipf_probabilities",
-]
+# Internal: the names imported above are seams between this package and the
+# package's other modules, not public API (the API reference lists what is).
+__all__: list[str] = []

@@ -55,7 +55,7 @@ from ..vectors import DUPLICATE_POLICIES, to_keyed_vectors
 from ._callbacks import CallbackRunner, check_callbacks
 from ._gensim_names import GENSIM_NAMES
 from ._n_jobs import resolve_n_jobs
-from ._pretrained import INIT_VECTORS_FORMATS, zipf_probabilities
+from ._pretrained import INIT_VECTORS_FORMATS
 from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSetup
 from ._state import data_to_state, state_to_data
 
@@ -82,10 +82,13 @@ def _gensim_hints(init):
 class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Word2vec (skip-gram or CBOW with negative sampling) as a scikit-learn transformer.
 
-    ``fit`` learns word vectors from a corpus; ``transform`` turns each
-    document into one vector pooled from its known words' vectors (the mean
-    by default, see ``agg``). The word vectors are available as a plain
-    gensim :class:`~gensim.models.KeyedVectors` in ``wv_``.
+    The word2vec models of Mikolov et al.: the continuous skip-gram and
+    continuous bag-of-words (CBOW) architectures [1]_, trained with negative
+    sampling and frequent-word subsampling [2]_. ``fit`` learns word vectors
+    from a corpus; ``transform`` turns each document into one vector pooled
+    from its known words' vectors (the mean by default, see ``agg``). The
+    word vectors are available as a plain gensim
+    :class:`~gensim.models.KeyedVectors` in ``wv_``.
 
     Parameters
     ----------
@@ -174,7 +177,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         How ``transform`` pools a document's word vectors: their mean, sum
         or element-wise maximum; ``"tfidf"``, the idf-weighted mean (smooth
         idf learned in ``fit``, as ``TfidfVectorizer`` computes it);
-        ``"sif"``, smooth inverse frequency: the mean of the vectors
+        ``"sif"``, smooth inverse frequency [3]_: the mean of the vectors
         weighted by ``sif_a / (sif_a + p(w))``, ``p(w)`` a word's share of
         the training tokens, minus its projection on the first principal
         direction of the training documents' weighted means (learned in
@@ -260,7 +263,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "hogbatch" shares one set among a centre's contexts (faster, about
         one analogy point lower; measured on the benchmarks page). A
         backend that does not implement the rule refuses it before the
-        corpus is read (see :func:`sklearn_w2v.backends.check_sg_rule`).
+        corpus is read (each backend's ``SPEC.sg_rules`` lists its rules).
     callbacks : list of callback objects or None, default=None
         Called before training, after every epoch and after training, as
         gensim's ``callbacks`` (see :mod:`sklearn_w2v.callbacks`): each may
@@ -308,6 +311,14 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         backend's own facts (``"backend_details"``: e.g. the torch backend's
         kernel, step size and peak GPU memory).
 
+    See Also
+    --------
+    sklearn_w2v.PhraseTransformer : Join frequent word pairs into one token before ``fit``.
+    sklearn_w2v.LineCorpus : Train on text files without holding them in memory.
+    sklearn_w2v.persistence.save : Save a fitted estimator or pipeline.
+    sklearn_w2v.vectors.write_vectors : Write word vectors in the word2vec C tool's formats.
+    sklearn.feature_extraction.text.TfidfVectorizer : Bag-of-words document features.
+
     Notes
     -----
     Documents are raw strings, analyzed as ``CountVectorizer`` would with
@@ -320,9 +331,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     Reliability: bad parameters or input raise ``ValueError``/``TypeError``
     before training starts. Training that diverges (non-finite weights, or a
-    weight row longer than :data:`~sklearn_w2v.training.DIVERGED_NORM`, from a learning rate far
+    weight row longer than a bound far beyond sane training, from a learning rate far
     too high) raises ``FloatingPointError``; weights whose typical pair
-    scores exceed :data:`~sklearn_w2v.training.SUSPECT_SCORE` (a learning
+    scores exceed a threshold measured on sane and diverged runs (a learning
     rate too high, vectors probably poor) give a ``ConvergenceWarning``. A
     ``KeyboardInterrupt`` (or any error) during ``fit``/``partial_fit`` stops
     the training threads and leaves the estimator exactly as it was before the call: unfitted, or
@@ -337,7 +348,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     throughout). For SIF those words' probability is Zipf's estimate from
     their pretrained rank, ``1 / (rank * H)`` with ``H`` the harmonic number
     of the number of pretrained words
-    (:func:`~sklearn_w2v.estimator.zipf_probabilities`). ``clone`` (hence
+    (see the pretrained-vectors page of the user guide). ``clone`` (hence
     grid search and cross-validation) shares a ``KeyedVectors`` given as
     ``init_vectors`` between the clones instead of deep-copying it: ``fit``
     only reads it (the model copies the rows it keeps), so sharing is safe
@@ -345,6 +356,18 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     read by each ``fit``: reading a plain file allocates the matrix once,
     at its final size, and with ``epochs=0`` that matrix becomes ``wv_``
     (no second copy); fine-tuning holds it and the model's own matrix.
+
+    References
+    ----------
+    .. [1] T. Mikolov, K. Chen, G. Corrado and J. Dean, "Efficient Estimation
+       of Word Representations in Vector Space", ICLR Workshop, 2013.
+       arXiv:1301.3781.
+    .. [2] T. Mikolov, I. Sutskever, K. Chen, G. Corrado and J. Dean,
+       "Distributed Representations of Words and Phrases and their
+       Compositionality", Advances in Neural Information Processing Systems
+       26 (NIPS), 2013. arXiv:1310.4546.
+    .. [3] S. Arora, Y. Liang and T. Ma, "A Simple but Tough-to-Beat Baseline
+       for Sentence Embeddings", ICLR, 2017.
 
     Examples
     --------
@@ -537,7 +560,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def training_setup(self, *, call: int = 0, **options: Any) -> TrainingSetup:
         """The configuration, trainer and analyzer of a training call, from the parameters.
 
-        For custom :class:`~sklearn_w2v.estimator.FitStages`: ``call`` is
+        For the fit's stages (see :meth:`fit_stages`): ``call`` is
         the number of training calls the model has had (0 for ``fit``; the
         ``k``-th ``partial_fit`` call gets its own derived seed), and
         ``options`` override backend options (e.g. ``device="cuda:1"``).
@@ -609,8 +632,12 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_stages(self, stages: FitStages) -> W2V:
-        """Fit through ``stages``: the one extension point of ``fit``, ``partial_fit`` and
+        """Fit through ``stages``: the one path of ``fit``, ``partial_fit`` and
         distributed training.
+
+        A seam for the package's own front ends (distributed training, the
+        benchmark), not public API: the stage classes are internal and may
+        change.
 
         Runs, in order: ``stages.setup`` (configuration, trainer, analyzer),
         ``stages.read`` (the encoded corpus, its vocabulary and the starting
@@ -620,9 +647,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``stages.document_statistics`` gives (``idf_``, ``sif_component_``).
         It all happens on a staged copy that replaces the estimator's state
         only once complete: an error or ``KeyboardInterrupt`` leaves the
-        estimator exactly as it was. See :mod:`sklearn_w2v.estimator` for
-        the stages ``fit`` (:class:`~sklearn_w2v.estimator.FreshFit`) and
-        ``partial_fit`` (:class:`~sklearn_w2v.estimator.ContinuedFit`) use.
+        estimator exactly as it was. ``fit`` uses the stages ``FreshFit``,
+        ``partial_fit`` ``ContinuedFit``.
 
         Parameters
         ----------
@@ -710,12 +736,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self._n_features_out = config.vector_size
 
     def _sif_weights(self, counts: np.ndarray, rank: np.ndarray) -> np.ndarray:
-        weights = sif_weights(counts, float(self.sif_a))
-        unseen = (counts == 0) & (rank > 0)
-        if unseen.any():  # pretrained words X lacks: Zipf's estimate from their rank
-            p = zipf_probabilities(rank[unseen], int(rank.max()))
-            weights[unseen] = (self.sif_a / (self.sif_a + p)).astype(np.float32)
-        return weights
+        # pretrained words X lacks: Zipf's estimate from their rank (pooling's rule)
+        return sif_weights(counts, float(self.sif_a), rank)
 
     def _set_document_statistics(self, stats: DocumentStatistics) -> None:
         # The SIF direction is the top eigenvector of the summed second moments
@@ -882,8 +904,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
         ``wv_`` becomes its words (UTF-8 bytes), counts and vectors, the
         document statistics their arrays, and parameter values that are not
-        plain data go through
-        :data:`sklearn_w2v.estimator.PARAMETER_CODECS`; callables stay
+        plain data go through the estimator's parameter codecs
+        (``PARAMETER_CODECS``); callables stay
         themselves (stored by importable name). This is what makes a model
         saved with :func:`sklearn_w2v.persistence.save` as ``.skops`` hold
         data only.

@@ -9,7 +9,7 @@ Two uses, chosen by ``epochs``:
   out as the words the corpus has (most frequent first), then the
   pretrained words it lacks, in file order. Only the first block trains: a
   word the corpus lacks has no count, so it can be neither a noise word nor
-  a centre word, and its row would not move anyway; leaving it out of the
+  a center word, and its row would not move anyway; leaving it out of the
   trainer's arrays keeps the noise distribution the corpus's own, keeps
   every count positive (the trainer contract) and costs no copy (the
   trained block is a leading slice of the weights).
@@ -230,20 +230,3 @@ def starting_vectors(
         rows = from_file[a : a + _COPY_ROWS]
         inp[rows] = vectors[rank[rows] - 1]
     return inp, out
-
-
-def zipf_probabilities(rank: np.ndarray, n_ranked: int) -> np.ndarray:
-    """Zipf's estimate of a word's share of a corpus from its 1-based frequency rank.
-
-    ``p(r) = 1 / (r * H)``, ``H`` the harmonic number of ``n_ranked`` (so the
-    shares of ranks 1 .. n_ranked sum to 1). For words a fit's corpus lacks,
-    whose SIF weight needs a probability.
-
-    Examples
-    --------
-    >>> p = zipf_probabilities(np.arange(1, 4), 3)
-    >>> [round(float(x), 4) for x in p], round(float(p.sum()), 6)
-    ([0.5455, 0.2727, 0.1818], 1.0)
-    """
-    harmonic = float(np.sum(1.0 / np.arange(1, n_ranked + 1, dtype=np.float64)))
-    return 1.0 / (np.asarray(rank, dtype=np.float64) * harmonic)

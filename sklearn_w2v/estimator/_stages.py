@@ -25,10 +25,9 @@ import contextlib
 import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
 from ..corpus import EncodedCorpus, encode_documents, open_store, remap, update_vocabulary
 from ..pooling import DocumentStatistics, document_statistics
@@ -44,9 +43,32 @@ from ..training import (
 )
 from ._pretrained import check_pretrained, load_pretrained, pretrained_vocabulary, starting_vectors
 
-# What the stages are given as ``model``: the W2V being fitted (typed by its
-# base class here, since the estimator's module imports this one).
-Model = BaseEstimator
+
+class Model(Protocol):
+    """What the stages read of the estimator they fit: a typed view of ``W2V``.
+
+    The parameters that decide how the corpus is read and counted, the
+    setup call, and (continuing a fit) the fitted weights. ``W2V`` is one;
+    naming what the stages use keeps them from reaching into the rest of
+    the estimator (the estimator's module imports this one, so it cannot be
+    named here).
+    """
+
+    min_count: int
+    max_vocab_size: int | None
+    max_final_vocab: int | None
+    vocabulary: Any
+    vector_size: int
+    init_vectors: Any
+    init_vectors_limit: int | None
+    freeze_init: bool
+    temp_folder: Any
+    wv_: Any
+    context_vectors_: np.ndarray
+
+    def training_setup(self, *, call: int = 0, **options: Any) -> TrainingSetup:
+        """The configuration, trainer and analyzer of a training call."""
+        ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,11 +210,32 @@ class FitStages:
         return document_statistics(data.corpus, data.summary.n_documents, vectors, sif_weights)
 
 
+def counted_rows(counts: np.ndarray) -> slice | np.ndarray:
+    """The rows of the words that train: those with a positive count.
+
+    Words without a count (pretrained words the corpus lacks) are neither
+    center nor noise words, so their rows would not move, and the trainer
+    contract wants positive counts. A slice when the counted words come
+    first, as a fit lays them out (the rows are then views); their indices
+    otherwise.
+
+    Examples
+    --------
+    >>> counted_rows(np.array([3, 1, 0])), counted_rows(np.array([3, 0, 1])).tolist()
+    (slice(0, 2, None), [0, 2])
+    """
+    counted = np.asarray(counts) > 0
+    n = int(counted.sum())
+    if counted[:n].all():
+        return slice(0, n)
+    return np.flatnonzero(counted)
+
+
 def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult:
     """Train the words whose count is positive; the others' rows come back as they were.
 
     Words without a count (pretrained words the corpus lacks) are neither
-    centre nor noise words, so their rows would not move; the trainer sees
+    center nor noise words, so their rows would not move; the trainer sees
     only the counted ones (the contract wants positive counts). When they
     come first, as a fit lays them out, it trains leading slices of the
     weights in place; otherwise (a later ``partial_fit``) their rows are
@@ -201,29 +244,27 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
     ``epochs=0`` (or ``setup.train_nothing``) nothing trains.
     """
     config = setup.config
-    counted = data.counts > 0
-    n = int(counted.sum())
+    rows = counted_rows(data.counts)
+    n = len(data.counts[rows])
     if config.epochs == 0 or data.corpus.n_tokens == 0 or n == 0 or setup.train_nothing:
         stats = TrainStats(0.0, 0, 0, n_threads=config.n_threads,
                            epochs=0 if setup.train_nothing else None)
         return TrainResult(data.input_vectors, data.output_vectors, stats)
     inp, out, frozen = data.input_vectors, data.output_vectors, data.frozen
-    if n == len(counted) or counted[:n].all():  # all, or a leading block: views
-        rows = slice(0, n)
-        corpus = data.corpus
-    else:
-        rows = np.flatnonzero(counted)
-        id_map = np.full(len(counted), -1, dtype=np.int32)
+    corpus = data.corpus
+    if not isinstance(rows, slice):
+        id_map = np.full(len(data.counts), -1, dtype=np.int32)
         id_map[rows] = np.arange(n, dtype=np.int32)
         corpus = remap(data.corpus, id_map, data.corpus.n_tokens)
-    # ``frozen`` only when a row is frozen: trainers written before it existed keep working.
-    extra = {} if frozen is None or not frozen[rows].any() else {
-        "frozen": np.ascontiguousarray(frozen[rows])}
-    if setup.on_epoch_end is not None:
-        extra["on_epoch_end"] = _full_arrays_hook(setup.on_epoch_end, rows, inp, out)
+    if frozen is not None:
+        frozen = np.ascontiguousarray(frozen[rows]) if frozen[rows].any() else None
+    # The hook only when there is one: trainers written without it keep serving other fits.
+    extra = {} if setup.on_epoch_end is None else {
+        "on_epoch_end": _full_arrays_hook(setup.on_epoch_end, rows, inp, out)}
     result = setup.trainer.train(
         corpus, data.counts[rows], config,
-        np.ascontiguousarray(inp[rows]), np.ascontiguousarray(out[rows]), **extra)
+        np.ascontiguousarray(inp[rows]), np.ascontiguousarray(out[rows]), frozen=frozen,
+        **extra)
     for full, trained in ((inp, result.input_vectors), (out, result.output_vectors)):
         if not np.shares_memory(full, trained):
             full[rows] = trained

@@ -38,11 +38,45 @@ def smooth_idf(df: np.ndarray, n_documents: int) -> np.ndarray:
     return (np.log((1.0 + n_documents) / (1.0 + df)) + 1.0).astype(np.float32)
 
 
-def sif_weights(counts: np.ndarray, a: float) -> np.ndarray:
-    """``a / (a + p(w))`` with ``p(w) = count(w) / sum(counts)``."""
+def sif_weights(counts: np.ndarray, a: float, rank: np.ndarray | None = None) -> np.ndarray:
+    """The SIF weight ``a / (a + p(w))`` of each word, as float32.
+
+    ``p(w) = count(w) / sum(counts)``; a word with count 0 but a pretrained
+    frequency ``rank`` (1-based; 0: none) gets Zipf's estimate from that rank
+    instead (:func:`zipf_probabilities`, over the ``rank.max()`` ranked words).
+
+    Examples
+    --------
+    >>> [round(float(w), 3) for w in sif_weights(np.array([3, 1, 0]), 0.5)]
+    [0.4, 0.667, 1.0]
+    >>> [round(float(w), 3) for w in sif_weights(np.array([3, 1, 0]), 0.5, np.array([0, 0, 2]))]
+    [0.4, 0.667, 0.6]
+    """
     counts = np.asarray(counts, dtype=np.float64)
     p = counts / max(counts.sum(), 1.0)
+    if rank is not None:
+        rank = np.asarray(rank)
+        unseen = (counts == 0) & (rank > 0)
+        if unseen.any():  # pretrained words the corpus lacks
+            p[unseen] = zipf_probabilities(rank[unseen], int(rank.max()))
     return (a / (a + p)).astype(np.float32)
+
+
+def zipf_probabilities(rank: np.ndarray, n_ranked: int) -> np.ndarray:
+    """Zipf's estimate of a word's share of a corpus from its 1-based frequency rank.
+
+    ``p(r) = 1 / (r * H)``, ``H`` the harmonic number of ``n_ranked`` (so the
+    shares of ranks 1 .. n_ranked sum to 1). For words a fit's corpus lacks,
+    whose SIF weight needs a probability.
+
+    Examples
+    --------
+    >>> p = zipf_probabilities(np.arange(1, 4), 3)
+    >>> [round(float(x), 4) for x in p], round(float(p.sum()), 6)
+    ([0.5455, 0.2727, 0.1818], 1.0)
+    """
+    harmonic = float(np.sum(1.0 / np.arange(1, n_ranked + 1, dtype=np.float64)))
+    return 1.0 / (np.asarray(rank, dtype=np.float64) * harmonic)
 
 
 def uncentered_gram(X: np.ndarray) -> np.ndarray:

@@ -7,6 +7,9 @@ token lists are used as given (:func:`iter_token_lists`); a
 byte-range :class:`Segment` objects that :func:`shard_files` plans. A
 :class:`PhraseTransformer` joins frequent pairs (``new_york``) as the C
 tool's ``word2phrase`` does, with gensim's phrase detection.
+
+Internal package: :class:`LineCorpus`, :class:`Segment`, :func:`shard_files` and
+:class:`PhraseTransformer` are public as ``sklearn_w2v.LineCorpus`` and so on.
 """
 
 from ._analysis import (
@@ -27,20 +30,6 @@ from ._line_corpus import (
 from ._phrases import DEFAULT_MAX_VOCAB_SIZE, PhraseTransformer, word2phrase_score
 from ._sharding import shard_files
 
-__all__ = [
-    "DEFAULT_BLOCK_SIZE",
-    "DEFAULT_MAX_VOCAB_SIZE",
-    "DEFAULT_TOKEN_PATTERN",
-    "LineCorpus",
-    "PhraseTransformer",
-    "MAX_SENTENCE_LENGTH",
-    "Segment",
-    "Tokenizer",
-    "build_analyzer",
-    "check_documents",
-    "default_corpus",
-    "default_tokenize",
-    "iter_token_lists",
-    "shard_files",
-    "word2phrase_score",
-]
+# Internal: the names imported above are seams between this package and the
+# package's other modules, not public API (the API reference lists what is).
+__all__: list[str] = []

@@ -230,6 +230,11 @@ class LineCorpus:
     paths : list of str
         The file of each segment (the files given, when no segment is).
 
+    See Also
+    --------
+    sklearn_w2v.shard_files : Plan byte-range segments of files, one share per process.
+    sklearn_w2v.W2V : Takes a ``LineCorpus`` as ``X``.
+
     Examples
     --------
     >>> from gensim.test.utils import datapath

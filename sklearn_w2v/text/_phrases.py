@@ -73,6 +73,8 @@ class _JoinedTokens:
 class PhraseTransformer(TransformerMixin, BaseEstimator):
     """Join frequent word pairs into one token, as ``word2phrase`` does: token lists in and out.
 
+    The phrase detection of Mikolov et al. [1]_.
+
     ``fit`` counts the words and word pairs of the documents with gensim's
     :class:`~gensim.models.phrases.Phrases`; ``transform`` replaces, left to
     right, each pair scoring above ``threshold`` by the two words joined with
@@ -113,6 +115,17 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
         the corpus already hold ``delimiter`` (a second pass, for
         trigrams), the ``Phrases`` model with all its counts, since the
         compact form would lose the phrases built on such tokens.
+
+    See Also
+    --------
+    sklearn_w2v.W2V : Learn word vectors from the joined tokens.
+
+    References
+    ----------
+    .. [1] T. Mikolov, I. Sutskever, K. Chen, G. Corrado and J. Dean,
+       "Distributed Representations of Words and Phrases and their
+       Compositionality", Advances in Neural Information Processing Systems
+       26 (NIPS), 2013. arXiv:1310.4546. Section 4 defines the score.
 
     Examples
     --------

@@ -7,6 +7,18 @@ estimator can swap backends without knowing their insides. Each backend
 describes itself with a :class:`BackendSpec` (its name, the estimator
 options it takes, the devices it runs on), which the registry in
 :mod:`sklearn_w2v.backends` reads without importing the backend.
+
+Where a knob goes, one rule for every backend:
+
+* what is learned (the model and its update rule, the schedule, the seed)
+  is a field of :class:`~sklearn_w2v.training.TrainConfig`, validated there
+  once; a backend that implements only some values of a field says which
+  in its :class:`BackendSpec`;
+* how one backend computes it (its device, its kernel, a custom module)
+  is an entry of :attr:`BackendSpec.options`: an estimator parameter with
+  its default, handed to the trainer's constructor, which takes nothing
+  else. The estimator, the command line and the benchmark (``NAME:KEY=VALUE``)
+  all reach a backend through these two places.
 """
 
 from __future__ import annotations
@@ -24,10 +36,9 @@ if TYPE_CHECKING:  # annotations only: training needs no encoder
 
 #: A pair whose score lies outside (-MAX_EXP, MAX_EXP) is skipped by every
 #: backend, as gensim does: it is either learned already or (for a noise word
-#: that scores that high) more likely a real neighbour than noise. On en-mix
-#: (skip-gram, 5 epochs, means of 3 seeds) skipping gave WordSim353 0.562
-#: against 0.554 for the C tool's full-size step there, with the same
-#: analogy accuracy (0.240).
+#: that scores that high) more likely a real neighbour than noise. Skipping
+#: measured better than the C tool's full-size step there (the figures are on
+#: the benchmarks page of the docs).
 MAX_EXP = 6.0
 
 
@@ -169,8 +180,7 @@ class Trainer(Protocol):
             their updates rather than scaling them by 0, which would turn
             ``-0.0`` into ``0.0``). Their context (output) weights train as
             usual, and they still take part as context and as noise words.
-            None: every row trains. Callers pass it only when some row is
-            frozen, so a trainer written without it still serves other fits.
+            None: every row trains.
         on_epoch_end : EpochHook or None
             Called after every epoch with an :class:`EpochEnd`; when it
             returns true the trainer stops there and its ``TrainStats``

@@ -1,16 +1,15 @@
-"""Vectors out: gensim KeyedVectors, the word2vec C tool's files, saved models, atomic writes.
+"""Vectors out: the word2vec C tool's vector, vocabulary and class files.
 
-The trained weights leave the package as a plain gensim ``KeyedVectors``
-(:func:`to_keyed_vectors`), as the C tool's text and binary files and
-``word count`` vocabularies (:func:`write_vectors`, :func:`read_vectors`
-and friends: strict readers, atomic writers), as gensim's native file
-(:func:`save_keyed_vectors`), or as plain arrays for the safe model files
-(:func:`keyed_vectors_to_data`, :func:`keyed_vectors_from_data`). Every
-writer, also the estimator's (:mod:`sklearn_w2v.persistence`), goes through
-:func:`atomic_write`, so an interrupted save never leaves a half-written file.
+The public home of word2vec files: :func:`read_vectors` and
+:func:`write_vectors` (text and binary, ``.gz`` too), :func:`read_vocabulary`
+and :func:`write_vocabulary` (``word count`` lines), :func:`write_classes`;
+a malformed file raises :class:`Word2VecFormatError`.
 
-The same functions are importable from :mod:`sklearn_w2v.word2vec_format`
-and :mod:`sklearn_w2v.persistence`.
+Readers are strict (a short row, a bad number or a duplicate word is an
+error naming the line, never a silently wrong matrix) and every writer, also
+the estimator's, replaces its file atomically, so an interrupted save never
+leaves a half-written file. Saving ``KeyedVectors`` in gensim's own format
+is :mod:`sklearn_w2v.persistence`.
 """
 
 from ._atomic import atomic_write
@@ -33,25 +32,14 @@ from ._word2vec_format import (
     write_vocabulary,
 )
 
+# The other names imported above are seams for the package's other modules,
+# not public API.
 __all__ = [
-    "DUPLICATE_POLICIES",
-    "EOS",
-    "MAX_DIMENSIONS",
-    "MAX_HEADER_BYTES",
-    "MAX_WORD_BYTES",
     "DuplicateWordError",
     "Word2VecFormatError",
-    "atomic_write",
-    "keyed_vectors_from_data",
-    "keyed_vectors_to_data",
-    "load_keyed_vectors",
     "read_vectors",
-    "read_vectors_header",
     "read_vocabulary",
-    "save_keyed_vectors",
-    "to_keyed_vectors",
     "write_classes",
-    "write_keyed_vectors",
     "write_vectors",
     "write_vocabulary",
 ]

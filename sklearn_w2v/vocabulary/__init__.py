@@ -8,6 +8,9 @@ files are counted faster, as byte tokens in a compiled hash table
 (:func:`count_line_corpus`), with the same result. Fixed counts (the C
 tool's ``-read-vocab``) make a vocabulary by the same rules
 (:func:`vocabulary_from_counts`).
+
+Internal package: the names imported here are seams for the package's other
+modules, not public API.
 """
 
 from ._byte_tokens import ByteTokenCounter
@@ -21,15 +24,6 @@ from ._vocabulary import (
     vocabulary_from_counts,
 )
 
-__all__ = [
-    "ByteTokenCounter",
-    "FileCounts",
-    "RawVocabulary",
-    "Vocabulary",
-    "VocabularyScanner",
-    "check_word_counts",
-    "count_line_corpus",
-    "effective_min_count",
-    "prepare_vocabulary",
-    "vocabulary_from_counts",
-]
+# Internal: the names imported above are seams between this package and the
+# package's other modules, not public API (the API reference lists what is).
+__all__: list[str] = []

@@ -16,20 +16,18 @@ default, "block", has each context word of a center draw its own noise
 words, as the C tool and gensim do, and takes every score and step of the
 center's (context, target) pairs from the weights as they were on entry,
 as the "HogBatch" scheme of Ji et al., *Parallelizing Word2Vec in Shared
-and Distributed Memory* (2016) does. Orientation is gensim's: a context
-word's input vector predicts the center word. On en-mix (5 epochs, 2
-threads, means of seeds 1-3, the benchmark command, see the benchmarks
-page of the docs) per-context noise words are what closes the analogy gap
-to gensim that shared ones (HogBatch proper, "hogbatch") leave, and the
-entry-weight block is what lifts WordSim353 and SimLex-999 above the
-pair-by-pair steps ("pairs").
+and Distributed Memory* (2016) does; "hogbatch" is that scheme proper, one
+set of noise words shared by all the center's contexts. Orientation is
+gensim's: a context word's input vector predicts the center word. The
+measurements that chose these two rules (and removed the pair-by-pair
+ones) are on the benchmarks page of the docs.
 
-Speed notes (measured on en-mix, one thread, CPU time): the rows of the
-next word's targets are prefetched while the current word trains; the
-sigmoid is tabulated; vector loops serve three rows per pass; and no
-array view or array-taking helper is used inside the loops, because each
-costs atomic reference-count updates on shared arrays (removing them made
-CBOW 1.4x faster on one thread; with two threads they also contend).
+Speed notes (each measured; the figures are on the benchmarks page of the
+docs): the rows of the next word's targets are prefetched while the
+current word trains; the sigmoid is tabulated; vector loops serve three
+rows per pass; and no array view or array-taking helper is used inside the
+loops, because each costs atomic reference-count updates on shared arrays,
+which the threads also contend for.
 """
 
 from __future__ import annotations
@@ -47,9 +45,8 @@ from ...training import MAX_EXP  # pairs scoring beyond are skipped, by every ba
 _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 _JIT = dict(nogil=True, cache=True, fastmath=_FASTMATH, error_model="numpy")
 
-# sigmoid(f) for f in (-MAX_EXP, MAX_EXP), tabulated at the centres of
-# SIGMOID_SIZE equal bins, as gensim does (skip-gram ran 1.2x faster with
-# the table than with exp).
+# sigmoid(f) for f in (-MAX_EXP, MAX_EXP), tabulated at the centers of
+# SIGMOID_SIZE equal bins, as gensim does (faster than exp).
 SIGMOID_SIZE = 1024
 _SIGMOID_SCALE = np.float32(SIGMOID_SIZE / (2.0 * MAX_EXP))
 SIGMOID_TABLE = (
@@ -59,13 +56,10 @@ SIGMOID_TABLE = (
 #: Skip-gram update rules, by name (``NumbaTrainer(sg_rule=...)``; the kernels take the code).
 #: "block" (the default): each context of a center draws its own noise words,
 #: and all the center's pairs score and step from the weights on entry.
-#: "pairs": each (context, center) pair draws its own noise words and steps at
-#: once, as the C tool and gensim do. "hogbatch": one set of noise words per
-#: center, shared by all its contexts, in one block from the entry weights (Ji
-#: et al. 2016). "shared": one set per center, each context stepping at once.
-#: The measured quality and speed of each are on the docs' benchmarks page.
-SG_PAIRS, SG_HOGBATCH, SG_SHARED, SG_BLOCK = 0, 1, 2, 3
-SG_RULES = {"pairs": SG_PAIRS, "hogbatch": SG_HOGBATCH, "shared": SG_SHARED, "block": SG_BLOCK}
+#: "hogbatch": one set of noise words per center, shared by all its contexts,
+#: in one block from the entry weights (Ji et al. 2016).
+SG_BLOCK, SG_HOGBATCH = 0, 1
+SG_RULES = {"block": SG_BLOCK, "hogbatch": SG_HOGBATCH}
 
 _U13, _U7, _U17, _U32 = np.uint64(13), np.uint64(7), np.uint64(17), np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
@@ -168,98 +162,6 @@ def _pair_loss(f, label):
 
 
 @njit(**_JIT)
-def _sg_pair_apply_twice(input_vectors, output_vectors, row, targets, first, n_targets, scores,
-                         deltas, frozen):
-    """The steps of :func:`sg_pair_update` in two passes (input step first); returns 0.0."""
-    dim = input_vectors.shape[1]
-    for d in range(dim):
-        deltas[0, d] = np.float32(0.0)
-    for k in range(n_targets):
-        g = scores[0, k]
-        t = targets[first + k]
-        for d in range(dim):
-            deltas[0, d] += g * output_vectors[t, d]
-    for k in range(n_targets):
-        g = scores[0, k]
-        t = targets[first + k]
-        for d in range(dim):
-            output_vectors[t, d] += g * input_vectors[row, d]
-    if not frozen[row]:
-        for d in range(dim):
-            input_vectors[row, d] += deltas[0, d]
-    return 0.0
-
-
-@njit(**_JIT)
-def sg_pair_update(
-    input_vectors, output_vectors, row, targets, first, n_targets, alpha, scores, deltas,
-    compute_loss, frozen,
-):
-    """Skip-gram for one (context, center) pair, as the C tool and gensim step; returns the loss.
-
-    The input vector of context word ``row`` predicts the targets
-    ``targets[first:first + n_targets]`` (the center word, label 1, then
-    noise words, label 0) from the weights as they are now; the output
-    vectors move at once, and the input vector by the sum of its steps,
-    taken against the output vectors before they moved, unless
-    ``frozen[row]``. ``scores[0]`` and ``deltas[0]`` are work space.
-    """
-    dim = input_vectors.shape[1]
-    last_t = first + n_targets - 1
-    loss = 0.0
-    for k in range(0, n_targets, 3):
-        t0 = targets[first + k]
-        t1 = targets[min(first + k + 1, last_t)]
-        t2 = targets[min(first + k + 2, last_t)]
-        f0 = np.float32(0.0)
-        f1 = np.float32(0.0)
-        f2 = np.float32(0.0)
-        for d in range(dim):
-            x = input_vectors[row, d]
-            f0 += x * output_vectors[t0, d]
-            f1 += x * output_vectors[t1, d]
-            f2 += x * output_vectors[t2, d]
-        for q in range(min(3, n_targets - k)):
-            f = f0 if q == 0 else (f1 if q == 1 else f2)
-            label = np.float32(1.0) if k + q == 0 else np.float32(0.0)
-            if compute_loss:
-                loss += _pair_loss(f, label)
-            scores[0, k + q] = _coefficient(f, label, alpha)
-    for k in range(n_targets, n_targets + 2):
-        scores[0, k] = np.float32(0.0)
-    # One pass per three targets both collects the input step and moves the
-    # rows; each ``+=`` reads its row again, so a word drawn twice gets both
-    # steps. The step must come from rows not yet moved, so a word that an
-    # earlier pass moved (drawn twice, rare) takes the two-pass way instead.
-    for a in range(3, n_targets):
-        for b in range(a - a % 3):
-            if targets[first + a] == targets[first + b]:
-                return loss + _sg_pair_apply_twice(
-                    input_vectors, output_vectors, row, targets, first, n_targets, scores, deltas,
-                    frozen)
-    for d in range(dim):
-        deltas[0, d] = np.float32(0.0)
-    for k in range(0, n_targets, 3):
-        g0, g1, g2 = scores[0, k], scores[0, k + 1], scores[0, k + 2]
-        t0 = targets[first + k]
-        t1 = targets[min(first + k + 1, last_t)]
-        t2 = targets[min(first + k + 2, last_t)]
-        for d in range(dim):
-            x = input_vectors[row, d]
-            o0 = output_vectors[t0, d]
-            o1 = output_vectors[t1, d]
-            o2 = output_vectors[t2, d]
-            deltas[0, d] += g0 * o0 + g1 * o1 + g2 * o2
-            output_vectors[t0, d] += g0 * x
-            output_vectors[t1, d] += g1 * x
-            output_vectors[t2, d] += g2 * x
-    if not frozen[row]:  # skipped, not scaled by 0 (see sg_block_update)
-        for d in range(dim):
-            input_vectors[row, d] += deltas[0, d]
-    return loss
-
-
-@njit(**_JIT)
 def sg_block_update(
     input_vectors, output_vectors, contexts, n_contexts, targets, first, slot, target_counts,
     counts_first, shared, alpha, scores, deltas, compute_loss, frozen,
@@ -273,8 +175,8 @@ def sg_block_update(
     Every score and step comes from the weights as they were on entry: the
     (contexts x targets) scores first, then the input-side steps into
     ``deltas``, then the output rows move, then the input rows not
-    ``frozen`` (a frozen row is skipped, not stepped by 0, so it stays bit
-    for bit).
+    ``frozen`` (a frozen row is skipped, not stepped by 0, which would turn
+    ``-0.0`` into ``0.0``: it stays bit for bit).
     """
     dim = input_vectors.shape[1]
     loss = 0.0
@@ -508,9 +410,9 @@ def train_sentences(
                 state, reach = _draw_reach(state, window, shrink_windows)
                 word = sentence_buffer[j]
                 _prefetch_row(output_vectors, word)
-                # One set of noise words per center, or (SG_PAIRS) one per context.
+                # One set of noise words per center ("hogbatch", CBOW), or one per context.
                 sets = 1
-                if sg and (sg_rule == SG_PAIRS or sg_rule == SG_BLOCK):
+                if sg and sg_rule == SG_BLOCK:
                     sets = min(n, j + reach + 1) - max(0, j - reach) - 1
                 half = (j & 1) * pairs_slot
                 for m in range(sets):
@@ -540,16 +442,10 @@ def train_sentences(
                     nc += 1
             half = (i & 1) * pairs_slot
             here = half * slot
-            if sg and (sg_rule == SG_BLOCK or sg_rule == SG_HOGBATCH):
+            if sg:
                 loss += sg_block_update(input_vectors, output_vectors, contexts, nc, targets,
                                         here, slot, target_counts, half, sg_rule == SG_HOGBATCH,
                                         alpha, scores, deltas, compute_loss, frozen)
-            elif sg:
-                for m in range(nc):
-                    own = m if sg_rule == SG_PAIRS else 0
-                    loss += sg_pair_update(input_vectors, output_vectors, contexts[m], targets,
-                                           (half + own) * slot, target_counts[half + own],
-                                           alpha, scores, deltas, compute_loss, frozen)
             else:
                 loss += cbow_update(input_vectors, output_vectors, contexts, nc, targets, here,
                                     target_counts[half], alpha, cbow_mean, hidden, grad, scores,

@@ -66,8 +66,8 @@ def deal_jobs(jobs: np.ndarray, n_parts: int) -> list[np.ndarray]:
     ``(first, last)`` rows.
 
     Contiguous halves instead would have each thread train on a different
-    part of the corpus all along; on en-mix that cost CBOW about 0.02
-    WordSim353 with 2 threads.
+    part of the corpus all along, which measurably cost CBOW quality (see the
+    benchmarks page of the docs).
     """
     pairs = np.stack((jobs[:-1], jobs[1:]), axis=1)
     return [pairs[i::n_parts] for i in range(min(n_parts, len(pairs)))]
@@ -142,10 +142,9 @@ class NumbaTrainer:
         the CPU only.
 
     The skip-gram rule is the config's ``sg_rule`` ("block" or "hogbatch",
-    see :data:`SG_RULES`). "hogbatch" shares one set of noise words among
-    a center's contexts: on en-mix 1.1x faster with 2 threads (1.4x on one)
-    and 1.1 analogy points below "block", 0.8 below gensim (see the
-    benchmarks page of the docs).
+    see ``SG_RULES``): "hogbatch" shares one set of noise words among a
+    center's contexts: somewhat faster, a little less accurate (the figures
+    are on the benchmarks page of the docs).
     """
 
     name = "numba"

@@ -345,6 +345,9 @@ def _train_kernel(
                         here = offs_c[:, None] == lane
                         coef = tl.where(here, g[None, :], coef)
                         rows = tl.where(here, tl.where(tvalid, tgt, -1).to(tl.int32)[None, :], rows)
+                # The parked steps are read back below in another layout, maybe by other
+                # threads: make them visible first.
+                tl.debug_barrier()
                 # Output steps. Rows every context shares (the centre's, and with "hogbatch"
                 # the noise words') add up here and move once.
                 if SHARED_NOISE:

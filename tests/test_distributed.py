@@ -275,6 +275,7 @@ def test_one_rank_gives_a_complete_w2v(one_rank_group, planted_file):
     assert "brand" in grown.wv_.key_to_index
 
 
+@pytest.mark.slow
 def test_rank_zeros_callbacks_stop_every_rank(planted_file, tmp_path):
     codes, errors, _ = run_workers("fit", tmp_path, planted_file[0], stop_after_epochs=2)
     assert codes == [0, 0], errors

@@ -8,11 +8,14 @@ prints, from the Triton wheel's ``cuobjdump``:
 * registers per thread, spill stores/loads (local memory), shared memory and
   the stack frame (``--dump-resource-usage``);
 * static instruction counts in the SASS of the centre-word loop (the
-  smallest loop that holds every global reduction, ``RED``), by kind:
-  ``LDS``/``STS`` (shared memory), ``BAR`` (barriers), ``FFMA``/``FMUL``/
-  ``FADD`` (float arithmetic), ``LDG`` (global loads), ``RED`` (atomic adds),
-  ``SHFL`` (warp shuffles) and all instructions. The loop body runs once per
-  centre word (its inner loops, if any, are counted once).
+  smallest loop that holds every float atomic add), by kind: ``LDS``/``STS``
+  (shared memory), ``BAR`` (barriers), ``FFMA``/``FMUL``/``FADD`` (float
+  arithmetic), ``LDG`` (global loads), ``RED`` (atomic adds), ``SHFL`` (warp
+  shuffles) and all instructions, each counted once;
+* an estimate of the instructions executed per centre word: the loops inside
+  the centre loop (the new kernel's loops over the window's contexts) counted
+  ``CONTEXTS`` (6) times, the rest once; per thread, and times the warps of a
+  program (warp-instructions: the issue slots a centre word costs).
 
 Run from the repository root, with triton imported without the interpreter::
 
@@ -48,6 +51,8 @@ VARIANTS = [
     {"name": "sg block d300", "sg": True, "sg_rule": "block", "vector_size": 300},
     {"name": "cbow mean d300", "sg": False, "vector_size": 300},
 ]
+# Contexts of a centre word at window 5 with shrinking windows: 2 * E[reach] = 2 * 3.
+CONTEXTS = 6
 KINDS = ("LDS", "STS", "BAR", "FFMA", "FMUL", "FADD", "LDG", "REDG", "ATOMG", "SHFL")
 _ATOMICS = ("RED", "REDG", "ATOM", "ATOMG")  # global atomic adds (REDUX is a warp reduction)
 
@@ -100,7 +105,17 @@ def sass_loop_counts(cubin_path: str) -> dict:
     body["REDG"] += sum(body.pop(k, 0) for k in ("RED",))
     body["ATOMG"] += sum(body.pop(k, 0) for k in ("ATOM",))
     spill = sum(1 for _, op, _ in instructions if op.split(".")[0] in ("STL", "LDL"))
+    # Loops inside the centre loop run once per context (the kernel's loops over the window):
+    # an estimate of the instructions one thread executes per centre word counts their bodies
+    # CONTEXTS times, the rest once.
+    inner = [(a, b) for a, b in loops if lo is not None and lo < a and b < hi]
+    outermost = [(a, b) for a, b in inner
+                 if not any(c < a and b < d for c, d in inner if (c, d) != (a, b))]
+    in_inner = sum(1 for a, _, _ in instructions
+                   if any(x <= a <= y for x, y in outermost))
+    executed = sum(body.values()) - in_inner + CONTEXTS * in_inner
     return {"loop": {k: body.get(k, 0) for k in KINDS} | {"all": sum(body.values())},
+            "per_centre": executed, "inner_loops": len(outermost),
             "kernel_all": sum(whole.values()), "local_ld_st": spill,
             "loop_found": lo is not None}
 
@@ -139,7 +154,8 @@ def main(argv=None) -> int:
         for w in warps:
             rows.append(compile_variant(variant, w))
     head = ("| variant | warps | regs | spill (local bytes) | smem bytes | loop: LDS | STS | BAR "
-            "| FFMA | FMUL | FADD | LDG | RED | SHFL | all |")
+            "| FFMA | FMUL | FADD | LDG | RED | SHFL | all | per centre, a thread | "
+            "per centre, warp-instructions |")
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     for r in rows:
@@ -147,7 +163,7 @@ def main(argv=None) -> int:
         print(f"| {r['variant']} | {r['num_warps']} | {r['registers']} | {r['local']} | "
               f"{r['shared']} | {c['LDS']} | {c['STS']} | {c['BAR']} | {c['FFMA']} | "
               f"{c['FMUL']} | {c['FADD']} | {c['LDG']} | {c['REDG'] + c['ATOMG']} | {c['SHFL']} | "
-              f"{c['all']} |")
+              f"{c['all']} | {r['per_centre']} | {r['per_centre'] * r['num_warps']} |")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=1)

@@ -442,6 +442,15 @@ def test_numba_backend_rejects_torch_options(planted):
             W2V(**{**FAST, "backend": "numba", **option}).fit(planted[0][:20])
 
 
+def test_the_torch_backend_s_public_api_is_what_was_decided():
+    import sklearn_w2v.backends.torch as package
+
+    assert sorted(package.__all__) == ["Batch", "SGNSModule", "SPEC", "TorchTrainer",
+                                       "negative_sampling_loss"]
+    assert package.SPEC.options == {"device": None, "torch_module": None, "kernel": "auto",
+                                    "programs": None}
+
+
 def test_kernel_and_programs_reach_the_trainer_from_the_estimator(planted, monkeypatch):
     """``W2V(kernel=..., programs=...)`` are torch backend options (``SPEC.options``)."""
     model = W2V(**{**FAST, "backend": "torch", "device": "cpu", "kernel": "batched",
@@ -638,6 +647,7 @@ def test_kernel_choice_and_its_errors():
     assert stats.details["path"] == "hand-written"
 
 
+@pytest.mark.slow  # Triton's interpreter: tens of seconds
 @pytest.mark.parametrize("sg", [True, False], ids=["skipgram", "cbow"])
 def test_fused_path_trains_through_the_trainer(sg):
     """The fused kernel, interpreted: chunks, seeds, schedule, loss, planted groups."""
@@ -661,6 +671,7 @@ def test_fused_path_trains_through_the_trainer(sg):
     assert group_purity(wv, groups) > 0.8
 
 
+@pytest.mark.slow  # Triton's interpreter: tens of seconds
 def test_fused_path_is_seeded_and_takes_the_skip_gram_rule():
     """With one program a run repeats exactly; ``config.sg_rule`` reaches the kernel."""
     fused = pytest.importorskip("sklearn_w2v.backends.torch._fused")

@@ -490,6 +490,7 @@ def test_other_seed_or_unshrunk_window_is_detected():
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # tens of seconds (the interpreter; a compile)
 @pytest.mark.parametrize("sg,alpha", [(True, 0.1), (False, 0.2)], ids=["skipgram", "cbow"])
 @interpreted
 def test_several_programs_recover_planted_groups(sg, alpha):
@@ -629,6 +630,7 @@ for sg, rule, cbow_mean, dim, window, negative in [
 """
 
 
+@pytest.mark.slow  # tens of seconds (the interpreter; a compile)
 def test_kernel_compiles_for_hopper_without_a_gpu(request, tmp_path):
     """Compile (no launch) for sm_90 in a child process without the interpreter.
 

@@ -1,12 +1,12 @@
 """The torch backend: the numba backend's model trained with PyTorch, on a CPU or a GPU.
 
-Split by concern: device placement (``_device``: :func:`resolve_device`,
-whether the weights and the corpus fit), batches (``_batches``: chunks
-subsampled and windowed on the device into a :class:`Batch`), the model
-(``_model``: :func:`sgns_step_`, the hand-written step, and
-:class:`SGNSModule`, the autograd module and the contract for custom ones),
-the fused Triton kernel (``_fused``: :class:`FusedSGNS`, what CUDA training
-runs by default), and the trainer (``_trainer``: :class:`TorchTrainer`).
+Split by concern: device placement (``_device``: whether the weights and the
+corpus fit), batches (``_batches``: chunks subsampled and windowed on the
+device into a :class:`Batch`), the model (``_model``: the hand-written step,
+and :class:`SGNSModule`, the autograd module and the contract for custom
+ones), the fused Triton kernel (``_fused``: what CUDA training runs by
+default; design notes in ``docs/fused_kernel.md``), and the trainer
+(``_trainer``: :class:`TorchTrainer`).
 
 Importing this package needs no torch: :data:`SPEC` describes the backend
 to the registry, and the names below import torch on first use (an
@@ -63,4 +63,6 @@ _EXPORTS = {
 }
 
 __getattr__ = lazy_attributes(__name__, _EXPORTS, "The torch backend")
-__all__ = ["SPEC", *sorted(_EXPORTS)]
+# The public API: the trainer, and what a custom ``torch_module`` builds on. The other names
+# above are seams between the backend's modules and its tests.
+__all__ = ["SPEC", "Batch", "SGNSModule", "TorchTrainer", "negative_sampling_loss"]

@@ -22,6 +22,14 @@ from sklearn_w2v.distributed import (
 )
 
 
+class _StopAfter:
+    def __init__(self, epochs):
+        self.epochs = epochs
+
+    def on_epoch_end(self, model, epoch, stats):
+        return epoch + 1 >= self.epochs
+
+
 def fit(out_dir, corpus, options):
     rank, size = dist.get_rank(), dist.get_world_size()
     params = dict(min_count=2, vector_size=16, window=3, epochs=5, sg=1, n_jobs=1,
@@ -32,6 +40,9 @@ def fit(out_dir, corpus, options):
     if options.pop("other_window_on_rank1", None) and rank == 1:
         params["window"] = 4
     die_at = int(options.pop("die_at_round", -1))
+    stop_after = int(options.pop("stop_after_epochs", 0))
+    if stop_after:  # a callback on every rank; rank 0's decides
+        params["callbacks"] = [_StopAfter(stop_after if rank == 0 else 1)]
 
     def on_round(report):
         if rank == 1 and report.epoch * report.n_rounds + report.round == die_at:

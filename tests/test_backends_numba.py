@@ -372,9 +372,10 @@ def test_frozen_rows_stay_bit_for_bit(planted, sg, n_threads, sg_rule):
     start = inp.copy()
     frozen = np.zeros(len(vocabulary), dtype=bool)
     frozen[::3] = True
-    config = TrainConfig(vector_size=8, epochs=2, sg=sg, seed=2, n_threads=n_threads)
-    result = get_trainer("numba", sg_rule=sg_rule).train(corpus, vocabulary.counts, config, inp,
-                                                         out, frozen=frozen)
+    config = TrainConfig(vector_size=8, epochs=2, sg=sg, seed=2, n_threads=n_threads,
+                         sg_rule=sg_rule)
+    result = get_trainer("numba").train(corpus, vocabulary.counts, config, inp, out,
+                                        frozen=frozen)
     assert result.input_vectors[frozen].tobytes() == start[frozen].tobytes()
     assert not np.allclose(result.input_vectors[~frozen], start[~frozen], atol=1e-3)
     assert np.abs(result.output_vectors[frozen]).sum() > 0  # their context weights train
@@ -415,8 +416,8 @@ def test_learning_rate_profiles(planted, monkeypatch, sg, cbow_schedule):
     vocabulary, corpus, _, _ = encode_for_training(planted[0], min_count=1)
     epochs, alpha, min_alpha = 4, 0.04, 0.0
     config = TrainConfig(vector_size=8, epochs=epochs, sg=sg, seed=2, n_threads=1,
-                         alpha=alpha, min_alpha=min_alpha)
-    get_trainer("numba", cbow_schedule=cbow_schedule).train(
+                         alpha=alpha, min_alpha=min_alpha, cbow_schedule=cbow_schedule)
+    get_trainer("numba").train(
         corpus, vocabulary.counts, config, *initial_vectors(len(vocabulary), 8, seed=1))
     jobs_per_epoch = len(calls) // epochs
     assert jobs_per_epoch >= 2 and len(calls) == epochs * jobs_per_epoch
@@ -435,4 +436,4 @@ def test_learning_rate_profiles(planted, monkeypatch, sg, cbow_schedule):
         else:
             assert following == pytest.approx(end)
     with pytest.raises(ValueError, match="cbow_schedule"):
-        get_trainer("numba", cbow_schedule="cosine")
+        TrainConfig(cbow_schedule="cosine")

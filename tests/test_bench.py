@@ -42,6 +42,8 @@ def lee_tokens():
         ({"sg": 2}, ValueError, "sg"),
         ({"trainers": ("numba",), "device": "cuda"}, ValueError, "torch"),
         ({"trainers": ("numba:sg_rule=fast",)}, ValueError, "sg_rule must be one of"),
+        ({"trainers": ("numba",), "sg": 1, "sg_rule": "fast"}, ValueError,
+         "sg_rule must be one of"),
         ({"trainers": ("numba:sg_rule",)}, ValueError, "KEY=VALUE"),
         ({"trainers": ("numba:colour=red",)}, ValueError, "colour"),
         ({"trainers": ("gensim-file:sg_rule=hogbatch",)}, ValueError, "gensim takes no"),
@@ -262,3 +264,21 @@ def test_plot_threads_example_writes_png(tmp_path):
     out = tmp_path / "docs" / "threads.png"
     module.plot(result, str(out))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_backend_without_the_sg_rule_is_refused(monkeypatch):
+    import dataclasses
+
+    from sklearn_w2v import backends
+
+    spec = backends.backend_spec("numba")
+    monkeypatch.setitem(backends._SPECS, "numba", dataclasses.replace(spec, sg_rules=("block",)))
+    with pytest.raises(ValueError, match="numba backend does not implement"):
+        BenchParams(corpus=datapath("lee_background.cor"), trainers=("numba",), sg=1,
+                    sg_rule="hogbatch").validated()
+    with pytest.raises(ValueError, match="numba:sg_rule=hogbatch"):
+        BenchParams(corpus=datapath("lee_background.cor"), trainers=("numba:sg_rule=hogbatch",),
+                    sg=1).validated()
+    # CBOW has no such rule: nothing to refuse.
+    BenchParams(corpus=datapath("lee_background.cor"), trainers=("numba",),
+                sg_rule="hogbatch").validated()

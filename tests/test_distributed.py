@@ -275,6 +275,39 @@ def test_one_rank_gives_a_complete_w2v(one_rank_group, planted_file):
     assert "brand" in grown.wv_.key_to_index
 
 
+@pytest.mark.slow
+def test_rank_zeros_callbacks_stop_every_rank(planted_file, tmp_path):
+    codes, errors, _ = run_workers("fit", tmp_path, planted_file[0], stop_after_epochs=2)
+    assert codes == [0, 0], errors
+    r0, r1 = load_rank(tmp_path, 0), load_rank(tmp_path, 1)
+    for r in (r0, r1):  # rank 1's own callback (stop after 1) is not run
+        assert r["stats"]["epochs_trained"] == 2 and r["stats"]["stopped_early"]
+    assert r0["vectors"].tobytes() == r1["vectors"].tobytes()
+
+
+def test_one_rank_runs_callbacks_with_synchronised_weights(one_rank_group, planted_file):
+    from sklearn_w2v.callbacks import Callback
+    from sklearn_w2v.distributed import fit_distributed
+
+    class Snapshot(Callback):
+        def __init__(self):
+            self.seen = []
+
+        def on_epoch_end(self, model, epoch, stats):
+            self.seen.append((epoch, stats.loss, stats.wv.vectors.copy()))
+            return epoch == 1
+
+    snap = Snapshot()
+    params = dict(min_count=2, vector_size=8, epochs=4, n_jobs=1, random_state=0,
+                  compute_loss=True, callbacks=[snap])
+    model = fit_distributed(W2V(**params), LineCorpus(planted_file[0]), sync_words=3000)
+    fitted = model.callbacks[0]  # fit_distributed fits a clone: its own copy of the callback
+    assert [e for e, _, _ in fitted.seen] == [0, 1]
+    assert model.training_stats_["epochs_trained"] == 2
+    np.testing.assert_allclose([loss for _, loss, _ in fitted.seen], model.epoch_loss_)
+    assert fitted.seen[-1][2].tobytes() == model.wv_.vectors.tobytes()
+
+
 def test_fixed_vocabulary_skips_the_merge(one_rank_group, planted_file):
     from sklearn_w2v.distributed import fit_distributed
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._optional import installed, load
-from ..training import BackendSpec, Trainer
+from ..training import SG_RULE_NAMES, BackendSpec, Trainer
 from . import numba, torch  # the backend subpackages; importing the torch one needs no torch
 
 __all__ = ["backend_available", "backend_names", "backend_spec", "get_trainer"]
@@ -61,6 +61,28 @@ def backend_options(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
             if option not in spec.options and params.get(option, default) != default:
                 raise ValueError(f"{option} needs backend={other.name!r}, not {name!r}.")
     return {option: params.get(option, default) for option, default in spec.options.items()}
+
+
+def check_sg_rule(name: str, sg_rule: str) -> None:
+    """ValueError unless backend ``name`` implements the skip-gram rule ``sg_rule``.
+
+    The message names the backends that do. Front ends call it before any
+    data is read.
+
+    Examples
+    --------
+    >>> check_sg_rule("numba", "hogbatch")
+    """
+    if sg_rule not in SG_RULE_NAMES:
+        raise ValueError(f"sg_rule must be one of {SG_RULE_NAMES}, got {sg_rule!r}")
+    spec = backend_spec(name)
+    if sg_rule in spec.sg_rules:
+        return
+    owners = [s.name for s in _SPECS.values() if sg_rule in s.sg_rules]
+    has = (f"backend {' or '.join(repr(o) for o in owners)} has it" if owners
+           else "no backend has it")
+    raise ValueError(f"The {name} backend does not implement sg_rule={sg_rule!r} "
+                     f"(it has {list(spec.sg_rules)}); {has}.")
 
 
 def _check_device(spec: BackendSpec, device: Any) -> None:

@@ -25,13 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backends", metavar="NAMES", default="",
                    help="comma list of trainers; default: all available "
                    "(numba, torch when installed, gensim-file, gensim-iter); one of ours may "
-                   "carry backend options after a colon, ';'-separated, to compare variants: "
-                   "numba:sg_rule=hogbatch")
+                   "carry backend options (or sg_rule) after a colon, ';'-separated, to "
+                   "compare variants: numba:sg_rule=hogbatch")
     p.add_argument("--threads", metavar="N[,N...]", default="",
                    help="thread count(s), e.g. 1,2 to measure scaling; "
                    "default: all available cores")
     p.add_argument("--sg", type=int, default=0, choices=(0, 1),
                    help="1 skip-gram, 0 CBOW (default: %(default)s)")
+    p.add_argument("--sg-rule", default="block", choices=("block", "hogbatch"),
+                   help="our trainers' skip-gram update: block (noise words per pair, as gensim) "
+                   "or hogbatch (shared per centre word); a trainer's name may override it "
+                   "(numba:sg_rule=hogbatch) (default: %(default)s)")
     p.add_argument("--epochs", type=int, default=5,
                    help="passes over the corpus (default: %(default)s)")
     p.add_argument("--vector-size", type=int, default=100, help="dimensions (default: %(default)s)")
@@ -75,6 +79,7 @@ def params_from_args(args: argparse.Namespace) -> BenchParams:
         trainers=parse_name_list(args.backends),
         threads=parse_int_list(args.threads) if args.threads.strip() else (),
         sg=args.sg,
+        sg_rule=args.sg_rule,
         epochs=args.epochs,
         vector_size=args.vector_size,
         window=args.window,

@@ -7,12 +7,21 @@ import os
 from dataclasses import dataclass
 
 from .._optional import TORCH_INSTALL, installed
-from ..backends import backend_available, backend_names, backend_spec, get_trainer
+from ..backends import (
+    backend_available,
+    backend_names,
+    backend_spec,
+    check_sg_rule,
+    get_trainer,
+)
 from ..estimator import available_cpus
 from ..text import default_corpus
-from ..training import check_learning_rates
+from ..training import CBOW_SCHEDULES, SG_RULE_NAMES, check_learning_rates
 
 GENSIM_TRAINERS = ("gensim-file", "gensim-iter")
+#: Options a trainer's name may carry that are model parameters, not backend options
+#: (``numba:sg_rule=hogbatch`` sets ``W2V(sg_rule="hogbatch")``).
+MODEL_OPTIONS = ("sg_rule", "cbow_schedule")
 
 
 def our_trainers() -> list[str]:
@@ -54,8 +63,9 @@ def parse_int_list(text: str, name: str = "threads") -> tuple[int, ...]:
 def split_trainer(name: str) -> tuple[str, dict[str, str]]:
     """``"numba:sg_rule=hogbatch"`` -> ``("numba", {"sg_rule": "hogbatch"})``.
 
-    A trainer name may carry backend options after a colon, comma-free and
-    ``;``-separated, so that variants of one backend run side by side.
+    A trainer name may carry options after a colon, comma-free and
+    ``;``-separated, so that variants of one backend run side by side: its
+    backend options, or ``sg_rule`` (:data:`MODEL_OPTIONS`).
 
     >>> split_trainer("numba:sg_rule=hogbatch")
     ('numba', {'sg_rule': 'hogbatch'})
@@ -90,7 +100,9 @@ class BenchParams:
 
     ``trainers`` empty means every available trainer; ``corpus`` None means
     gensim's ``lee_background.cor``; ``quality=False`` skips the evaluation
-    (it can take longer than the fit). Call :meth:`validated` before use.
+    (it can take longer than the fit). ``sg_rule`` is our trainers'
+    skip-gram rule (gensim has its own; a trainer's name may override it:
+    ``numba:sg_rule=hogbatch``). Call :meth:`validated` before use.
     """
 
     corpus: str | None = None
@@ -110,6 +122,7 @@ class BenchParams:
     seed: int = 1
     timeout: float | None = None
     quality: bool = True
+    sg_rule: str = "block"
 
     def validated(self) -> BenchParams:
         """A copy with defaults filled in; ValueError/FileNotFoundError naming the first bad
@@ -129,13 +142,28 @@ class BenchParams:
                 )
             if base not in available:
                 raise ValueError(_unavailable(base, available))
-            if options:
-                if base in GENSIM_TRAINERS:
-                    raise ValueError(f"Trainer {name!r}: gensim takes no backend options.")
-                try:  # refuses an unknown option or value now, not in a worker
-                    get_trainer(base, **options)
-                except TypeError as exc:
-                    raise ValueError(f"Trainer {name!r}: {exc}") from None
+            if options and base in GENSIM_TRAINERS:
+                raise ValueError(f"Trainer {name!r}: gensim takes no backend options.")
+            if base not in GENSIM_TRAINERS:
+                # The rule a backend lacks, an unknown option or value: refused now, not in a
+                # worker.
+                rule = options.pop("sg_rule", self.sg_rule)
+                if self.sg:
+                    try:
+                        check_sg_rule(base, rule)
+                    except ValueError as exc:
+                        raise ValueError(f"Trainer {name!r}: {exc}") from None
+                elif rule not in SG_RULE_NAMES:
+                    raise ValueError(f"sg_rule must be one of {SG_RULE_NAMES}, got {rule!r}")
+                profile = options.pop("cbow_schedule", "stepped")
+                if profile not in CBOW_SCHEDULES:
+                    raise ValueError(f"Trainer {name!r}: cbow_schedule must be one of "
+                                     f"{CBOW_SCHEDULES}, got {profile!r}")
+                if options:
+                    try:
+                        get_trainer(base, **options)
+                    except TypeError as exc:
+                        raise ValueError(f"Trainer {name!r}: {exc}") from None
         if not trainers:
             raise ValueError("No trainer to benchmark.")
         threads = tuple(self.threads) or (available_cpus(),)

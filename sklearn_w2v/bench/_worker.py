@@ -24,7 +24,7 @@ from ..estimator import W2V, FreshFit
 from ..evaluation import evaluate
 from ..text import LineCorpus
 from ._memory import RSSProbe
-from ._params import split_trainer
+from ._params import MODEL_OPTIONS, split_trainer
 
 # Small but varied enough to reach every kernel branch (windows, negatives,
 # subsampling), so that numba compiles (or loads from its cache) here, not
@@ -33,7 +33,7 @@ WARMUP_DOCS = [[f"w{(i * 7 + j * 3) % 40}" for j in range(25)] for i in range(60
 
 
 class _WithOptions(FreshFit):
-    """``fit`` with backend options given by the trainer's name (``numba:sg_rule=hogbatch``)."""
+    """``fit`` with backend options given by the trainer's name (``torch:kernel=fused``)."""
 
     def __init__(self, X, options: dict):
         super().__init__(X)
@@ -45,12 +45,16 @@ class _WithOptions(FreshFit):
 
 def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
     backend, options = split_trainer(spec["trainer"])
+    # Options of the model (sg_rule) set the estimator; the others go to the backend.
+    model_options = {k: options.pop(k) for k in list(options) if k in MODEL_OPTIONS}
     kwargs = dict(
         spec["params"],
         backend=backend,
         n_jobs=spec["threads"],
         random_state=spec["seed"],
+        sg_rule=spec.get("sg_rule", "block"),
     )
+    kwargs.update(model_options)
     if spec.get("device") is not None:
         kwargs["device"] = spec["device"]
 

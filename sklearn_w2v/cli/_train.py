@@ -17,11 +17,12 @@ import numpy as np
 from sklearn.cluster import KMeans
 
 from .. import __version__
-from ..backends import backend_names
-from ..estimator import W2V, available_cpus
+from ..backends import backend_names, check_sg_rule
+from ..estimator import INIT_VECTORS_FORMATS, W2V, available_cpus
 from ..text import LineCorpus
-from ..training import check_learning_rates
+from ..training import SG_RULE_NAMES, check_learning_rates
 from ..vectors import (
+    DUPLICATE_POLICIES,
     read_vectors_header,
     read_vocabulary,
     write_classes,
@@ -151,9 +152,31 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
     x.add_argument(*spellings("init-vectors"), metavar="FILE", dest="init_vectors", default=None,
                    help="start from these pretrained vectors (word2vec text or binary, .gz ok): "
                    "their rows start from them, the corpus's new words as usual")
+    x.add_argument(*spellings("init-vectors-format"), choices=sorted(INIT_VECTORS_FORMATS),
+                   default="auto", dest="init_vectors_format",
+                   help="layout of -init-vectors: word2vec (a 'V D' header line), glove (text "
+                   "without it), auto (told apart by the first line; default)")
+    x.add_argument(*spellings("init-vectors-unicode-errors"),
+                   choices=("strict", "replace", "ignore"), default="strict",
+                   dest="init_vectors_unicode_errors",
+                   help="words of -init-vectors that are not UTF-8: an error (default), or "
+                   "decoded with U+FFFD or without the bad bytes")
+    x.add_argument(*spellings("init-vectors-duplicates"), choices=DUPLICATE_POLICIES,
+                   default="error", dest="init_vectors_duplicates",
+                   help="a word listed twice in -init-vectors: an error (default), or its "
+                   "first row kept with a warning")
+    x.add_argument(*spellings("init-vectors-words"), choices=("all", "corpus"), default="all",
+                   dest="init_vectors_words",
+                   help="keep every pretrained word (all, default) or only those in -train "
+                   "(corpus: less memory)")
     x.add_argument(*spellings("freeze-init"), action="store_true", dest="freeze_init",
                    help="with -init-vectors: the pretrained vectors do not move, only new words "
                    "and the context weights train")
+    x.add_argument(*spellings("sg-rule"), choices=SG_RULE_NAMES, default="block",
+                   dest="sg_rule",
+                   help="skip-gram update: block (noise words per pair, as the C tool; "
+                   "default) or hogbatch (shared per centre word: faster, slightly lower "
+                   "analogy scores)")
     x.add_argument("--temp-folder", type=existing_folder, metavar="DIR", dest="temp_folder",
                    default=None,
                    help="out of core: keep the encoded corpus (4 bytes per token) in a "
@@ -191,6 +214,11 @@ def parse_train_args(
     except ValueError as exc:
         parser.error(str(exc))
     _check_init_vectors(args, parser)
+    if not args.cbow:
+        try:
+            check_sg_rule(args.backend, args.sg_rule)
+        except ValueError as exc:
+            parser.error(f"-sg-rule {args.sg_rule}: {exc}")
     if args.threads is None:
         args.threads = available_cpus()
     # Left to its default off a terminal, -debug is 0 but the run still ends with one line.
@@ -205,15 +233,22 @@ def _check_init_vectors(args: argparse.Namespace, parser: argparse.ArgumentParse
     if args.init_vectors is None:
         if args.iter == 0:
             parser.error("-iter 0 trains nothing; it needs -init-vectors FILE")
-        if args.freeze_init:
-            parser.error("-freeze-init needs -init-vectors FILE")
+        for flag, value, default in (
+                ("-freeze-init", args.freeze_init, False),
+                ("-init-vectors-format", args.init_vectors_format, "auto"),
+                ("-init-vectors-unicode-errors", args.init_vectors_unicode_errors, "strict"),
+                ("-init-vectors-duplicates", args.init_vectors_duplicates, "error"),
+                ("-init-vectors-words", args.init_vectors_words, "all")):
+            if value != default:
+                parser.error(f"{flag} needs -init-vectors FILE")
         args.size = 100 if args.size is None else args.size
         return
     if args.read_vocab:
         parser.error("-read-vocab and -init-vectors cannot be combined (the counts come from "
                      "-train)")
     try:
-        _, width = read_vectors_header(args.init_vectors)
+        _, width = read_vectors_header(args.init_vectors,
+                                       no_header=INIT_VECTORS_FORMATS[args.init_vectors_format])
     except (OSError, ValueError) as exc:
         parser.error(f"-init-vectors {args.init_vectors}: {exc}")
     if args.size is None:
@@ -248,6 +283,7 @@ def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
         n_jobs=args.threads,
         verbose=1 if args.debug >= 2 else 0,
         backend=args.backend,
+        sg_rule=args.sg_rule,
     )
     if args.device is not None:
         kwargs["device"] = args.device
@@ -258,7 +294,11 @@ def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
     if vocabulary is not None:
         kwargs["vocabulary"] = vocabulary
     if args.init_vectors is not None:
-        kwargs.update(init_vectors=args.init_vectors, freeze_init=bool(args.freeze_init))
+        kwargs.update(init_vectors=args.init_vectors, freeze_init=bool(args.freeze_init),
+                      init_vectors_format=args.init_vectors_format,
+                      init_vectors_unicode_errors=args.init_vectors_unicode_errors,
+                      init_vectors_duplicates=args.init_vectors_duplicates,
+                      init_vectors_words=args.init_vectors_words)
     if args.temp_folder is not None:
         kwargs["temp_folder"] = args.temp_folder
     return W2V(**kwargs)

@@ -57,6 +57,7 @@ from ..estimator import (
 from ..pooling import DocumentStatistics, document_statistics
 from ..text import LineCorpus
 from ..training import (
+    EpochEnd,
     ProgressReporter,
     TensorTrainer,
     TrainConfig,
@@ -76,8 +77,8 @@ from ._vocabulary import merged_vocabulary
 DEFAULT_SYNC_WORDS = 250_000
 
 #: Parameters that may differ between ranks: they concern each rank's own
-#: output and cores, not what is learned.
-PER_RANK_PARAMETERS = ("verbose", "n_jobs")
+#: output and cores, not what is learned (``callbacks`` run on rank 0 only).
+PER_RANK_PARAMETERS = ("verbose", "n_jobs", "callbacks")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,6 +145,13 @@ def fit_distributed(
         Fitted; ``training_stats_`` adds ``world_size``, ``n_syncs``,
         ``sync_seconds`` and ``bytes_reduced_per_epoch`` (this rank's
         all-reduce payload).
+
+    Notes
+    -----
+    The estimator's ``callbacks`` run on rank 0 only (the other ranks'
+    are ignored), after each epoch's last synchronisation, when every rank
+    holds the same weights; when one asks to stop, every rank stops after
+    that epoch, and an error in one stops every rank.
 
     Raises
     ------
@@ -216,6 +224,10 @@ class DistributedFit(FitStages):
         self.rows = rows
         self.on_round = on_round
         self.device = torch.device("cpu")
+
+    def runs_callbacks(self) -> bool:
+        """Rank 0 runs the estimator's callbacks; the others follow its decision to stop."""
+        return rank_and_size()[0] == 0
 
     def setup(self, model: W2V, call: int) -> TrainingSetup:
         rank, size = rank_and_size()
@@ -295,8 +307,16 @@ class DistributedFit(FitStages):
         rounds = self.rounds = _Rounds(setup.trainer, data.counts[:n], config,
                                        data.input_vectors[:n], data.output_vectors[:n],
                                        self.device, self.combine, self.rows, frozen)
-        rounds.train(data.corpus.split(max(self.n_rounds, 1)), rank, self.on_round,
-                     self.shard.n_tokens_all * config.epochs)
+        # Rank 0's callbacks decide for all: whether there are any, and whether to stop.
+        hooked, nothing = (int(x) for x in _broadcast_arrays(
+            (np.array([setup.on_epoch_end is not None, setup.train_nothing], np.int64),),
+            self.device)[0])
+        epochs = 0
+        if not nothing:
+            epochs = rounds.train(data.corpus.split(max(self.n_rounds, 1)), rank, self.on_round,
+                                  self.shard.n_tokens_all * config.epochs,
+                                  _EpochEnds(setup.on_epoch_end, self.device) if hooked
+                                  else None)
         inp, out = rounds.result()
         if not _same_everywhere(inp, out):
             warnings.warn("The ranks' weights differed after the last synchronisation; rank 0's "
@@ -305,17 +325,19 @@ class DistributedFit(FitStages):
         effective = _all_sum(np.array([rounds.effective_words], np.int64), self.device)[0]
         loss = None
         if config.compute_loss:
-            loss = tuple(_all_sum(np.asarray(rounds.epoch_loss), self.device).tolist())
+            loss = tuple(_all_sum(np.asarray(rounds.epoch_loss[:epochs] or [0.0]),
+                                  self.device).tolist())[:epochs]
         if n < len(data.counts):
             data.input_vectors[:n], data.output_vectors[:n] = inp, out
             inp, out = data.input_vectors, data.output_vectors
         stats = TrainStats(
             seconds=rounds.seconds,
-            words=self.shard.n_tokens_all * config.epochs,
+            words=self.shard.n_tokens_all * epochs,
             effective_words=int(effective),
             n_threads=config.n_threads,
             epoch_loss=loss,
             device=str(self.device),
+            epochs=epochs,
         )
         return TrainResult(inp, out, stats)
 
@@ -350,8 +372,15 @@ def _load_pretrained(model: W2V, setup: TrainingSetup, device) -> PretrainedVect
         return None
     error = pretrained = None
     try:
+        if model.init_vectors_words != "all":
+            raise ValueError("init_vectors_words='corpus' is not supported in distributed "
+                             "training (no rank knows every shard's words when the vectors "
+                             "are read); use W2V.fit, or init_vectors_words='all'.")
         pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
-                                     setup.config.vector_size)
+                                     setup.config.vector_size,
+                                     format=model.init_vectors_format,
+                                     unicode_errors=model.init_vectors_unicode_errors,
+                                     duplicates=model.init_vectors_duplicates)
     except (OSError, ValueError) as exc:
         error = exc
     agree(error, "reading init_vectors")
@@ -424,7 +453,9 @@ class _Rounds:
         self.effective_words = 0
         self.epoch_loss = [0.0] * config.epochs
 
-    def train(self, pieces: list[EncodedCorpus], rank: int, on_round, total_words: int) -> None:
+    def train(self, pieces: list[EncodedCorpus], rank: int, on_round, total_words: int,
+              epoch_ends: _EpochEnds | None = None) -> int:
+        """Train the rounds of every epoch; the epochs trained (``epoch_ends`` may stop early)."""
         c = self.config
         schedule = c.schedule
         n_rounds = len(pieces)
@@ -448,8 +479,13 @@ class _Rounds:
                 progress.update(total_words * (k + 1) // total)
                 if on_round is not None:
                     on_round(report)
+            if epoch_ends is not None and epoch_ends(
+                    self, epoch, total_words * (epoch + 1) // c.epochs, start):
+                c = dataclasses.replace(c, epochs=epoch + 1)
+                break
         self.seconds = time.perf_counter() - start
         progress.finish(self.seconds)
+        return c.epochs
 
     def _train_piece(self, piece, epoch, config) -> None:
         if self.on_device:
@@ -466,6 +502,32 @@ class _Rounds:
         if self.on_device:
             return tuple(w.cpu().numpy() for w in self.weights)
         return self.arrays
+
+
+class _EpochEnds:
+    """The end of an epoch in distributed training: rank 0 calls the estimator's hook with the
+    synchronised weights, and every rank learns whether to stop (collective).
+    """
+
+    def __init__(self, hook, device):
+        self.hook, self.device = hook, device
+
+    def __call__(self, rounds: _Rounds, epoch: int, words_done: int, start: float) -> bool:
+        error, stop, loss = None, False, None
+        if rounds.config.compute_loss:  # the epoch's loss over all ranks
+            loss = float(_all_sum(np.array([rounds.epoch_loss[epoch]]), self.device)[0])
+        if self.hook is not None:  # rank 0
+            try:
+                inp, out = rounds.arrays
+                if rounds.on_device:  # the host arrays get the weights the ranks agree on
+                    inp[...], out[...] = (w.cpu().numpy() for w in rounds.weights)
+                stop = bool(self.hook(EpochEnd(epoch, rounds.config.epochs, inp, out, loss,
+                                               words_done, time.perf_counter() - start)))
+            except Exception as exc:  # noqa: BLE001 - every rank must learn of it
+                error = exc
+        agree(error, "running the callbacks")
+        flag = _broadcast_arrays((np.array([stop], np.int64),), self.device)[0]
+        return bool(flag[0])
 
 
 def _fingerprint(value) -> str:

@@ -18,10 +18,27 @@ pretrained vectors (``init_vectors``) loads them with
 keep fitted estimators and pipelines as skops files, which hold plain data
 (:meth:`W2V.__getstate__`; :data:`PARAMETER_CODECS` says how parameter
 values that are not plain data are stored), or as joblib pickles.
+
+Training callbacks (``W2V(callbacks=...)``; public home
+:mod:`sklearn_w2v.callbacks`): :class:`Callback`, :class:`EpochStats`,
+:class:`StopTraining`, :class:`Checkpoint`, :class:`EarlyStopping`; the
+estimator runs them through a :class:`CallbackRunner`.
+:data:`GENSIM_NAMES` maps gensim ``Word2Vec`` argument names W2V does not
+take to what to use instead.
 """
 
 from ..training import DIVERGED_NORM
+from ._callbacks import (
+    Callback,
+    CallbackRunner,
+    Checkpoint,
+    EarlyStopping,
+    EpochStats,
+    StopTraining,
+    check_callbacks,
+)
 from ._estimator import W2V
+from ._gensim_names import GENSIM_NAMES
 from ._n_jobs import available_cpus, resolve_n_jobs
 from ._persistence import (
     TRUSTED_TYPES,
@@ -32,8 +49,10 @@ from ._persistence import (
     save,
 )
 from ._pretrained import (
+    INIT_VECTORS_FORMATS,
     PretrainedVectors,
     PretrainedVocabulary,
+    check_pretrained,
     load_pretrained,
     pretrained_vocabulary,
     starting_vectors,

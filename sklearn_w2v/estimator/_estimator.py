@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
 import os
 import sys
 import time
@@ -23,7 +26,13 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._annotations import evaluate_annotations
-from ..backends import backend_names, backend_options, backend_spec, get_trainer
+from ..backends import (
+    backend_names,
+    backend_options,
+    backend_spec,
+    check_sg_rule,
+    get_trainer,
+)
 from ..corpus import encode
 from ..pooling import (
     AGGREGATIONS,
@@ -36,19 +45,39 @@ from ..pooling import (
 )
 from ..text import DEFAULT_TOKEN_PATTERN, build_analyzer, check_documents, iter_token_lists
 from ..training import (
+    CBOW_SCHEDULES,
+    SG_RULE_NAMES,
     TrainConfig,
     TrainResult,
     check_converged,
     check_learning_rates,
     derive_seed,
 )
-from ..vectors import to_keyed_vectors
+from ..vectors import DUPLICATE_POLICIES, to_keyed_vectors
+from ._callbacks import CallbackRunner, check_callbacks
+from ._gensim_names import GENSIM_NAMES
 from ._n_jobs import resolve_n_jobs
+from ._pretrained import INIT_VECTORS_FORMATS
 from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSetup
 from ._state import data_to_state, state_to_data
 
 # Text options a callable analyzer bypasses (warned about at fit time).
 _ANALYZER_STEPS = ("preprocessor", "tokenizer", "stop_words", "strip_accents")
+
+
+def _gensim_hints(init):
+    """``__init__`` that answers a gensim-only name with what to use instead, not just
+    "unexpected keyword argument" (the signature stays ``init``'s, as scikit-learn reads it).
+    """
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):
+        for name in kwargs:
+            if name in GENSIM_NAMES and name not in type(self)._get_param_names():
+                raise TypeError(f"W2V got gensim's parameter {name!r}: {GENSIM_NAMES[name]}")
+        init(self, *args, **kwargs)
+
+    return __init__
 
 
 @evaluate_annotations
@@ -207,10 +236,58 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     init_vectors_limit : int or None, default=None
         Use only the first ``init_vectors_limit`` pretrained vectors (files
         list the most frequent words first), as gensim's ``limit``.
+    init_vectors_format : {"auto", "word2vec", "glove"}, default="auto"
+        The layout of an ``init_vectors`` file: "word2vec" needs the ``V
+        D`` header line (text or binary rows); "glove" is a text file
+        without it (as GloVe's files); "auto" tells them apart by the first
+        line (two integers: a header). Read strictly either way.
+    init_vectors_unicode_errors : {"strict", "replace", "ignore"}, default="strict"
+        Words of an ``init_vectors`` file that are not valid UTF-8: an
+        error, or decoded with U+FFFD or without the bad bytes (as
+        gensim's ``unicode_errors``).
+    init_vectors_duplicates : {"error", "keep_first"}, default="error"
+        A word listed twice in an ``init_vectors`` file: an error, or its
+        first row kept and the others skipped, with a warning (as gensim).
+    init_vectors_words : {"all", "corpus"}, default="all"
+        "all" keeps every pretrained word; "corpus" only those that occur
+        in ``X`` (gensim's ``intersect_word2vec_format``): the model, its
+        saved file and the memory a fit needs then hold the corpus's words
+        only. A file's rows are read after the corpus is counted (its
+        existence and width are checked before), storing only the kept
+        rows.
     freeze_init : bool, default=False
         Pretrained rows never move (gensim's ``lockf=0``), bit for bit, on
         every backend, also through ``partial_fit``; the new words' vectors
         and all context weights train.
+    sg_rule : {"block", "hogbatch"}, default="block"
+        Skip-gram only: the update rule. "block" draws the noise words for
+        each (centre, context) pair, as gensim and the C tool do;
+        "hogbatch" shares one set among a centre's contexts (faster, about
+        one analogy point lower; measured on the benchmarks page). A
+        backend that does not implement the rule refuses it before the
+        corpus is read (each backend's ``SPEC.sg_rules`` lists its rules).
+    cbow_schedule : {"stepped", "linear"}, default="stepped"
+        CBOW only: the learning-rate profile. "linear" is word2vec's decay
+        from ``alpha`` to ``min_alpha`` over all words of all epochs (what
+        skip-gram always uses); "stepped" falls within each epoch only half
+        of its linear share and starts the next epoch at its own linear
+        rate, as gensim's ``corpus_file`` mode does with two workers. It
+        measured about one analogy point better than "linear" on en-mix (the
+        benchmarks page).
+    callbacks : list of callback objects or None, default=None
+        Called before training, after every epoch and after training, as
+        gensim's ``callbacks`` (see :mod:`sklearn_w2v.callbacks`): each may
+        have ``on_train_begin(model)``, ``on_epoch_end(model, epoch,
+        stats)`` and ``on_train_end(model)``. ``stats.wv`` is a
+        ``KeyedVectors`` view of the current vectors; ``on_epoch_end``
+        returning ``True`` (or raising
+        :class:`~sklearn_w2v.callbacks.StopTraining`) ends training after
+        that epoch (``training_stats_["epochs_trained"]`` says how many
+        ran). They run between epochs on every backend (rank 0 only in
+        distributed training), never inside a kernel. ``clone`` copies them
+        (each clone gets its own); pickle and joblib keep them; a
+        ``.skops`` file, which holds data only, does not (the loaded model
+        has ``callbacks=None``, with a warning at save time).
 
     Attributes
     ----------
@@ -226,9 +303,12 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``sif_a / (sif_a + p(w))`` of each word.
     sif_component_ : ndarray of float32, shape (vector_size,)
         Unit first principal direction removed by ``agg="sif"``.
-    epoch_loss_ : ndarray of float64, shape (epochs,) or None
+    epoch_loss_ : ndarray of float64, shape (epochs_trained,) or None
         With ``compute_loss=True``, the training loss summed over each epoch
-        of the last ``fit``/``partial_fit`` call; otherwise None.
+        of the last ``fit``/``partial_fit`` call (fewer than ``epochs`` when
+        a callback stopped training early); otherwise None. To act on it
+        while training runs (evaluate, checkpoint, stop early), use
+        ``callbacks``.
     pretrained_rank_ : ndarray of int64, shape (n_words,)
         With ``init_vectors``, each word's 1-based row in the pretrained
         vectors, 0 for words that did not come from them (all 0 without
@@ -238,7 +318,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``fit`` or ``partial_fit`` call (``"stage_seconds"``: the wall
         seconds of counting the words, encoding the corpus, training and
         gathering the document statistics of ``idf_`` and ``sif_component_``;
-        None for a stage not measured), the device it trained on, and the
+        None for a stage not measured), the epochs it trained
+        (``"epochs_trained"``; ``"stopped_early"`` when a callback ended
+        training before ``epochs``), the device it trained on, and the
         backend's own facts (``"backend_details"``: e.g. the torch backend's
         kernel, step size and peak GPU memory).
 
@@ -354,9 +436,17 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "programs": [None, Interval(Integral, 1, None, closed="left")],
         "init_vectors": [None, str, os.PathLike, KeyedVectors],
         "init_vectors_limit": [None, Interval(Integral, 1, None, closed="left")],
+        "init_vectors_format": [StrOptions(set(INIT_VECTORS_FORMATS))],
+        "init_vectors_unicode_errors": [StrOptions({"strict", "replace", "ignore"})],
+        "init_vectors_duplicates": [StrOptions(set(DUPLICATE_POLICIES))],
+        "init_vectors_words": [StrOptions({"all", "corpus"})],
         "freeze_init": ["boolean"],
+        "sg_rule": [StrOptions(set(SG_RULE_NAMES))],
+        "cbow_schedule": [StrOptions(set(CBOW_SCHEDULES))],
+        "callbacks": [None, list, tuple],
     }
 
+    @_gensim_hints
     def __init__(
         self,
         *,
@@ -397,7 +487,14 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         programs=None,
         init_vectors=None,
         init_vectors_limit=None,
+        init_vectors_format="auto",
+        init_vectors_unicode_errors="strict",
+        init_vectors_duplicates="error",
+        init_vectors_words="all",
         freeze_init=False,
+        sg_rule="block",
+        cbow_schedule="stepped",
+        callbacks=None,
     ):
         self.vector_size = vector_size
         self.window = window
@@ -436,7 +533,14 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.programs = programs
         self.init_vectors = init_vectors
         self.init_vectors_limit = init_vectors_limit
+        self.init_vectors_format = init_vectors_format
+        self.init_vectors_unicode_errors = init_vectors_unicode_errors
+        self.init_vectors_duplicates = init_vectors_duplicates
+        self.init_vectors_words = init_vectors_words
         self.freeze_init = freeze_init
+        self.sg_rule = sg_rule
+        self.cbow_schedule = cbow_schedule
+        self.callbacks = callbacks
 
 
     # -- building blocks -------------------------------------------------
@@ -503,7 +607,12 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             n_threads=resolve_n_jobs(self.n_jobs),
             verbose=int(self.verbose),
             compute_loss=bool(self.compute_loss),
+            sg_rule=str(self.sg_rule),
+            cbow_schedule=str(self.cbow_schedule),
         )
+        if config.sg:
+            check_sg_rule(self.backend, config.sg_rule)
+        check_callbacks(self.callbacks)
         trainer = get_trainer(self.backend, **{**self.backend_options(), **options})
         return TrainingSetup(config, trainer, self._fit_analyzer())
 
@@ -511,7 +620,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """The rules between ``init_vectors`` and the parameters that need or exclude it."""
         if self.init_vectors is None:
             needing = {"epochs": self.epochs == 0, "freeze_init": bool(self.freeze_init),
-                       "init_vectors_limit": self.init_vectors_limit is not None}
+                       "init_vectors_limit": self.init_vectors_limit is not None,
+                       "init_vectors_words": self.init_vectors_words != "all"}
             for name, set_ in needing.items():
                 if set_:
                     raise ValueError(f"{name}={getattr(self, name)!r} needs init_vectors "
@@ -577,9 +687,17 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _run_stages(self, stages: FitStages) -> None:
         call = self._n_training_calls if stages.continues else 0
         setup = stages.setup(self, call)
+        callbacks = check_callbacks(self.callbacks) if stages.runs_callbacks() else []
+        runner = None
         with stages.read(self, setup) as data:
             if self.verbose:
                 print(data.summary.line(), file=sys.stderr)
+            if callbacks:
+                runner = CallbackRunner(self, callbacks, data.words, data.counts,
+                                        data.input_vectors, data.output_vectors)
+                runner.begin()
+                setup = dataclasses.replace(setup, on_epoch_end=runner.epoch_end,
+                                            train_nothing=runner.stopped_before)
             result = stages.train(setup, data)
             if result.stats.words:  # weights that did not train are the caller's as they were
                 check_converged(result.input_vectors, result.output_vectors, setup.config.alpha)
@@ -590,10 +708,17 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self._set_document_statistics(
             self._document_statistics + statistics if stages.continues else statistics)
         self._n_training_calls = call + 1
+        if runner is not None:
+            runner.end()
 
     def _store(self, data: TrainingData, result: TrainResult, setup: TrainingSetup) -> None:
         """Set the fitted attributes that every training call refreshes."""
         stats, config = result.stats, setup.config
+        epochs_trained = config.epochs if stats.epochs is None else stats.epochs
+        if stats.words == 0 and stats.epochs is None:  # nothing trained (epochs=0, ...)
+            epochs_trained = 0
+        stopped = setup.train_nothing or (stats.epochs is not None
+                                          and stats.epochs < config.epochs)
         self.wv_ = to_keyed_vectors(data.words, data.counts, result.input_vectors)
         rank = data.pretrained_rank
         self.pretrained_rank_ = (np.zeros(len(data.words), dtype=np.int64) if rank is None
@@ -623,6 +748,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "trained_words": stats.words,
             "effective_words": stats.effective_words,
             "words_per_second": stats.words_per_second,
+            "epochs_trained": epochs_trained,
+            "stopped_early": stopped,
             "device": stats.device,
             "backend_details": dict(stats.details),
         }
@@ -760,6 +887,19 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         out[missing] = 0.0 if unknown == "zeros" else np.nan
         return out
 
+    def set_params(self, **params) -> W2V:
+        """Set parameters (scikit-learn's ``set_params``); a gensim-only name gets a hint.
+
+        Returns
+        -------
+        self : W2V
+        """
+        for name in params:
+            if name in GENSIM_NAMES and name not in self._get_param_names():
+                raise ValueError(f"Invalid parameter {name!r} for W2V (gensim's name): "
+                                 f"{GENSIM_NAMES[name]}")
+        return super().set_params(**params)
+
     def __sklearn_clone__(self):
         """``sklearn.base.clone``, sharing a ``KeyedVectors`` given as ``init_vectors``.
 
@@ -793,8 +933,15 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return state_to_data(super().__getstate__(), self._get_param_names())
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Rebuild the estimator from :meth:`__getstate__`'s data, checking the arrays' shapes."""
-        super().__setstate__(data_to_state(state))
+        """Rebuild the estimator from :meth:`__getstate__`'s data, checking the arrays' shapes.
+
+        Parameters added since the state was saved get their defaults.
+        """
+        state = data_to_state(state)
+        for name, parameter in inspect.signature(type(self).__init__).parameters.items():
+            if parameter.default is not inspect.Parameter.empty:
+                state.setdefault(name, parameter.default)
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

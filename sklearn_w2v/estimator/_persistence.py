@@ -9,7 +9,9 @@ other type, before constructing anything. The estimator's state is plain
 data (:meth:`W2V.__getstate__`), so a saved ``W2V`` names no other type;
 callable parameters (a custom ``tokenizer``, ``analyzer``,
 ``torch_module``, ...) are stored by importable name and stay untrusted
-unless the caller names them. Every save goes through
+unless the caller names them. ``callbacks`` (arbitrary objects) are left
+out of a skops file, with a warning: the loaded model has
+``callbacks=None``. Every save goes through
 :func:`~sklearn_w2v.vectors.atomic_write`.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 import types
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -28,6 +31,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 from .._files import PathLike, is_gzip
 from ..vectors import atomic_write
 from ._estimator import W2V
+from ._state import data_only
 
 FORMATS = ("skops", "joblib")
 
@@ -122,11 +126,17 @@ def save(obj, path: PathLike, compress: int = 0, *, format: str | None = None) -
         raise ValueError("A skops file is a zip: name it .skops and use compress= instead of .gz.")
     for estimator in _estimators(obj):
         _check_callables_have_names(estimator)
-    data = sio.dumps(
-        obj,
-        compression=zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED,
-        compresslevel=compress or None,
-    )
+        if estimator.callbacks:
+            warnings.warn(
+                "W2V(callbacks=...) is not saved in a .skops file, which holds data only; the "
+                "loaded model has callbacks=None (set them again with set_params, or save "
+                "with joblib, which pickles them).", UserWarning, stacklevel=2)
+    with data_only():
+        data = sio.dumps(
+            obj,
+            compression=zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED,
+            compresslevel=compress or None,
+        )
     with atomic_write(path) as f:
         f.write(data)
 

@@ -13,6 +13,12 @@ Two uses, chosen by ``epochs``:
   trainer's arrays keeps the noise distribution the corpus's own, keeps
   every count positive (the trainer contract) and costs no copy (the
   trained block is a leading slice of the weights).
+
+With ``init_vectors_words="corpus"`` only the pretrained words the corpus
+has are kept (gensim's ``intersect_word2vec_format``): a file's rows are
+then read after the corpus is counted, storing only those words' rows, so
+memory holds the kept rows only; the file's existence and width are still
+checked before the corpus is read.
 """
 
 from __future__ import annotations
@@ -24,10 +30,15 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from ..training import initial_vectors
-from ..vectors import read_vectors, read_vectors_header
+from ..vectors import DuplicateWordError, read_vectors, read_vectors_header
 from ..vocabulary import Vocabulary, effective_min_count
 
 _COPY_ROWS = 1 << 14  # pretrained rows copied into the model at a time
+
+
+#: ``init_vectors_format`` values and the ``no_header`` of
+#: :func:`~sklearn_w2v.vectors.read_vectors` each stands for.
+INIT_VECTORS_FORMATS = {"auto": None, "word2vec": False, "glove": True}
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,18 +54,49 @@ class PretrainedVectors:
         a view of its matrix, never written to.
     owned : bool
         Whether ``vectors`` may become the model's weights without a copy.
+    rows : ndarray of int64 or None
+        When only some words were kept (``keep``): each word's 0-based row
+        in the file (or ``KeyedVectors``). None: row ``i`` is word ``i``.
     """
 
     words: list[str]
     vectors: np.ndarray
     owned: bool
+    rows: np.ndarray | None = None
+
+    def file_rank(self, rank: np.ndarray) -> np.ndarray:
+        """1-based positions in ``words`` (0: none) as 1-based rows of the file."""
+        if self.rows is None:
+            return rank
+        return np.where(rank > 0, self.rows[np.maximum(rank, 1) - 1] + 1, 0)
 
 
-def load_pretrained(init_vectors, limit: int | None, vector_size: int) -> PretrainedVectors:
+def check_pretrained(init_vectors, vector_size: int, format: str = "auto") -> None:
+    """What can be checked of ``init_vectors`` without reading its rows: a file exists and its
+    width (header, or first row of a headerless file) is ``vector_size``.
+    """
+    if isinstance(init_vectors, KeyedVectors):
+        vectors = np.asarray(init_vectors.vectors)
+        _check_width(vector_size, vectors.shape[1] if vectors.ndim == 2 else 0, "init_vectors")
+        return
+    path = os.fspath(init_vectors)
+    if not os.path.isfile(path):
+        raise ValueError(f"init_vectors file {path!r} does not exist (or is not a file).")
+    _, width = read_vectors_header(path, no_header=INIT_VECTORS_FORMATS[format])
+    _check_width(vector_size, width, f"init_vectors file {path!r}")
+
+
+def load_pretrained(init_vectors, limit: int | None, vector_size: int, *,
+                    format: str = "auto", unicode_errors: str = "strict",
+                    duplicates: str = "error", keep=None) -> PretrainedVectors:
     """Read ``init_vectors`` (a word2vec file, or a gensim ``KeyedVectors``), its first ``limit``.
 
     The width is checked against ``vector_size`` first (from a file's
-    header, before the rows are read).
+    header, before the rows are read). ``format`` ("auto", "word2vec",
+    "glove": :data:`INIT_VECTORS_FORMATS`), ``unicode_errors`` and
+    ``duplicates`` are the file reader's options
+    (:func:`~sklearn_w2v.vectors.read_vectors`); ``keep``, a set of words,
+    keeps only those (in order), for a file or a ``KeyedVectors``.
 
     Raises
     ------
@@ -62,26 +104,34 @@ def load_pretrained(init_vectors, limit: int | None, vector_size: int) -> Pretra
         A missing or malformed file, no vectors, or a width other than
         ``vector_size`` (the message names both).
     """
+    check_pretrained(init_vectors, vector_size, format)
     if isinstance(init_vectors, KeyedVectors):
         vectors = np.asarray(init_vectors.vectors)
-        _check_width(vector_size, vectors.shape[1] if vectors.ndim == 2 else 0, "init_vectors")
         n = len(init_vectors.index_to_key) if limit is None else min(limit,
                                                                        len(init_vectors))
         if n == 0 or vectors.shape[0] < n:
             raise ValueError("init_vectors is an empty KeyedVectors (or its vectors are "
                              "missing rows); it needs at least one vector.")
+        if keep is not None:
+            index = init_vectors.index_to_key
+            rows = np.array([i for i in range(n) if index[i] in keep], dtype=np.int64)
+            return PretrainedVectors([index[i] for i in rows.tolist()],
+                                     np.ascontiguousarray(vectors[rows], dtype=np.float32),
+                                     True, rows)
         rows = vectors[:n]
         if rows.dtype != np.float32 or not rows.flags.c_contiguous:
             rows = np.ascontiguousarray(rows, dtype=np.float32)  # a copy: safe to own
             return PretrainedVectors(list(init_vectors.index_to_key[:n]), rows, True)
         return PretrainedVectors(list(init_vectors.index_to_key[:n]), rows, False)
     path = os.fspath(init_vectors)
-    if not os.path.isfile(path):
-        raise ValueError(f"init_vectors file {path!r} does not exist (or is not a file).")
-    _, width = read_vectors_header(path)
-    _check_width(vector_size, width, f"init_vectors file {path!r}")
-    kv = read_vectors(path, limit=limit)
-    return PretrainedVectors(list(kv.index_to_key), kv.vectors, True)
+    try:
+        kv = read_vectors(path, limit=limit, no_header=INIT_VECTORS_FORMATS[format],
+                          unicode_errors=unicode_errors, duplicates=duplicates, keep=keep)
+    except DuplicateWordError as exc:  # name the estimator's spelling of the fix
+        exc.args = (f"{exc.args[0]} (W2V(init_vectors_duplicates='keep_first'))",)
+        raise
+    rows = None if keep is None else np.asarray(kv.expandos["file_row"], dtype=np.int64)
+    return PretrainedVectors(list(kv.index_to_key), kv.vectors, True, rows)
 
 
 def _check_width(vector_size: int, width: int, what: str) -> None:

@@ -22,6 +22,7 @@ rank's shard and trains in synchronised rounds.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -31,8 +32,16 @@ import numpy as np
 from ..corpus import EncodedCorpus, encode_documents, open_store, remap, update_vocabulary
 from ..pooling import DocumentStatistics, document_statistics
 from ..text import iter_token_lists
-from ..training import TrainConfig, Trainer, TrainResult, TrainStats, initial_vectors
-from ._pretrained import load_pretrained, pretrained_vocabulary, starting_vectors
+from ..training import (
+    EpochEnd,
+    EpochHook,
+    TrainConfig,
+    Trainer,
+    TrainResult,
+    TrainStats,
+    initial_vectors,
+)
+from ._pretrained import check_pretrained, load_pretrained, pretrained_vocabulary, starting_vectors
 
 
 class Model(Protocol):
@@ -72,11 +81,19 @@ class TrainingSetup:
     trainer : Trainer
     analyzer : callable
         Turns a raw-string document into its tokens.
+    on_epoch_end : EpochHook or None
+        The trainer's hook between epochs (set by the estimator when it has
+        ``callbacks``; :func:`train_counted_words` passes it on).
+    train_nothing : bool
+        A callback's ``on_train_begin`` asked to stop before the first
+        epoch: the train stage leaves the weights as they are.
     """
 
     config: TrainConfig
     trainer: Trainer
     analyzer: Callable[[str], list[str]]
+    on_epoch_end: EpochHook | None = None
+    train_nothing: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,6 +187,10 @@ class FitStages:
 
     continues = False
 
+    def runs_callbacks(self) -> bool:
+        """Whether this process calls the estimator's ``callbacks`` (distributed: rank 0 only)."""
+        return True
+
     def setup(self, model: Model, call: int) -> TrainingSetup:
         """The run's setup; ``call`` is the number of training calls the model has had (pass it
         on).
@@ -226,14 +247,16 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
     only the counted ones (the contract wants positive counts). When they
     come first, as a fit lays them out, it trains leading slices of the
     weights in place; otherwise (a later ``partial_fit``) their rows are
-    gathered and put back. ``data.frozen`` goes to the trainer. With
-    ``epochs=0`` nothing trains.
+    gathered and put back. ``data.frozen`` and ``setup.on_epoch_end`` go to
+    the trainer (the hook sees ``data``'s full arrays up to date). With
+    ``epochs=0`` (or ``setup.train_nothing``) nothing trains.
     """
     config = setup.config
     rows = counted_rows(data.counts)
     n = len(data.counts[rows])
-    if config.epochs == 0 or data.corpus.n_tokens == 0 or n == 0:
-        stats = TrainStats(0.0, 0, 0, n_threads=config.n_threads)
+    if config.epochs == 0 or data.corpus.n_tokens == 0 or n == 0 or setup.train_nothing:
+        stats = TrainStats(0.0, 0, 0, n_threads=config.n_threads,
+                           epochs=0 if setup.train_nothing else None)
         return TrainResult(data.input_vectors, data.output_vectors, stats)
     inp, out, frozen = data.input_vectors, data.output_vectors, data.frozen
     corpus = data.corpus
@@ -243,13 +266,29 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
         corpus = remap(data.corpus, id_map, data.corpus.n_tokens)
     if frozen is not None:
         frozen = np.ascontiguousarray(frozen[rows]) if frozen[rows].any() else None
+    # The hook only when there is one: trainers written without it keep serving other fits.
+    extra = {} if setup.on_epoch_end is None else {
+        "on_epoch_end": _full_arrays_hook(setup.on_epoch_end, rows, inp, out)}
     result = setup.trainer.train(
         corpus, data.counts[rows], config,
-        np.ascontiguousarray(inp[rows]), np.ascontiguousarray(out[rows]), frozen=frozen)
+        np.ascontiguousarray(inp[rows]), np.ascontiguousarray(out[rows]), frozen=frozen,
+        **extra)
     for full, trained in ((inp, result.input_vectors), (out, result.output_vectors)):
         if not np.shares_memory(full, trained):
             full[rows] = trained
     return TrainResult(inp, out, result.stats)
+
+
+def _full_arrays_hook(hook: EpochHook, rows, inp: np.ndarray, out: np.ndarray) -> EpochHook:
+    """``hook`` seeing the full weights ``inp``, ``out``, whose ``rows`` the trainer trains."""
+
+    def on_epoch_end(report: EpochEnd) -> bool:
+        for full, trained in ((inp, report.input_vectors), (out, report.output_vectors)):
+            if not np.shares_memory(full, trained):
+                full[rows] = trained
+        return hook(dataclasses.replace(report, input_vectors=inp, output_vectors=out))
+
+    return on_epoch_end
 
 
 class FreshFit(FitStages):
@@ -296,8 +335,16 @@ class FreshFit(FitStages):
     @contextlib.contextmanager
     def _read_pretrained(self, model: Model, setup: TrainingSetup) -> Iterator[TrainingData]:
         # Before the corpus is read: a bad file or width fails fast.
-        pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
-                                     setup.config.vector_size)
+        corpus_only = model.init_vectors_words == "corpus"
+        options = dict(format=model.init_vectors_format,
+                       unicode_errors=model.init_vectors_unicode_errors,
+                       duplicates=model.init_vectors_duplicates)
+        if corpus_only:  # the rows are read once the corpus's words are known
+            check_pretrained(model.init_vectors, setup.config.vector_size,
+                             model.init_vectors_format)
+        else:
+            pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
+                                         setup.config.vector_size, **options)
         with open_store(model.temp_folder) as store:
             # Every word with its count: which words the vocabulary keeps depends on both.
             encoded = encode_documents(self.X, tokenize=setup.analyzer, min_count=1,
@@ -305,6 +352,13 @@ class FreshFit(FitStages):
                                        n_threads=setup.config.n_threads)
             if encoded.n_documents == 0:
                 raise ValueError("X contains no documents.")
+            if corpus_only:
+                pretrained = load_pretrained(model.init_vectors, model.init_vectors_limit,
+                                             setup.config.vector_size, **options,
+                                             keep=frozenset(encoded.vocabulary.words))
+                if not pretrained.words:
+                    raise ValueError("init_vectors_words='corpus': no word of X has a "
+                                     "pretrained vector.")
             vocabulary = pretrained_vocabulary(
                 encoded.vocabulary.words, encoded.vocabulary.counts, pretrained.words,
                 fine_tune=setup.config.epochs > 0, min_count=model.min_count,
@@ -314,13 +368,13 @@ class FreshFit(FitStages):
             n_documents, n_raw_words = encoded.n_documents, encoded.n_raw_words
             del encoded
             inp, out = starting_vectors(vocabulary, pretrained, setup.config.seed)
+            rank = pretrained.file_rank(vocabulary.pretrained_rank)
             del pretrained  # the file's matrix, unless it became inp
             if setup.config.epochs > 0 and corpus.n_tokens == 0:
                 raise ValueError("No word of X is in the vocabulary (the pretrained words and "
                                  "those occurring min_count times); nothing to fine-tune on.")
             summary = CorpusSummary(n_documents, n_raw_words, corpus.n_tokens,
                                     vocabulary.effective_min_count, len(vocabulary.words))
-            rank = vocabulary.pretrained_rank
             yield TrainingData(vocabulary.words, vocabulary.counts, corpus, inp, out, summary,
                                rank, rank > 0 if model.freeze_init else None)
 

@@ -8,13 +8,22 @@ two fitted attributes that are Python objects (``wv_``, a gensim
 values that are not plain data into data through :data:`PARAMETER_CODECS`;
 :func:`data_to_state` checks the arrays' shapes and rebuilds the objects.
 Pickle and joblib go through the same state.
+
+Saved models are lean (layout version 2): a ``KeyedVectors`` given as
+``init_vectors`` stores only the rows that differ from the fitted ``wv_``
+(none after ``epochs=0``, only the fine-tuned ones otherwise), and the
+context matrix stores only its rows that are not all zero (pretrained words
+the corpus lacks never train theirs; after ``epochs=0`` none did). Both are
+rebuilt bit for bit. Files of version 1 still load.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +31,29 @@ import numpy as np
 from gensim.models import KeyedVectors
 
 from ..pooling import DocumentStatistics
-from ..vectors import keyed_vectors_from_data, keyed_vectors_to_data
+from ..vectors import keyed_vectors_from_data, keyed_vectors_to_data, to_keyed_vectors
 
 #: Version of the layout below; :func:`data_to_state` refuses newer ones.
-STATE_VERSION = 1
+STATE_VERSION = 2
+
+_ROWS = 1 << 14  # rows compared at a time (bounds the temporary boolean arrays)
+#: Parameters holding the caller's own objects, which a data-only file leaves out.
+OBJECT_PARAMETERS = ("callbacks",)
+_DATA_ONLY: ContextVar[bool] = ContextVar("sklearn_w2v_data_only", default=False)
+
+
+@contextlib.contextmanager
+def data_only() -> Iterator[None]:
+    """Within it, :func:`state_to_data` leaves out :data:`OBJECT_PARAMETERS` (set to None).
+
+    The skops save uses it: a callback is an arbitrary object, which a
+    file that holds data only cannot keep.
+    """
+    token = _DATA_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _DATA_ONLY.reset(token)
 
 
 @dataclass(frozen=True)
@@ -81,16 +109,28 @@ def state_to_data(state: Mapping[str, Any], parameters: Iterable[str]) -> dict[s
         The names of its constructor parameters.
     """
     data = dict(state)
+    if _DATA_ONLY.get():
+        for name in OBJECT_PARAMETERS:
+            if name in data:
+                data[name] = None
     encoded = {}
+    wv = data.get("wv_")
     for name in parameters:
-        if name in data:
-            codec, data[name] = _encode_parameter(data[name])
-            if codec is not None:
-                encoded[name] = codec
+        if name not in data:
+            continue
+        if isinstance(data[name], KeyedVectors) and isinstance(wv, KeyedVectors):
+            encoded[name], data[name] = "keyed_vectors_in_model", _vectors_beside(data[name], wv)
+            continue
+        codec, data[name] = _encode_parameter(data[name])
+        if codec is not None:
+            encoded[name] = codec
     data["_encoded_parameters"] = encoded
     data["_state_version"] = STATE_VERSION
-    if isinstance(data.get("wv_"), KeyedVectors):
-        data["wv_"] = keyed_vectors_to_data(data["wv_"])
+    if isinstance(wv, KeyedVectors):
+        data["wv_"] = keyed_vectors_to_data(wv)
+    context = data.get("context_vectors_")
+    if isinstance(context, np.ndarray) and context.ndim == 2:
+        data["context_vectors_"] = _nonzero_rows(context)
     stats = data.get("_document_statistics")
     if isinstance(stats, DocumentStatistics):
         data["_document_statistics"] = {
@@ -117,12 +157,18 @@ def data_to_state(data: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(version, int) or not 1 <= version <= STATE_VERSION:
         raise ValueError(f"unknown state version {version!r} (this version reads up to "
                          f"{STATE_VERSION}); update sklearn-w2v to load it")
+    if isinstance(state.get("wv_"), Mapping):
+        state["wv_"] = keyed_vectors_from_data(state["wv_"])
     for name, codec in dict(state.pop("_encoded_parameters", {})).items():
+        if codec == "keyed_vectors_in_model" and isinstance(state.get("wv_"), KeyedVectors):
+            state[name] = _vectors_from_beside(state[name], state["wv_"])
+            continue
         if codec not in PARAMETER_CODECS:
             raise ValueError(f"parameter {name!r} is stored with an unknown codec {codec!r}")
         state[name] = PARAMETER_CODECS[codec].decode(state[name])
-    if isinstance(state.get("wv_"), Mapping):
-        state["wv_"] = keyed_vectors_from_data(state["wv_"])
+    if isinstance(state.get("context_vectors_"), Mapping) and "wv_" in state:
+        state["context_vectors_"] = _rows_to_matrix(state["context_vectors_"],
+                                                    state["wv_"].vectors.shape)
     stats = state.get("_document_statistics")
     if isinstance(stats, Mapping):
         state["_document_statistics"] = DocumentStatistics(
@@ -152,3 +198,88 @@ def _check_fitted_shapes(state: Mapping[str, Any]) -> None:
              if shapes[name] != shape]
     if wrong:
         raise ValueError(f"the fitted arrays do not fit {n} words of size {d}: {', '.join(wrong)}")
+
+
+def _equal_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which rows of two float32 matrices of one shape are equal bit for bit."""
+    out = np.empty(len(a), dtype=bool)
+    for i in range(0, len(a), _ROWS):
+        x, y = a[i:i + _ROWS].view(np.uint32), b[i:i + _ROWS].view(np.uint32)
+        out[i:i + _ROWS] = (x == y).all(axis=1)
+    return out
+
+
+def _vectors_beside(kv: KeyedVectors, wv: KeyedVectors) -> dict[str, Any]:
+    """``kv`` as data that leaves out its rows equal (word and vector) to rows of ``wv``."""
+    index = wv.key_to_index
+    at = np.fromiter((index.get(w, -1) for w in kv.index_to_key), dtype=np.int64,
+                     count=len(kv.index_to_key))
+    vectors = np.ascontiguousarray(kv.vectors, dtype=np.float32)
+    same = np.zeros(len(at), dtype=bool)
+    found = np.flatnonzero(at >= 0)
+    if vectors.ndim == 2 and vectors.shape[1] == wv.vector_size and len(vectors) == len(at):
+        for i in range(0, len(found), _ROWS):
+            rows = found[i:i + _ROWS]
+            same[rows] = _equal_rows(vectors[rows], wv.vectors[at[rows]])
+    rest = np.flatnonzero(~same)
+    counts = (kv.expandos["count"] if "count" in kv.expandos
+              else np.zeros(len(at), dtype=np.int64))
+    others = to_keyed_vectors([kv.index_to_key[i] for i in rest], np.asarray(counts)[rest],
+                              vectors[rest] if len(rest) else np.zeros((0, kv.vector_size),
+                                                                      np.float32))
+    return {"row_in_model": np.where(same, at, -1), "counts": np.asarray(counts, np.int64),
+            "others": keyed_vectors_to_data(others)}
+
+
+def _vectors_from_beside(data: Mapping[str, Any], wv: KeyedVectors) -> KeyedVectors:
+    """The inverse of :func:`_vectors_beside`, checking the references."""
+    try:
+        at, counts = np.asarray(data["row_in_model"]), np.asarray(data["counts"])
+        others = keyed_vectors_from_data(data["others"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"stored init_vectors are incomplete (missing {exc})") from None
+    n = len(at)
+    if (at.dtype.kind not in "iu" or at.ndim != 1 or counts.shape != (n,)
+            or (at >= len(wv)).any() or int((at < 0).sum()) != len(others)):
+        raise ValueError("stored init_vectors do not fit the model's vectors")
+    words: list[str] = [""] * n
+    vectors = np.empty((n, wv.vector_size), dtype=np.float32)
+    same = np.flatnonzero(at >= 0)
+    rest = np.flatnonzero(at < 0)
+    for i in same.tolist():
+        words[i] = wv.index_to_key[at[i]]
+    for j, i in enumerate(rest.tolist()):
+        words[i] = others.index_to_key[j]
+    vectors[same] = wv.vectors[at[same]]
+    if len(rest):
+        if others.vector_size != wv.vector_size:
+            raise ValueError("stored init_vectors do not fit the model's vectors")
+        vectors[rest] = others.vectors
+    return to_keyed_vectors(words, counts, vectors)
+
+
+def _nonzero_rows(matrix: np.ndarray) -> np.ndarray | dict[str, Any]:
+    """``matrix`` as is, or, when some rows are all zero (bit for bit), only its other rows."""
+    bits = np.ascontiguousarray(matrix, dtype=np.float32)
+    nonzero = np.empty(len(bits), dtype=bool)
+    for i in range(0, len(bits), _ROWS):
+        nonzero[i:i + _ROWS] = bits[i:i + _ROWS].view(np.uint32).any(axis=1)
+    if nonzero.all():
+        return matrix
+    rows = np.flatnonzero(nonzero)
+    return {"rows": rows, "values": bits[rows]}
+
+
+def _rows_to_matrix(data: Mapping[str, Any], shape: tuple[int, int]) -> np.ndarray:
+    """The inverse of :func:`_nonzero_rows` (``shape``: that of the full matrix)."""
+    try:
+        rows, values = np.asarray(data["rows"]), np.asarray(data["values"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"stored context vectors are incomplete (missing {exc})") from None
+    if (rows.dtype.kind not in "iu" or rows.ndim != 1 or values.dtype != np.float32
+            or values.shape != (len(rows), shape[1]) or (rows < 0).any()
+            or (rows >= shape[0]).any()):
+        raise ValueError("stored context vectors do not fit the model's vectors")
+    matrix = np.zeros(shape, dtype=np.float32)  # zero pages: the empty rows cost no memory
+    matrix[rows] = values
+    return matrix

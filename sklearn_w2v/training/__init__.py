@@ -5,18 +5,27 @@ Between the encoded corpus and the backends sit plain arrays and a frozen
 weights on a device between calls, a :class:`TensorTrainer`) described by a
 :class:`BackendSpec`; it returns a :class:`TrainResult` with typed
 :class:`TrainStats`, after the checks every backend runs
-(:func:`check_training_arrays`). That contract is the public API, for
-backend authors. What the package's own backends share lives here too, as
+(:func:`check_training_arrays`), and the hook a trainer calls between
+epochs (:data:`EpochHook`, given an :class:`EpochEnd`). That contract is
+the public API, for backend authors. What the package's own backends share lives here too, as
 internal seams: the starting weights, the sampling tables (subsampling
 thresholds and the noise alias table), the learning-rate schedule,
 progress reporting, seeds for the parts of a run, the ``MAX_EXP`` rule and
 the check that trained weights did not diverge.
 """
 
-from ._config import LinearSchedule, TrainConfig, check_learning_rates
+from ._config import (
+    CBOW_SCHEDULES,
+    SG_RULE_NAMES,
+    LinearSchedule,
+    TrainConfig,
+    check_learning_rates,
+)
 from ._contract import (
     MAX_EXP,
     BackendSpec,
+    EpochEnd,
+    EpochHook,
     TensorTrainer,
     Trainer,
     TrainResult,
@@ -39,7 +48,11 @@ from ._weights import DIVERGED_NORM, SUSPECT_SCORE, check_converged, initial_vec
 # The other names imported above are seams for the package's other modules,
 # not public API.
 __all__ = [
+    "CBOW_SCHEDULES",
+    "SG_RULE_NAMES",
     "BackendSpec",
+    "EpochEnd",
+    "EpochHook",
     "TensorTrainer",
     "TrainConfig",
     "TrainResult",

@@ -66,6 +66,10 @@ class TrainStats:
         Backend-specific facts for people and benchmarks (e.g. the torch
         backend's step size and peak GPU memory); nothing reads them to
         decide anything.
+    epochs : int or None
+        Epochs trained: fewer than ``config.epochs`` when an
+        ``on_epoch_end`` hook stopped training early. None: all of them (a
+        trainer written before hooks existed).
     """
 
     seconds: float
@@ -75,6 +79,7 @@ class TrainStats:
     epoch_loss: tuple[float, ...] | None = None
     device: str = "cpu"
     details: Mapping[str, Any] = field(default_factory=dict)
+    epochs: int | None = None
 
     @property
     def words_per_second(self) -> float:
@@ -90,6 +95,44 @@ class TrainResult:
     input_vectors: np.ndarray
     output_vectors: np.ndarray
     stats: TrainStats
+
+
+@dataclass(frozen=True, eq=False)
+class EpochEnd:
+    """What a trainer hands its ``on_epoch_end`` hook after each epoch.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch just finished, 0-based.
+    epochs : int
+        The epochs the run was configured for.
+    input_vectors, output_vectors : ndarray of float32
+        The weights as they stand, in host memory: the very arrays the
+        trainer was given (it copies device weights into them first). Valid
+        during the call only; training goes on updating them.
+    loss : float or None
+        The epoch's summed loss with ``config.compute_loss``, else None.
+    words_done : int
+        Corpus words trained so far, over all epochs.
+    seconds : float
+        Since training started.
+    """
+
+    epoch: int
+    epochs: int
+    input_vectors: np.ndarray
+    output_vectors: np.ndarray
+    loss: float | None
+    words_done: int
+    seconds: float
+
+
+#: ``on_epoch_end(report) -> stop``: called by a trainer between two epochs
+#: (never inside a kernel), in the thread that called ``train``; a true
+#: return value ends training after this epoch. The learning rate keeps the
+#: run's one linear decay over all configured epochs either way.
+EpochHook = Callable[[EpochEnd], bool]
 
 
 @runtime_checkable
@@ -116,6 +159,7 @@ class Trainer(Protocol):
         output_vectors: np.ndarray,
         *,
         frozen: np.ndarray | None = None,
+        on_epoch_end: EpochHook | None = None,
     ) -> TrainResult:
         """Train from the given starting weights.
 
@@ -137,6 +181,14 @@ class Trainer(Protocol):
             ``-0.0`` into ``0.0``). Their context (output) weights train as
             usual, and they still take part as context and as noise words.
             None: every row trains.
+        on_epoch_end : EpochHook or None
+            Called after every epoch with an :class:`EpochEnd`; when it
+            returns true the trainer stops there and its ``TrainStats``
+            say how many epochs ran (``epochs``, ``words``,
+            ``epoch_loss``). Callers pass it only when there is a hook
+            (``W2V(callbacks=...)``), so a trainer written without it still
+            serves other fits; the backend must not slow its kernels for
+            it (call it between epochs only).
         """
         ...
 
@@ -194,6 +246,9 @@ class BackendSpec:
         ``may_use_gpu(options)``: whether a fit with these options may train
         on a GPU, where summed updates arrive in varying order (so seeded
         results are not reproducible bit for bit).
+    sg_rules : tuple of str
+        The skip-gram update rules (``TrainConfig.sg_rule``) the backend
+        implements; front ends refuse another before reading the corpus.
     """
 
     name: str
@@ -202,6 +257,7 @@ class BackendSpec:
     device_types: tuple[str, ...] = ("cpu",)
     requires: tuple[str, ...] = ()
     may_use_gpu: Callable[[Mapping[str, Any]], bool] = _never_on_a_gpu
+    sg_rules: tuple[str, ...] = ("block", "hogbatch")
 
 
 def check_corpus_and_counts(corpus: EncodedCorpus, counts: np.ndarray) -> None:

@@ -16,10 +16,12 @@ from ._atomic import atomic_write
 from ._keyed_vectors import keyed_vectors_from_data, keyed_vectors_to_data, to_keyed_vectors
 from ._persistence import load_keyed_vectors, save_keyed_vectors
 from ._word2vec_format import (
+    DUPLICATE_POLICIES,
     EOS,
     MAX_DIMENSIONS,
     MAX_HEADER_BYTES,
     MAX_WORD_BYTES,
+    DuplicateWordError,
     Word2VecFormatError,
     read_vectors,
     read_vectors_header,
@@ -33,6 +35,7 @@ from ._word2vec_format import (
 # The other names imported above are seams for the package's other modules,
 # not public API.
 __all__ = [
+    "DuplicateWordError",
     "Word2VecFormatError",
     "read_vectors",
     "read_vocabulary",

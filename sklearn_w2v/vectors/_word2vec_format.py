@@ -27,12 +27,19 @@ Reading is strict: anything that is not a well-formed file raises
   Python's ``float`` reads them (no underscores);
 * NaN and infinite values are refused: such vectors break every similarity
   computation, and a file holding them is almost surely corrupt;
-* a word may appear only once, must be non-empty and at most
-  :data:`MAX_WORD_BYTES` bytes long;
+* a word may appear only once (unless ``duplicates="keep_first"``: each
+  word's first row is kept and the others are skipped, with a warning), must
+  be non-empty and at most :data:`MAX_WORD_BYTES` bytes long;
 * words must be valid UTF-8 unless ``unicode_errors`` says otherwise
   (``"replace"`` or ``"ignore"``, as in :meth:`bytes.decode`);
 * data after the last declared row (other than newlines and spaces) is an
   error, as is an empty file.
+
+Headerless text files (GloVe's layout: ``word v1 ... vD`` rows, no ``V D``
+line) are read with ``no_header=True``, or recognised with
+``no_header=None`` when the first line is a word followed by at least two
+numbers rather than two integers; their rows are read as strictly, ``D``
+being the number of values of the first row.
 
 Writing is atomic: every writer writes a temporary file in the target's
 folder and renames it over the target with :func:`os.replace` only once the
@@ -59,8 +66,9 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 import numpy as np
 from gensim.models import KeyedVectors
@@ -77,6 +85,10 @@ MAX_DIMENSIONS = 1_000_000
 MAX_HEADER_BYTES = 64
 #: The C tool's end-of-line token, the first entry of its vocabulary files.
 EOS = "</s>"
+#: What :func:`read_vectors` does with a word listed twice.
+DUPLICATE_POLICIES = ("error", "keep_first")
+#: Most rows a headerless file may have (a bound for storage that grows as it reads).
+MAX_HEADERLESS_ROWS = 1 << 40
 
 _ASCII_WHITESPACE = re.compile(r"[ \t\n\r\v\f]")
 _ASCII_WHITESPACE_BYTES = re.compile(rb"[ \t\n\r\v\f]")
@@ -114,6 +126,10 @@ class Word2VecFormatError(ValueError):
         if offset is not None:
             where += f", byte {offset}"
         super().__init__(f"{where}: {message}")
+
+
+class DuplicateWordError(Word2VecFormatError):
+    """A vectors file lists a word twice (``duplicates="error"``, the default)."""
 
 
 class _TooLong(Word2VecFormatError):
@@ -399,10 +415,51 @@ def _parse_header(stream: _Stream) -> tuple[int, int, int]:
         raise Word2VecFormatError(
             stream.path,
             "header must be two positive integers 'V D' (words, dimensions), "
-            f"got {header[:MAX_HEADER_BYTES]!r}",
+            f"got {header[:MAX_HEADER_BYTES]!r}{_headerless_hint(header)}",
             line=1,
         )
-    n_words, dim = int(fields[0]), int(fields[1])
+    return _check_declared(stream, int(fields[0]), int(fields[1]))
+
+
+def _headerless_hint(header: bytes) -> str:
+    fields = header.split()
+    if len(fields) >= 3 and _is_number(fields[1]):
+        return " (a headerless GloVe-style file? read it with no_header=True)"
+    return ""
+
+
+def _first_line(stream: _Stream) -> bytes:
+    """The first line (or up to :data:`MAX_WORD_BYTES` bytes of it), without consuming it."""
+    stream._fill(MAX_WORD_BYTES + 64 * 1024)
+    window = stream.buf[stream.pos : stream.pos + MAX_WORD_BYTES + 64 * 1024]
+    return window.split(b"\n", 1)[0]
+
+
+def _is_headerless(stream: _Stream) -> bool:
+    """Whether the file starts with a vector row (a word, then >= 2 numbers), not ``V D``."""
+    fields = _first_line(stream).split()
+    if len(fields) == 2 and all(_UNSIGNED.fullmatch(x) for x in fields):
+        return False
+    return len(fields) >= 3 and all(_is_number(f) for f in fields[1:])
+
+
+def _headerless_dim(stream: _Stream) -> int:
+    """``D`` of a headerless file: the number of values of its first row."""
+    fields = _first_line(stream).split()
+    if not fields:
+        raise Word2VecFormatError(stream.path, "empty file" if not stream.buf else
+                                  "the first line holds no word and values", line=1)
+    if len(fields) < 2:
+        raise Word2VecFormatError(stream.path, "a headerless file's first row needs a word "
+                                  "and at least one value", line=1)
+    dim = len(fields) - 1
+    if dim > MAX_DIMENSIONS:
+        raise Word2VecFormatError(stream.path, f"the first row has {dim} > {MAX_DIMENSIONS} "
+                                  "values", line=1)
+    return dim
+
+
+def _check_declared(stream: _Stream, n_words: int, dim: int) -> tuple[int, int, int]:
     if n_words < 1 or dim < 1:
         raise Word2VecFormatError(
             stream.path, f"header declares {n_words} words of {dim} dimensions", line=1
@@ -432,12 +489,34 @@ def _sniff_binary(stream: _Stream, dim: int) -> bool:
 
 
 class _Rows:
-    """Row storage that never allocates more than the file can fill."""
+    """Row storage that never allocates more than the file can fill.
 
-    def __init__(self, n_words: int, dim: int, known_size: bool):
+    With ``keep``, only the rows of words in it are stored (``stored`` lists
+    their row numbers in the file); the others are read and checked only.
+    """
+
+    def __init__(self, n_words: int, dim: int, known_size: bool, keep=None):
         self.n_words, self.dim = n_words, dim
+        self.keep = keep
+        self.stored: list[int] = []
+        self.n_read = 0
+        self.bad_row: int | None = None  # first row left out whose values are not finite
+        if keep is not None:
+            n_words = min(n_words, len(keep))
+            self.n_words = n_words
         cap = n_words if known_size else min(n_words, max(1, _GROW_FROM_BYTES // (4 * dim)))
         self.array = np.empty((cap, dim), dtype=np.float32)
+
+    def put(self, word: str, values) -> None:
+        """Store the next row read (unless ``keep`` leaves its word out)."""
+        if self.keep is None:
+            self.slot(self.n_read)[:] = values
+        elif word in self.keep:
+            self.slot(len(self.stored))[:] = values
+            self.stored.append(self.n_read)
+        elif self.bad_row is None and not np.isfinite(values).all():
+            self.bad_row = self.n_read  # refused as a stored row would be
+        self.n_read += 1
 
     def slot(self, i: int) -> np.ndarray:
         if i >= len(self.array):
@@ -468,7 +547,7 @@ def _read_binary_rows(stream, rows, n_words, dim, unicode_errors, check_end=True
                 f"(truncated?)",
                 offset=starts[i],
             )
-        rows.slot(i)[:] = np.frombuffer(data, dtype="<f4")
+        rows.put(words[-1], np.frombuffer(data, dtype="<f4"))
     if check_end and not stream.skip_blank():
         raise stream.error(
             f"unexpected data after the last of the {n_words} rows the header declares"
@@ -476,11 +555,17 @@ def _read_binary_rows(stream, rows, n_words, dim, unicode_errors, check_end=True
     return words, lambda i: {"offset": starts[i]}
 
 
-def _read_text_rows(stream, rows, n_words, dim, unicode_errors, check_end=True):
+def _read_text_rows(stream, rows, n_words, dim, unicode_errors, check_end=True, until_end=False):
+    """``n_words`` rows (``until_end``: as many as there are, at most ``n_words``)."""
     words: list[str] = []
     limit = MAX_WORD_BYTES + 64 * (dim + 1)
     for i in range(n_words):
         line = stream.read_line(limit)
+        if until_end and (line is None or not line.strip()):
+            if line is None or stream.skip_blank():  # the end (blank lines may close a file)
+                break
+            raise Word2VecFormatError(stream.path, "blank line between rows",
+                                      line=stream.line - 1)
         if line is None:
             raise Word2VecFormatError(
                 stream.path, f"file ends after {i} of {n_words} rows (truncated?)", line=stream.line
@@ -500,7 +585,8 @@ def _read_text_rows(stream, rows, n_words, dim, unicode_errors, check_end=True):
             if any(b"_" in f for f in fields[1:]):
                 raise ValueError("underscore")  # float() reads "1_0"; no writer does
             with np.errstate(all="ignore"):  # out of float32 range: inf, refused below
-                rows.slot(i)[:] = np.array(fields[1:]).astype(np.float32)
+                values = np.array(fields[1:]).astype(np.float32)
+            rows.put(word, values)
         except ValueError:
             bad = next((f for f in fields[1:] if not _is_number(f)), fields[1])
             raise Word2VecFormatError(
@@ -513,7 +599,8 @@ def _read_text_rows(stream, rows, n_words, dim, unicode_errors, check_end=True):
             f"unexpected data after the last of the {n_words} rows the header declares",
             line=stream.line,
         )
-    return words, lambda i: {"line": i + 2}
+    first = 1 if until_end else 2
+    return words, lambda i: {"line": i + first}
 
 
 def _is_number(field: bytes) -> bool:
@@ -533,6 +620,9 @@ def read_vectors(
     vocabulary: PathLike | Mapping[str, int] | None = None,
     unicode_errors: str = "strict",
     limit: int | None = None,
+    no_header: bool | None = False,
+    duplicates: str = "error",
+    keep: Container[str] | None = None,
 ) -> KeyedVectors:
     """Read a word2vec vectors file into gensim :class:`~gensim.models.KeyedVectors`.
 
@@ -550,23 +640,41 @@ def read_vectors(
         :func:`write_vocabulary` or the C tool, whose ``</s>`` is ignored
         when no vector has it). Every word of the vectors file must have a
         count. Without it, counts are made up in descending order
-        (``V - index``), as gensim does, so ordering by count keeps the file's order.
+        (``V - row``, ``V`` the rows of the file), as gensim does, so
+        ordering by count keeps the file's order.
     unicode_errors : {"strict", "replace", "ignore"}, default="strict"
         What to do with words that are not valid UTF-8.
     limit : int or None, default=None
         Read only the first ``limit`` rows (files are ordered by frequency,
         so these are the most frequent words), as gensim's ``limit``; the
         rest of the file is not read, nor checked.
+    no_header : bool or None, default=False
+        True: a text file without the ``V D`` line (GloVe's layout), as
+        gensim's ``no_header``; False: the header is required; None: either,
+        recognised from the first line (two integers: a header; a word and
+        at least two numbers: a headerless file).
+    duplicates : {"error", "keep_first"}, default="error"
+        A word listed twice raises :class:`DuplicateWordError`;
+        ``"keep_first"`` keeps its first row, skips the others and warns
+        (``UserWarning``) with how many were skipped, as gensim does.
+    keep : container of str or None, default=None
+        Store only the rows of these words (e.g. a corpus's vocabulary), in
+        file order; every row is still read and checked. Memory then grows
+        with the kept rows only. The result's ``file_row`` attribute
+        (``kv.get_vecattr(word, "file_row")``) gives each word's 0-based row
+        in the file, and counts are made up from the file's rows as without
+        ``keep``.
 
     Returns
     -------
     KeyedVectors
         Words in file order, float32 vectors, ``count`` attribute set.
         The vectors are the one matrix the rows were read into (no copy):
-        allocated once, at its final size, for a plain file; for a ``.gz``
-        file, whose size is unknown, it starts at 64 MiB and doubles as rows
-        arrive (so up to about 1.5 times the final size is held while the
-        last doubling copies).
+        allocated once, at its final size, for a plain file with a header
+        and no ``keep``; otherwise (``.gz``, headerless, ``keep``), where the
+        size is unknown, it starts at 64 MiB and doubles as rows arrive (so
+        up to about 1.5 times the final size is held while the last
+        doubling copies).
 
     Raises
     ------
@@ -579,6 +687,10 @@ def read_vectors(
     _check_unicode_errors(unicode_errors)
     if limit is not None and (isinstance(limit, bool) or not int(limit) == limit or limit < 1):
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
+    if no_header not in (True, False, None):
+        raise ValueError(f"no_header must be True, False or None, got {no_header!r}")
+    if duplicates not in DUPLICATE_POLICIES:
+        raise ValueError(f"duplicates must be one of {DUPLICATE_POLICIES}, got {duplicates!r}")
     counts_by_word = None
     if vocabulary is not None:
         if isinstance(vocabulary, Mapping):
@@ -589,11 +701,20 @@ def read_vectors(
     size = None if compressed else os.path.getsize(path)
     with open_binary(path) as f:
         stream = _Stream(f, path)
-        n_declared, dim, header_bytes = _parse_header(stream)
-        n_words = n_declared if limit is None else min(n_declared, int(limit))
-        if binary is None:
-            binary = _sniff_binary(stream, dim)
-        if size is not None:
+        headerless = no_header
+        if headerless is None:
+            headerless = _is_headerless(stream)
+        if headerless:
+            dim = _headerless_dim(stream)
+            n_declared = None
+            n_words = MAX_HEADERLESS_ROWS if limit is None else int(limit)
+            binary = False
+        else:
+            n_declared, dim, header_bytes = _parse_header(stream)
+            n_words = n_declared if limit is None else min(n_declared, int(limit))
+            if binary is None:
+                binary = _sniff_binary(stream, dim)
+        if size is not None and not headerless:
             # Smallest rows: a 1-byte word, its separator(s), the values.
             row_min = 4 * dim + 2 if binary else 2 * dim + 2
             need = header_bytes + n_words * row_min - (0 if binary else 1)
@@ -606,44 +727,90 @@ def read_vectors(
                     f"{size} (truncated, or a wrong header or layout?)",
                     line=1,
                 )
-        rows = _Rows(n_words, dim, known_size=size is not None)
-        reader = _read_binary_rows if binary else _read_text_rows
-        words, where = reader(stream, rows, n_words, dim, unicode_errors,
-                              check_end=n_words == n_declared)
-    vectors = rows.array[:n_words]
+        rows = _Rows(n_words, dim, known_size=size is not None and not headerless, keep=keep)
+        if headerless:
+            words, where = _read_text_rows(stream, rows, n_words, dim, unicode_errors,
+                                           check_end=False, until_end=True)
+            if limit is None and not stream.skip_blank():
+                raise Word2VecFormatError(path, f"more than {MAX_HEADERLESS_ROWS} rows",
+                                          line=stream.line)
+            n_declared = len(words)
+        else:
+            reader = _read_binary_rows if binary else _read_text_rows
+            words, where = reader(stream, rows, n_words, dim, unicode_errors,
+                                  check_end=n_words == n_declared)
+    n_rows = len(words)
+    stored = np.arange(n_rows) if keep is None else np.asarray(rows.stored, dtype=np.int64)
+    vectors = rows.array[: len(stored)]
+    if rows.bad_row is not None:
+        i = rows.bad_row
+        raise Word2VecFormatError(
+            path, f"vector of {words[i]!r} has non-finite values (NaN or infinity)", **where(i))
 
     first_row: dict[str, int] = {}
+    skipped = []
     for i, w in enumerate(words):
         j = first_row.setdefault(w, i)
         if j != i:
-            raise Word2VecFormatError(
-                path, f"duplicate word {w!r} (first in row {j + 1})", **where(i)
-            )
+            if duplicates == "error":
+                raise DuplicateWordError(
+                    path, f"duplicate word {w!r} (first in row {j + 1}); pass "
+                    "duplicates='keep_first' to keep each word's first row", **where(i))
+            skipped.append(i)
     # Block by block: one boolean of the whole matrix would be a quarter of its size again.
     finite = np.concatenate([np.isfinite(vectors[a : a + _CHECK_ROWS]).all(axis=1)
-                             for a in range(0, len(vectors), _CHECK_ROWS)])
+                             for a in range(0, len(vectors), _CHECK_ROWS)] or [np.ones(0, bool)])
     if not finite.all():
-        i = int(np.flatnonzero(~finite)[0])
+        i = int(stored[np.flatnonzero(~finite)[0]])
         raise Word2VecFormatError(
             path, f"vector of {words[i]!r} has non-finite values (NaN or infinity)", **where(i)
         )
+    if skipped:
+        warnings.warn(
+            f"{path}: {len(skipped)} repeated word(s) skipped, each word's first row kept "
+            f"(e.g. {words[skipped[0]]!r} in row {skipped[0] + 1}).", UserWarning, stacklevel=2)
+        dropped = np.zeros(n_rows, dtype=bool)
+        dropped[skipped] = True
+        chosen = np.flatnonzero(~dropped[stored])
+        vectors = _compact_rows(vectors, chosen)
+        stored = stored[chosen]
+    kept_words = words if len(stored) == n_rows else [words[i] for i in stored.tolist()]
     if counts_by_word is None:
-        counts = np.arange(n_declared, n_declared - n_words, -1, dtype=np.int64)
+        counts = n_declared - stored
     else:
-        missing = [w for w in words if w not in counts_by_word]
+        missing = [w for w in kept_words if w not in counts_by_word]
         if missing:
             raise Word2VecFormatError(
                 path, f"{len(missing)} words have no count in the vocabulary, e.g. {missing[:3]}"
             )
-        counts = np.array([counts_by_word[w] for w in words], dtype=np.int64)
-    return to_keyed_vectors(words, counts, vectors)
+        counts = np.array([counts_by_word[w] for w in kept_words], dtype=np.int64)
+    kv = to_keyed_vectors(kept_words, counts, vectors)
+    if keep is not None:
+        kv.allocate_vecattrs(attrs=["file_row"], types=[np.int64])
+        kv.expandos["file_row"][:] = stored
+    return kv
 
 
-def read_vectors_header(path: PathLike) -> tuple[int, int]:
+def _compact_rows(vectors: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """``vectors[chosen]`` (``chosen`` increasing) moved to the front in place: no second matrix.
+
+    Row ``chosen[k] >= k`` moves to ``k``; a block's sources all lie after
+    the rows earlier blocks wrote, so nothing is overwritten before it is read.
+    """
+    for a in range(0, len(chosen), _CHECK_ROWS):
+        block = chosen[a : a + _CHECK_ROWS]
+        vectors[a : a + len(block)] = vectors[block]
+    return vectors[: len(chosen)]
+
+
+def read_vectors_header(path: PathLike, *, no_header: bool | None = False
+                        ) -> tuple[int | None, int]:
     """``(n_words, vector_size)`` from a vectors file's header line, reading nothing more.
 
     For checks that must come before a long read (e.g. that the vectors'
-    width is the model's).
+    width is the model's). A headerless file (``no_header=True``, or
+    recognised with ``None`` as :func:`read_vectors` does) gives
+    ``(None, D)``, ``D`` the number of values of its first row.
 
     Raises
     ------
@@ -663,7 +830,10 @@ def read_vectors_header(path: PathLike) -> tuple[int, int]:
     """
     path = os.fspath(path)
     with open_binary(path) as f:
-        n_words, dim, _ = _parse_header(_Stream(f, path))
+        stream = _Stream(f, path)
+        if no_header or (no_header is None and _is_headerless(stream)):
+            return None, _headerless_dim(stream)
+        n_words, dim, _ = _parse_header(stream)
     return n_words, dim
 
 

@@ -10,10 +10,14 @@ and the main thread reports progress.
 The learning rate of a job follows the worker's own progress through its
 jobs over all epochs; dealt jobs keep the workers level, so this matches a
 global linear decay without any shared counter (and so without a write race
-on one). CBOW by default follows steps instead (``cbow_schedule``): each
-epoch starts at the linear rate of its start but falls at half the slope,
-the rest of the fall coming as a step between epochs, which is what
-gensim's ``corpus_file`` mode does with two workers.
+on one). The rate at a point is the config's (:meth:`TrainConfig.rate_at`),
+so CBOW follows its ``cbow_schedule`` ("stepped" by default).
+
+Without an ``on_epoch_end`` hook the workers run all epochs in one pass.
+With one, they run an epoch at a time and the hook is called in the
+calling thread while they wait: the kernels and the decay are the same (a
+worker keeps its progress and random state between epochs), so a seeded
+one-thread run gives the same weights bit for bit, hook or not.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...training import (
+    EpochEnd,
+    EpochHook,
     LastTables,
     ProgressReporter,
     TrainConfig,
@@ -40,11 +46,6 @@ from ._kernels import SG_RULES, train_sentences, work_buffers
 
 if TYPE_CHECKING:
     from ...corpus import EncodedCorpus
-
-#: CBOW's learning-rate profiles (``NumbaTrainer(cbow_schedule=...)``): "stepped" (the
-#: default), each epoch starting at the linear rate of its start and falling at half the
-#: slope; "linear", word2vec's decay over all words of all epochs (the one skip-gram uses).
-CBOW_SCHEDULES = ("stepped", "linear")
 
 # Tokens per kernel call: large enough that the call overhead vanishes,
 # small enough that a stop request or a progress report is never far off.
@@ -82,11 +83,9 @@ def _seed_states(seed: int, n: int) -> list[np.ndarray]:
 class _Worker:
     """Runs its share of the jobs for all epochs; records its progress for the reporter."""
 
-    def __init__(self, trainer_args, offsets, jobs, config, sg_rule, state, stop, max_length,
-                 stepped=False):
+    def __init__(self, trainer_args, offsets, jobs, config, state, stop, max_length):
         self.args = trainer_args
-        self.sg_rule = sg_rule
-        self.stepped = stepped
+        self.sg_rule = SG_RULES[config.sg_rule]
         self.offsets = offsets
         self.jobs = jobs  # (first, last) sentence ranges
         self.config = config
@@ -101,22 +100,17 @@ class _Worker:
         self.buffers = work_buffers(config.window, config.negative, config.vector_size, max_length)
 
     def _alpha_at(self, tokens_done: int, epoch: int) -> float:
-        """The rate at the worker's own progress: dealt jobs keep the workers level.
-
-        With ``stepped`` (CBOW's default, see :class:`NumbaTrainer`) epoch
-        ``e`` falls only from the linear rate at ``e / epochs`` to the one
-        at ``(e + 1/2) / epochs``; the next epoch starts at its own.
+        """The rate at the worker's own progress (in ``epoch``): dealt jobs keep the workers
+        level.
         """
-        if self.stepped:
-            within = (tokens_done - epoch * self.span_tokens) / max(self.span_tokens, 1)
-            return self.schedule.at((epoch + within / 2) / self.config.epochs)
         total = max(self.span_tokens * self.config.epochs, 1)
-        return self.schedule.at(tokens_done / total)
+        return self.config.rate_at(tokens_done / total, epoch)
 
-    def run(self) -> None:
+    def run(self, epochs: range | None = None) -> None:
+        """Train ``epochs`` (default: all of them), continuing from where the last call ended."""
         try:
             c = self.config
-            for epoch in range(c.epochs):
+            for epoch in epochs if epochs is not None else range(c.epochs):
                 for a, b in self.jobs:
                     if self.stop.is_set():
                         return
@@ -149,50 +143,20 @@ class NumbaTrainer:
     device : None or "cpu", default=None
         Accepted so that every backend takes a device; this one trains on
         the CPU only.
-    sg_rule : {"block", "hogbatch"}, default="block"
-        The skip-gram update (see ``SG_RULES``). "hogbatch" shares one set
-        of noise words among a center's contexts: somewhat faster, a little
-        less accurate (the figures are on the benchmarks page of the docs).
-        Reach it through
-        :meth:`W2V.training_setup <sklearn_w2v.W2V.training_setup>`
-        options or the benchmark's ``numba:sg_rule=hogbatch``.
-    cbow_schedule : {"stepped", "linear"}, default="stepped"
-        CBOW's learning-rate profile (skip-gram's is always "linear": the
-        rate falls linearly from ``alpha`` to ``min_alpha`` over all words of
-        all epochs). With "stepped", epoch ``e`` of ``E`` falls only from
-        the linear rate at ``e / E`` to the one at ``(e + 1/2) / E``, and the
-        next epoch starts at its own linear rate: the rate is higher
-        throughout (it ends at the linear rate of ``(E - 1/2) / E``). This
-        is the profile gensim's ``corpus_file`` mode follows with two
-        workers (each worker measures its progress against the whole
-        corpus, so an epoch decays ``1 / workers`` of its way), and what
-        put gensim ahead of the linear decay in CBOW. On en-mix (5 epochs,
-        means of 3 seeds, the benchmarks page of the docs) it gives 19.3 %
-        analogy, WordSim353 0.508 and SimLex-999 0.244 with one thread
-        (linear: 18.3 %, 0.490, 0.232) and, with two, 20.0 %, 0.495, 0.251
-        against gensim-file's 19.4 %, 0.494, 0.245. Reach
-        "linear" through :meth:`W2V.training_setup
-        <sklearn_w2v.W2V.training_setup>` options or the benchmark's
-        ``numba:cbow_schedule=linear``. The profile applies to the epochs
-        of one training call (a distributed round trains one piece of an
-        epoch, so there it stays close to linear).
+
+    The skip-gram rule is the config's ``sg_rule`` ("block" or "hogbatch",
+    see ``SG_RULES``): "hogbatch" shares one set of noise words among a
+    center's contexts: somewhat faster, a little less accurate (the figures
+    are on the benchmarks page of the docs).
     """
 
     name = "numba"
     device = "cpu"
 
-    def __init__(self, device: str | None = None, sg_rule: str = "block",
-                 cbow_schedule: str = "stepped"):
+    def __init__(self, device: str | None = None):
         if device not in (None, "cpu"):
             raise ValueError(f"The numba backend trains on the CPU; device={device!r} is not "
                              "one it can use.")
-        if sg_rule not in SG_RULES:
-            raise ValueError(f"sg_rule must be one of {sorted(SG_RULES)}, got {sg_rule!r}")
-        if cbow_schedule not in CBOW_SCHEDULES:
-            raise ValueError(f"cbow_schedule must be one of {list(CBOW_SCHEDULES)}, got "
-                             f"{cbow_schedule!r}")
-        self.sg_rule = sg_rule
-        self.cbow_schedule = cbow_schedule
         self._tables = LastTables(_sampling_tables)
 
     def train(
@@ -204,7 +168,9 @@ class NumbaTrainer:
         output_vectors: np.ndarray,
         *,
         frozen: np.ndarray | None = None,
+        on_epoch_end: EpochHook | None = None,
     ) -> TrainResult:
+        """Train (see :meth:`Trainer.train <sklearn_w2v.training.Trainer.train>`), in place."""
         check_training_arrays(corpus, counts, config, input_vectors, output_vectors, frozen)
         start = time.perf_counter()
         args = (corpus.ids, corpus.offsets, input_vectors, output_vectors,
@@ -217,37 +183,55 @@ class NumbaTrainer:
         max_length = int(np.diff(corpus.offsets).max(initial=0))
         stop = threading.Event()
         workers = [
-            _Worker(args, corpus.offsets, jobs, config, SG_RULES[self.sg_rule], state, stop,
-                    max_length, not config.sg and self.cbow_schedule == "stepped")
+            _Worker(args, corpus.offsets, jobs, config, state, stop, max_length)
             for jobs, state in zip(shares, _seed_states(config.seed, len(shares)))
         ]
         total_words = corpus.n_tokens * config.epochs
         progress = ProgressReporter(self.name, total_words, config.schedule, config.verbose,
                                     n_threads=len(workers))
         loss = _running_loss(workers) if config.compute_loss else None
-        self._run(workers, stop, progress, loss)
-        for w in workers:
-            if w.error is not None:
-                raise w.error
+        epochs = config.epochs
+        if on_epoch_end is None:
+            self._run(workers, stop, progress, loss, None)
+        else:  # an epoch at a time, the hook between them
+            for epoch in range(config.epochs):
+                self._run(workers, stop, progress, loss, range(epoch, epoch + 1))
+                epoch_loss = (float(sum(w.epoch_loss[epoch] for w in workers))
+                              if config.compute_loss else None)
+                report = EpochEnd(epoch, config.epochs, input_vectors, output_vectors,
+                                  epoch_loss, corpus.n_tokens * (epoch + 1),
+                                  time.perf_counter() - start)
+                if on_epoch_end(report):
+                    epochs = epoch + 1
+                    break
         seconds = time.perf_counter() - start
         progress.finish(seconds, loss)
         loss = None
         if config.compute_loss:
-            loss = tuple(float(sum(x)) for x in zip(*(w.epoch_loss for w in workers)))
+            loss = tuple(float(sum(x)) for x in zip(*(w.epoch_loss[:epochs] for w in workers)))
         stats = TrainStats(
             seconds=seconds,
-            words=total_words,
+            words=corpus.n_tokens * epochs,
             effective_words=sum(w.effective_words for w in workers),
             n_threads=len(workers),
             epoch_loss=loss,
+            epochs=epochs,
         )
         return TrainResult(input_vectors, output_vectors, stats)
 
-    def _run(self, workers, stop, progress: ProgressReporter, loss) -> None:
+    def _run(self, workers, stop, progress: ProgressReporter, loss, epochs) -> None:
+        """Run the workers over ``epochs`` (None: all); re-raise the first worker error."""
+        self._run_threads(workers, stop, progress, loss, epochs)
+        for w in workers:
+            if w.error is not None:
+                raise w.error
+
+    def _run_threads(self, workers, stop, progress, loss, epochs) -> None:
         if len(workers) == 1 and not progress.verbose:
-            workers[0].run()  # no thread needed; an interrupt lands between jobs
+            workers[0].run(epochs)  # no thread needed; an interrupt lands between jobs
             return
-        threads = [threading.Thread(target=w.run, daemon=True) for w in workers]
+        threads = [threading.Thread(target=w.run, args=(epochs,), daemon=True)
+                   for w in workers]
         try:
             for t in threads:
                 t.start()

@@ -38,6 +38,7 @@ import torch
 
 from ..._optional import MissingDependencyError, installed, load
 from ...training import (
+    EpochEnd,
     LastTables,
     ProgressReporter,
     TrainConfig,
@@ -171,9 +172,21 @@ class TorchTrainer:
         output_vectors: np.ndarray,
         *,
         frozen: np.ndarray | None = None,
+        on_epoch_end=None,
     ) -> TrainResult:
         """Train (see :class:`~sklearn_w2v.training.Trainer`); the arrays are updated in place."""
         check_training_arrays(corpus, counts, config, input_vectors, output_vectors, frozen)
+        if on_epoch_end is not None:  # called by _epoch_end between epochs
+            self._hook = (on_epoch_end, input_vectors, output_vectors, time.perf_counter())
+            try:
+                result = self.train(corpus, counts, config, input_vectors, output_vectors,
+                                    frozen=frozen)
+            finally:
+                hook, self._hook = self._hook, None
+            epochs = len(hook) - 4  # one entry appended per epoch trained
+            stats = dataclasses.replace(result.stats, epochs=epochs,
+                                        words=corpus.n_tokens * epochs)
+            return TrainResult(result.input_vectors, result.output_vectors, stats)
         self._check_frozen_path(frozen)
         on_cpu = self.torch_device.type == "cpu"
         threads_before = torch.get_num_threads()
@@ -315,7 +328,7 @@ class TorchTrainer:
                     done_before = epoch * corpus.n_tokens + t0
                     for a, raw_pos in chunk.batch_starts(step_centres):
                         words_done = done_before + raw_pos
-                        alpha = schedule.at(words_done / total_words)
+                        alpha = config.rate_at(words_done / total_words, epoch)
                         batch = chunk.batch(a, a + step_centres, alpha, tables, gen)
                         if model is None:
                             loss = step(w_in, w_out, batch, compute_loss, frozen_t)
@@ -326,6 +339,10 @@ class TorchTrainer:
                         progress.update(words_done, running_loss)
                 if compute_loss:
                     epoch_loss.append(float(loss_sum))
+                if self._hook is not None and model is not None:  # the module's weights
+                    self._export(model, len(counts), config, w_in, w_out)
+                if self._epoch_end(epoch, config, corpus, w_in, w_out, loss_sum):
+                    break
             finished = True
         except KeyboardInterrupt:
             interrupted = True
@@ -395,10 +412,13 @@ class TorchTrainer:
                         launch = (ids[t0:t1].to(dev), torch.from_numpy(
                             corpus.offsets[s0:s1 + 1] - t0).to(dev), 0, s1 - s0)
                     done = epoch * corpus.n_tokens
-                    part = schedule.part((done + t0) / total_words, (done + t1) / total_words)
+                    # The rate is linear within an epoch (either profile): the kernel
+                    # interpolates it over the launch's tokens.
+                    rates = (config.rate_at((done + t0) / total_words, epoch),
+                             config.rate_at((done + t1) / total_words, epoch))
                     words, loss = kernel.train(
                         *launch, w_in, w_out, keep, noise_keep, noise_alias,
-                        subsample=config.sample > 0, alpha_start=part.start, alpha_end=part.end,
+                        subsample=config.sample > 0, alpha_start=rates[0], alpha_end=rates[1],
                         # Draws are keyed by position in the ids given: a seed per launch.
                         seed=derive_seed(config.seed, epoch, k),
                         compute_loss=config.compute_loss, validate=epoch == 0, frozen=frozen_t)
@@ -407,6 +427,8 @@ class TorchTrainer:
                     progress.update(done + t1, sum(epoch_loss) + loss_sum
                                     if config.compute_loss else None)
                 epoch_loss.append(loss_sum)
+                if self._epoch_end(epoch, config, corpus, w_in, w_out, loss_sum):
+                    break
         finally:
             if cuda:
                 torch.cuda.synchronize(dev)
@@ -425,6 +447,21 @@ class TorchTrainer:
             epoch_loss=tuple(epoch_loss) if config.compute_loss else None,
             device=str(dev), details=details,
         )
+
+    _hook = None  # (on_epoch_end, input array, output array, start time, *epochs done)
+
+    def _epoch_end(self, epoch, config, corpus, w_in, w_out, loss) -> bool:
+        """Call ``train``'s ``on_epoch_end`` hook, if any, with the weights copied to the host."""
+        if self._hook is None:
+            return False
+        hook, inp, out, start = self._hook[:4]
+        for array, weight in ((inp, w_in), (out, w_out)):
+            if weight.data_ptr() != torch.from_numpy(array).data_ptr():
+                array[...] = weight.detach().cpu().numpy()
+        self._hook = (*self._hook, epoch)
+        return bool(hook(EpochEnd(
+            epoch, config.epochs, inp, out, float(loss) if config.compute_loss else None,
+            corpus.n_tokens * (epoch + 1), time.perf_counter() - start)))
 
     def _keep_weights_on_device(self, input_vectors) -> bool:
         if self.weights_on_device is not None:

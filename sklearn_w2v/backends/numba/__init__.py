@@ -7,8 +7,8 @@ random state, updating the shared weights without locks (Hogwild, as gensim
 and the C tool do). The per-word update
 rules it applies are ``sg_block_update`` (skip-gram's "block" rule, the
 default, and "hogbatch"; ``SG_RULES`` names them) and ``cbow_update``.
-CBOW's learning rate falls in steps over the epochs by default
-(``CBOW_SCHEDULES``).
+CBOW's learning rate falls in steps over the epochs by default (the
+configuration's ``cbow_schedule``).
 """
 
 from ...training import BackendSpec
@@ -23,7 +23,7 @@ from ._kernels import (
     train_sentences,
     work_buffers,
 )
-from ._trainer import CBOW_SCHEDULES, JOB_TOKENS, NumbaTrainer, deal_jobs, job_bounds
+from ._trainer import JOB_TOKENS, NumbaTrainer, deal_jobs, job_bounds
 
 #: How the registry and the estimator see this backend.
 SPEC = BackendSpec(

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -64,6 +65,17 @@ if TYPE_CHECKING:
 DEFAULT_CHUNK_TOKENS = 1 << 22
 #: What ``kernel=`` takes.
 KERNELS = ("auto", "fused", "batched")
+
+
+@dataclasses.dataclass
+class _EpochHook:
+    """``train``'s ``on_epoch_end`` and what calling it needs: the caller's arrays, the start."""
+
+    call: Callable[[EpochEnd], bool]
+    input_vectors: np.ndarray
+    output_vectors: np.ndarray
+    start: float
+    epochs_done: int = 0
 
 
 class TorchTrainer:
@@ -176,27 +188,25 @@ class TorchTrainer:
     ) -> TrainResult:
         """Train (see :class:`~sklearn_w2v.training.Trainer`); the arrays are updated in place."""
         check_training_arrays(corpus, counts, config, input_vectors, output_vectors, frozen)
-        if on_epoch_end is not None:  # called by _epoch_end between epochs
-            self._hook = (on_epoch_end, input_vectors, output_vectors, time.perf_counter())
-            try:
-                result = self.train(corpus, counts, config, input_vectors, output_vectors,
-                                    frozen=frozen)
-            finally:
-                hook, self._hook = self._hook, None
-            epochs = len(hook) - 4  # one entry appended per epoch trained
-            stats = dataclasses.replace(result.stats, epochs=epochs,
-                                        words=corpus.n_tokens * epochs)
-            return TrainResult(result.input_vectors, result.output_vectors, stats)
         self._check_frozen_path(frozen)
+        # The epoch loops call _epoch_end, which reaches the hook through this record.
+        self._hook = None if on_epoch_end is None else _EpochHook(
+            on_epoch_end, input_vectors, output_vectors, time.perf_counter())
         on_cpu = self.torch_device.type == "cpu"
         threads_before = torch.get_num_threads()
         if on_cpu:
             torch.set_num_threads(config.n_threads)
         try:
-            return self._train(corpus, counts, config, input_vectors, output_vectors, frozen)
+            result = self._train(corpus, counts, config, input_vectors, output_vectors, frozen)
         finally:
+            hook, self._hook = self._hook, None
             if on_cpu:
                 torch.set_num_threads(threads_before)
+        if hook is None:
+            return result
+        stats = dataclasses.replace(result.stats, epochs=hook.epochs_done,
+                                    words=corpus.n_tokens * hook.epochs_done)
+        return TrainResult(result.input_vectors, result.output_vectors, stats)
 
     def train_tensors(self, corpus: EncodedCorpus, counts: np.ndarray, config: TrainConfig,
                       input_weight: torch.Tensor, output_weight: torch.Tensor, *,
@@ -448,20 +458,21 @@ class TorchTrainer:
             device=str(dev), details=details,
         )
 
-    _hook = None  # (on_epoch_end, input array, output array, start time, *epochs done)
+    _hook: _EpochHook | None = None  # set by train() while it runs with an on_epoch_end
 
     def _epoch_end(self, epoch, config, corpus, w_in, w_out, loss) -> bool:
         """Call ``train``'s ``on_epoch_end`` hook, if any, with the weights copied to the host."""
-        if self._hook is None:
+        hook = self._hook
+        if hook is None:
             return False
-        hook, inp, out, start = self._hook[:4]
-        for array, weight in ((inp, w_in), (out, w_out)):
+        for array, weight in ((hook.input_vectors, w_in), (hook.output_vectors, w_out)):
             if weight.data_ptr() != torch.from_numpy(array).data_ptr():
                 array[...] = weight.detach().cpu().numpy()
-        self._hook = (*self._hook, epoch)
-        return bool(hook(EpochEnd(
-            epoch, config.epochs, inp, out, float(loss) if config.compute_loss else None,
-            corpus.n_tokens * (epoch + 1), time.perf_counter() - start)))
+        hook.epochs_done = epoch + 1
+        return bool(hook.call(EpochEnd(
+            epoch, config.epochs, hook.input_vectors, hook.output_vectors,
+            float(loss) if config.compute_loss else None, corpus.n_tokens * (epoch + 1),
+            time.perf_counter() - hook.start)))
 
     def _keep_weights_on_device(self, input_vectors) -> bool:
         if self.weights_on_device is not None:

@@ -80,8 +80,9 @@ def count(name: str) -> dict[str, int]:
 
 def public_names() -> tuple[int, int, list[str]]:
     sys.path.insert(0, str(ROOT))
-    import sklearn_w2v
     from sklearn.base import BaseEstimator, TransformerMixin
+
+    import sklearn_w2v
 
     n_all = 0
     for info in pkgutil.walk_packages(sklearn_w2v.__path__, "sklearn_w2v."):

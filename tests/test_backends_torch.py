@@ -14,7 +14,7 @@ from sklearn.base import clone  # noqa: E402
 import sklearn_w2v.backends.torch as tt  # noqa: E402
 import sklearn_w2v.backends.torch._trainer as trainer_module  # noqa: E402  (steps replaced below)
 from sklearn_w2v import W2V  # noqa: E402
-from sklearn_w2v.backends import get_trainer  # noqa: E402
+from sklearn_w2v.backends import backend_options, get_trainer  # noqa: E402
 from sklearn_w2v.backends.torch import Batch, SGNSModule, sgns_step_  # noqa: E402
 from sklearn_w2v.corpus import EncodedCorpus  # noqa: E402
 from sklearn_w2v.training import (  # noqa: E402  # noqa: E402
@@ -455,8 +455,8 @@ def test_kernel_and_programs_reach_the_trainer_from_the_estimator(planted, monke
     """``W2V(kernel=..., programs=...)`` are torch backend options (``SPEC.options``)."""
     model = W2V(**{**FAST, "backend": "torch", "device": "cpu", "kernel": "batched",
                    "programs": 7})
-    assert model.backend_options() == {"device": "cpu", "torch_module": None,
-                                       "kernel": "batched", "programs": 7}
+    assert backend_options("torch", model.get_params()) == {
+        "device": "cpu", "torch_module": None, "kernel": "batched", "programs": 7}
     built = []
     original = tt.TorchTrainer.__init__
 

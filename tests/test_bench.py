@@ -270,9 +270,11 @@ def test_a_backend_without_the_sg_rule_is_refused(monkeypatch):
     import dataclasses
 
     from sklearn_w2v import backends
+    from sklearn_w2v.training import Capabilities
 
     spec = backends.backend_spec("numba")
-    monkeypatch.setitem(backends._SPECS, "numba", dataclasses.replace(spec, sg_rules=("block",)))
+    monkeypatch.setitem(backends._SPECS, "numba", dataclasses.replace(
+        spec, capabilities=lambda options: Capabilities(sg_rules=("block",))))
     with pytest.raises(ValueError, match="numba backend does not implement"):
         BenchParams(corpus=datapath("lee_background.cor"), trainers=("numba",), sg=1,
                     sg_rule="hogbatch").validated()

@@ -79,7 +79,7 @@ def test_double_dash_spellings_and_processes_alias():
         (["-train", "f", "-hs", "1"], "hierarchical softmax is not offered"),
         (["-train", "f", "-bogus", "1"], "unrecognized arguments: -bogus"),
         (["-train", "f", "-siz", "10"], "unrecognized arguments: -siz"),  # no abbreviations
-        (["-train", "f", "-size", "0"], "-size/--size: expected a positive integer, got 0"),
+        (["-train", "f", "-size", "0"], "-size/--size: expected a positive integer, got '0'"),
         (["-train", "f", "-size", "ten"], "expected a positive integer, got 'ten'"),
         (["-train", "f", "-cbow", "2"], "-cbow/--cbow: expected 0 or 1"),
         (["-train", "f", "-binary", "yes"], "expected 0 or 1"),
@@ -87,6 +87,11 @@ def test_double_dash_spellings_and_processes_alias():
         (["-train", "f", "-negative", "0"], "expected a positive integer"),
         (["-train", "f", "-alpha", "nan"], "finite number"),
         (["-train", "f", "-alpha", "0.01", "--min-alpha", "0.1"], "must not exceed -alpha"),
+        (["-train", "f", "-ns-exponent", "11"], "expected a finite number in [-10, 10]"),
+        (["-train", "f", "-cbow-schedule", "cosine"],
+         "-cbow-schedule/--cbow-schedule: expected 'stepped' or 'linear', got 'cosine'"),
+        (["-train", "f", "--backend", "torch", "--device", "cpu", "-cbow", "0", "-sg-rule",
+          "hogbatch"], "torch backend does not implement sg_rule='hogbatch'"),
         (["-output", "x"], "-train FILE is required"),
         (["-train", "f", "--temp-folder", "/no/such/folder"], "is not an existing folder"),
         (["-train"], "expected one argument"),
@@ -108,8 +113,9 @@ def test_no_arguments_prints_help(capsys):
 def test_help_is_grouped_and_shows_defaults(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for text in ("(default 100)", "0.05 for CBOW", "--processes N", "the C tool's default is 12",
-                 "--backend", "--device", "--seed", "--min-alpha", "--ns-exponent", "evaluate"):
+    for text in ("(default 100;", "0.05 for CBOW", "--processes N", "the C tool's default is 12",
+                 "--backend", "--device", "--seed", "-min-alpha", "-ns-exponent",
+                 "-cbow-schedule {stepped,linear}", "evaluate"):
         assert text in out, text
     for sub in ("evaluate", "neighbours"):
         assert main([sub, "--help"]) == 0

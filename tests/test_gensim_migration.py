@@ -11,7 +11,8 @@ from gensim.test.utils import common_texts
 
 from sklearn_w2v import W2V
 from sklearn_w2v import backends as backends_module
-from sklearn_w2v.backends import check_sg_rule
+from sklearn_w2v.backends import check_capabilities
+from sklearn_w2v.training import Capabilities, TrainConfig
 from sklearn_w2v.estimator import GENSIM_NAMES
 
 
@@ -58,10 +59,10 @@ def test_sg_rule_is_validated_and_reaches_the_trainer(planted):
 
 def test_a_backend_without_the_rule_refuses_it_before_reading(monkeypatch):
     spec = backends_module.backend_spec("torch")
-    monkeypatch.setitem(backends_module._SPECS, "torch",
-                        dataclasses.replace(spec, sg_rules=("block",)))
+    monkeypatch.setitem(backends_module._SPECS, "torch", dataclasses.replace(
+        spec, capabilities=lambda options: Capabilities(sg_rules=("block",))))
     with pytest.raises(ValueError, match="torch backend does not implement.*'numba' has it"):
-        check_sg_rule("torch", "hogbatch")
+        check_capabilities("torch", {}, TrainConfig(sg=True, sg_rule="hogbatch"))
 
     def never():
         raise AssertionError("the corpus was read")

@@ -5,11 +5,11 @@ import sys
 import pytest
 
 from sklearn_w2v import W2V
-from sklearn_w2v.training import LinearSchedule, ProgressReporter
+from sklearn_w2v.training import ProgressReporter, RateSchedule, TrainConfig
 
 from helpers import planted_corpus
 
-SCHEDULE = LinearSchedule(0.025, 0.0001)
+SCHEDULE = RateSchedule(0.025, 0.0001)
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0, verbose=1)
 DOCS = planted_corpus(n_groups=3, group_size=5, n_docs=200, doc_len=8)[0]
 
@@ -94,3 +94,20 @@ def test_estimator_reports_vocabulary_rate_and_loss(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "3000 documents" in err
     assert "Words/thread/sec" in err and "Alpha: " in err and "Progress: 100.00%" in err
+
+
+@pytest.mark.parametrize("sg, cbow_schedule", [(0, "stepped"), (0, "linear"), (1, "stepped")])
+def test_the_rate_shown_is_the_rate_trained_with(sg, cbow_schedule, capsys, monkeypatch):
+    # The display reads the configuration's one rule (rate_at), not word2vec's linear decay:
+    # halfway through the first of two epochs, stepped CBOW has fallen a quarter of its share.
+    monkeypatch.setattr(ProgressReporter, "every", 0.0)
+    config = TrainConfig(alpha=0.02, min_alpha=0.0, epochs=2, sg=sg, cbow_schedule=cbow_schedule)
+    progress = ProgressReporter("numba", 1000, config.schedule, verbose=1)
+    for done in (250, 500, 750):
+        progress.update(done)
+    progress.finish()
+    shown = [float(line.split()[1]) for line in capsys.readouterr().err.splitlines()]
+    expected = [config.rate_at(share) for share in (0.25, 0.5, 0.75, 1.0)]
+    assert shown == pytest.approx(expected, abs=1e-6)
+    stepped = not sg and cbow_schedule == "stepped"
+    assert shown[0] == pytest.approx(0.0175 if stepped else 0.015, abs=1e-6)

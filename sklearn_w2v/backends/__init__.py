@@ -12,11 +12,12 @@ estimator names no backend.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from .._optional import installed, load
-from ..training import SG_RULE_NAMES, BackendSpec, Trainer
+from ..training import BackendSpec, Capabilities, TrainConfig, Trainer
 from . import numba, torch  # the backend subpackages; importing the torch one needs no torch
 
 __all__ = ["backend_available", "backend_names", "backend_spec", "get_trainer"]
@@ -63,26 +64,39 @@ def backend_options(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
     return {option: params.get(option, default) for option, default in spec.options.items()}
 
 
-def check_sg_rule(name: str, sg_rule: str) -> None:
-    """ValueError unless backend ``name`` implements the skip-gram rule ``sg_rule``.
+def check_capabilities(name: str, options: Mapping[str, Any], config: TrainConfig, *,
+                       frozen: bool = False, epoch_hook: bool = False) -> Capabilities:
+    """ValueError unless backend ``name`` with ``options`` can train the run ``config`` (with
+    ``frozen`` rows, an ``epoch_hook``); its :class:`~sklearn_w2v.training.Capabilities`.
 
-    The message names the backends that do. Front ends call it before any
-    data is read.
+    Front ends call it once, before any data is read. The message names what
+    is lacking, why these options lack it, and the backends that have it with
+    their default options. A backend that does not report the loss asked for
+    gets a warning, not an error (``epoch_loss_`` is then None).
 
     Examples
     --------
-    >>> check_sg_rule("numba", "hogbatch")
+    >>> check_capabilities("numba", {}, TrainConfig(sg=True, sg_rule="hogbatch")).sg_rules
+    ('block', 'hogbatch')
     """
-    if sg_rule not in SG_RULE_NAMES:
-        raise ValueError(f"sg_rule must be one of {SG_RULE_NAMES}, got {sg_rule!r}")
     spec = backend_spec(name)
-    if sg_rule in spec.sg_rules:
-        return
-    owners = [s.name for s in _SPECS.values() if sg_rule in s.sg_rules]
-    has = (f"backend {' or '.join(repr(o) for o in owners)} has it" if owners
-           else "no backend has it")
-    raise ValueError(f"The {name} backend does not implement sg_rule={sg_rule!r} "
-                     f"(it has {list(spec.sg_rules)}); {has}.")
+    capabilities = spec.capabilities({**spec.options, **options})
+    lacking = capabilities.refusals(config, frozen=frozen, epoch_hook=epoch_hook)
+    if lacking:
+        others = [s.name for s in _SPECS.values() if s.name != name
+                  and not s.capabilities(s.options).refusals(config, frozen=frozen,
+                                                             epoch_hook=epoch_hook)]
+        message = f"The {name} backend does not implement {' and '.join(lacking)}"
+        if capabilities.reason:
+            message += f" with these options: {capabilities.reason}"
+        if others:
+            message += (f"; backend {' or '.join(repr(o) for o in others)} has "
+                        f"{'it' if len(lacking) == 1 else 'them'}")
+        raise ValueError(message + ".")
+    if config.compute_loss and not capabilities.loss:
+        warnings.warn(f"Backend {name!r} does not report the training loss; epoch_loss_ will "
+                      "be None.", UserWarning, stacklevel=3)
+    return capabilities
 
 
 def _check_device(spec: BackendSpec, device: Any) -> None:

@@ -7,6 +7,8 @@ import json
 import os
 import sys
 
+from ..cli import add_declared
+from ..training import shown_in
 from ._params import BenchParams, available_trainers, parse_int_list, parse_name_list
 from ._report import markdown_table, text_table
 from ._runner import run_benchmark
@@ -25,32 +27,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backends", metavar="NAMES", default="",
                    help="comma list of trainers; default: all available "
                    "(numba, torch when installed, gensim-file, gensim-iter); one of ours may "
-                   "carry backend options (or sg_rule) after a colon, ';'-separated, to "
-                   "compare variants: numba:sg_rule=hogbatch")
+                   "carry backend options (or sg_rule, cbow_schedule) after a colon, "
+                   "';'-separated, to compare variants: numba:sg_rule=hogbatch")
     p.add_argument("--threads", metavar="N[,N...]", default="",
                    help="thread count(s), e.g. 1,2 to measure scaling; "
                    "default: all available cores")
-    p.add_argument("--sg", type=int, default=0, choices=(0, 1),
-                   help="1 skip-gram, 0 CBOW (default: %(default)s)")
-    p.add_argument("--sg-rule", default="block", choices=("block", "hogbatch"),
-                   help="our trainers' skip-gram update: block (noise words per pair, as gensim) "
-                   "or hogbatch (shared per centre word); a trainer's name may override it "
-                   "(numba:sg_rule=hogbatch) (default: %(default)s)")
-    p.add_argument("--epochs", type=int, default=5,
-                   help="passes over the corpus (default: %(default)s)")
-    p.add_argument("--vector-size", type=int, default=100, help="dimensions (default: %(default)s)")
-    p.add_argument("--window", type=int, default=5,
-                   help="maximum context distance (default: %(default)s)")
-    p.add_argument("--negative", type=int, default=5,
-                   help="noise words per example (default: %(default)s)")
+    # The declared training parameters the benchmark shows (sg_rule and cbow_schedule are
+    # our trainers' only; a trainer's name may override them: numba:sg_rule=hogbatch).
+    for parameter in shown_in("bench"):
+        add_declared(p, parameter, f"--{parameter.name.replace('_', '-')}")
     p.add_argument("--min-count", type=int, default=5,
                    help="drop rarer words (default: %(default)s)")
-    p.add_argument("--sample", type=float, default=1e-3,
-                   help="subsampling threshold (default: %(default)s)")
-    p.add_argument("--alpha", type=float, default=0.025,
-                   help="initial learning rate (default: %(default)s)")
-    p.add_argument("--min-alpha", type=float, default=0.0001,
-                   help="final learning rate (default: %(default)s)")
     p.add_argument("--device", help="torch device for the torch trainer (e.g. cpu, cuda)")
     p.add_argument("--repeat", type=int, default=1, metavar="N",
                    help="measure each trainer N times, alternating; report medians")
@@ -78,16 +65,8 @@ def params_from_args(args: argparse.Namespace) -> BenchParams:
         corpus=args.corpus,
         trainers=parse_name_list(args.backends),
         threads=parse_int_list(args.threads) if args.threads.strip() else (),
-        sg=args.sg,
-        sg_rule=args.sg_rule,
-        epochs=args.epochs,
-        vector_size=args.vector_size,
-        window=args.window,
-        negative=args.negative,
+        **{parameter.name: getattr(args, parameter.name) for parameter in shown_in("bench")},
         min_count=args.min_count,
-        sample=args.sample,
-        alpha=args.alpha,
-        min_alpha=args.min_alpha,
         device=args.device,
         repeat=args.repeat,
         seed=args.seed,

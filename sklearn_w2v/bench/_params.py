@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import os
 from dataclasses import dataclass
+
+from gensim.models import Word2Vec
 
 from .._optional import TORCH_INSTALL, installed
 from ..backends import (
     backend_available,
     backend_names,
     backend_spec,
-    check_sg_rule,
+    check_capabilities,
     get_trainer,
 )
 from ..estimator import available_cpus
 from ..text import default_corpus
-from ..training import CBOW_SCHEDULES, SG_RULE_NAMES, check_learning_rates
+from ..training import TrainConfig, declared_fields, shown_in, training_parameter
 
 GENSIM_TRAINERS = ("gensim-file", "gensim-iter")
-#: Options a trainer's name may carry that are model parameters, not backend options
-#: (``numba:sg_rule=hogbatch`` sets ``W2V(sg_rule="hogbatch")``).
-MODEL_OPTIONS = ("sg_rule", "cbow_schedule")
+#: The training parameters gensim's ``Word2Vec`` takes: the benchmark passes gensim these.
+GENSIM_PARAMETERS = tuple(p.name for p in shown_in("bench")
+                          if p.name in inspect.signature(Word2Vec).parameters)
+#: The benchmark's training parameters that only our trainers take (``sg_rule``,
+#: ``cbow_schedule``): options a trainer's name may carry besides its backend options
+#: (``numba:sg_rule=hogbatch`` sets ``W2V(sg_rule="hogbatch")``), so that variants run
+#: side by side.
+MODEL_OPTIONS = tuple(p.name for p in shown_in("bench") if p.name not in GENSIM_PARAMETERS)
 
 
 def our_trainers() -> list[str]:
@@ -65,7 +73,7 @@ def split_trainer(name: str) -> tuple[str, dict[str, str]]:
 
     A trainer name may carry options after a colon, comma-free and
     ``;``-separated, so that variants of one backend run side by side: its
-    backend options, or ``sg_rule`` (:data:`MODEL_OPTIONS`).
+    backend options, or ``sg_rule`` and ``cbow_schedule`` (:data:`MODEL_OPTIONS`).
 
     >>> split_trainer("numba:sg_rule=hogbatch")
     ('numba', {'sg_rule': 'hogbatch'})
@@ -82,6 +90,17 @@ def split_trainer(name: str) -> tuple[str, dict[str, str]]:
     return base.strip(), options
 
 
+def _option_value(name: str, text: str):
+    """The value of a training parameter that a trainer's name spells (``sg_rule=hogbatch``)."""
+    parameter = training_parameter(name)
+    if parameter.kind is str:
+        return parameter.check(text)
+    try:
+        return parameter.parse(text)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
 def parse_name_list(text: str) -> tuple[str, ...]:
     """``"numba, gensim-file"`` -> ``("numba", "gensim-file")`` (empty parts and duplicates
     dropped).
@@ -95,34 +114,29 @@ def parse_name_list(text: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+@declared_fields(shown_in("bench"))
 class BenchParams:
     """Everything one benchmark run depends on (gensim 4's names and defaults).
 
     ``trainers`` empty means every available trainer; ``corpus`` None means
     gensim's ``lee_background.cor``; ``quality=False`` skips the evaluation
-    (it can take longer than the fit). ``sg_rule`` is our trainers'
-    skip-gram rule (gensim has its own; a trainer's name may override it:
-    ``numba:sg_rule=hogbatch``). Call :meth:`validated` before use.
+    (it can take longer than the fit). The training parameters after
+    ``quality`` are those the benchmark shows of the declared ones (the
+    Attributes below), checked as ``TrainConfig`` checks them; ``sg_rule``
+    and ``cbow_schedule`` are our trainers' only (gensim has its own; a
+    trainer's name may override them: ``numba:sg_rule=hogbatch``). Call
+    :meth:`validated` before use.
     """
 
     corpus: str | None = None
     trainers: tuple[str, ...] = ()
     threads: tuple[int, ...] = ()
-    sg: int = 0
-    epochs: int = 5
-    vector_size: int = 100
-    window: int = 5
-    negative: int = 5
     min_count: int = 5
-    sample: float = 1e-3
-    alpha: float = 0.025
-    min_alpha: float = 0.0001
     device: str | None = None
     repeat: int = 1
     seed: int = 1
     timeout: float | None = None
     quality: bool = True
-    sg_rule: str = "block"
 
     def validated(self) -> BenchParams:
         """A copy with defaults filled in; ValueError/FileNotFoundError naming the first bad
@@ -131,6 +145,14 @@ class BenchParams:
         corpus = os.fspath(self.corpus) if self.corpus is not None else default_corpus()
         if not os.path.isfile(corpus):
             raise FileNotFoundError(f"Corpus file not found: {corpus!r}")
+        # The training parameters as TrainConfig checks them; a benchmark trains at least once.
+        try:
+            model = self._training_values()
+            TrainConfig(**model)
+        except TypeError as exc:
+            raise ValueError(str(exc)) from None
+        if self.epochs < 1:
+            raise ValueError(f"epochs must be >= 1 to measure training, got {self.epochs!r}")
         available = available_trainers()
         trainers = tuple(self.trainers) or tuple(available)
         known = set(GENSIM_TRAINERS) | set(backend_names())
@@ -145,41 +167,27 @@ class BenchParams:
             if options and base in GENSIM_TRAINERS:
                 raise ValueError(f"Trainer {name!r}: gensim takes no backend options.")
             if base not in GENSIM_TRAINERS:
-                # The rule a backend lacks, an unknown option or value: refused now, not in a
-                # worker.
-                rule = options.pop("sg_rule", self.sg_rule)
-                if self.sg:
-                    try:
-                        check_sg_rule(base, rule)
-                    except ValueError as exc:
-                        raise ValueError(f"Trainer {name!r}: {exc}") from None
-                elif rule not in SG_RULE_NAMES:
-                    raise ValueError(f"sg_rule must be one of {SG_RULE_NAMES}, got {rule!r}")
-                profile = options.pop("cbow_schedule", "stepped")
-                if profile not in CBOW_SCHEDULES:
-                    raise ValueError(f"Trainer {name!r}: cbow_schedule must be one of "
-                                     f"{CBOW_SCHEDULES}, got {profile!r}")
-                if options:
-                    try:
+                # A value a backend lacks with its options, an unknown option or value:
+                # refused now, not in a worker.
+                try:
+                    config = TrainConfig(**{**model, **{
+                        k: _option_value(k, options.pop(k)) for k in MODEL_OPTIONS
+                        if k in options}})
+                    check_capabilities(base, options, config)
+                    if options:
                         get_trainer(base, **options)
-                    except TypeError as exc:
-                        raise ValueError(f"Trainer {name!r}: {exc}") from None
+                except (TypeError, ValueError) as exc:
+                    raise ValueError(f"Trainer {name!r}: {exc}") from None
         if not trainers:
             raise ValueError("No trainer to benchmark.")
         threads = tuple(self.threads) or (available_cpus(),)
         for t in threads:
             if int(t) != t or t < 1:
                 raise ValueError(f"threads must be integers >= 1, got {t!r}")
-        if self.sg not in (0, 1):
-            raise ValueError(f"sg must be 0 or 1, got {self.sg!r}")
-        for name in ("epochs", "vector_size", "window", "negative", "repeat"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
+        if self.repeat < 1:
+            raise ValueError(f"repeat must be >= 1, got {self.repeat!r}")
         if self.min_count < 0:
             raise ValueError(f"min_count must be >= 0, got {self.min_count!r}")
-        if self.sample < 0:
-            raise ValueError(f"sample must be >= 0, got {self.sample!r}")
-        check_learning_rates(self.alpha, self.min_alpha)
         if self.timeout is not None and not self.timeout > 0:
             raise ValueError(f"timeout must be > 0 seconds, got {self.timeout!r}")
         if self.device is not None and "torch" not in {split_trainer(t)[0] for t in trainers}:
@@ -188,17 +196,15 @@ class BenchParams:
             self, corpus=corpus, trainers=trainers, threads=tuple(int(t) for t in threads)
         )
 
+    def _training_values(self) -> dict:
+        return {p.name: getattr(self, p.name) for p in shown_in("bench")}
+
     def model_params(self) -> dict:
-        """The word2vec hyper-parameters shared by all trainers."""
-        return {
-            "sg": int(self.sg),
-            "epochs": int(self.epochs),
-            "vector_size": int(self.vector_size),
-            "window": int(self.window),
-            "negative": int(self.negative),
-            "min_count": int(self.min_count),
-            "sample": float(self.sample),
-            "alpha": float(self.alpha),
-            "min_alpha": float(self.min_alpha),
-        }
+        """The word2vec hyper-parameters of every trainer (gensim takes
+        :data:`GENSIM_PARAMETERS` of them), as plain numbers and strings.
+        """
+        checked = TrainConfig(**self._training_values())  # numbers as their kinds
+        params = {p.name: getattr(checked, p.name) for p in shown_in("bench")}
+        params["sg"] = int(params["sg"])  # gensim's spelling
+        return {**params, "min_count": int(self.min_count)}
 

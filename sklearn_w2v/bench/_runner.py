@@ -232,7 +232,6 @@ def run_benchmark(params: BenchParams, log: Callable[[str], None] | None = None)
                 # each repeat its own seed, so medians average over seeds too
                 "seed": params.seed + rep,
                 "device": params.device if split_trainer(name)[0] == "torch" else None,
-                "sg_rule": params.sg_rule,
                 "corpus": corpus["used_path"], "params": model_params, "quality": params.quality,
                 "corpus_info": {k: corpus[k]
                                 for k in ("n_sentences", "distinct_tokens", "raw_tokens")},

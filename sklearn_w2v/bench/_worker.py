@@ -20,11 +20,11 @@ import traceback
 from gensim.models import Word2Vec
 from gensim.models.word2vec import LineSentence
 
-from ..estimator import W2V, FreshFit
+from ..estimator import W2V, FreshFit, fit_stages, training_setup
 from ..evaluation import evaluate
 from ..text import LineCorpus
 from ._memory import RSSProbe
-from ._params import MODEL_OPTIONS, split_trainer
+from ._params import GENSIM_PARAMETERS, MODEL_OPTIONS, split_trainer
 
 # Small but varied enough to reach every kernel branch (windows, negatives,
 # subsampling), so that numba compiles (or loads from its cache) here, not
@@ -40,7 +40,7 @@ class _WithOptions(FreshFit):
         self.options = options
 
     def setup(self, model, call):
-        return model.training_setup(call=call, **self.options)
+        return training_setup(model, call=call, **self.options)
 
 
 def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
@@ -52,26 +52,25 @@ def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
         backend=backend,
         n_jobs=spec["threads"],
         random_state=spec["seed"],
-        sg_rule=spec.get("sg_rule", "block"),
     )
     kwargs.update(model_options)
     if spec.get("device") is not None:
         kwargs["device"] = spec["device"]
 
     start = time.perf_counter()
-    W2V(**dict(kwargs, min_count=1, epochs=1)).fit_stages(_WithOptions(WARMUP_DOCS, options))
+    fit_stages(W2V(**dict(kwargs, min_count=1, epochs=1)), _WithOptions(WARMUP_DOCS, options))
     with tempfile.TemporaryDirectory() as folder:  # the file path's kernels and threads too
         path = os.path.join(folder, "warmup.txt")
         with open(path, "w") as f:
             f.writelines(" ".join(doc) + "\n" for doc in WARMUP_DOCS)
-        W2V(**dict(kwargs, min_count=1, epochs=1)).fit_stages(
-            _WithOptions(LineCorpus(path), options))
+        fit_stages(W2V(**dict(kwargs, min_count=1, epochs=1)),
+                   _WithOptions(LineCorpus(path), options))
     warmup = time.perf_counter() - start
     gc.collect()
 
     with probe:
         start, cpu = time.perf_counter(), time.process_time()
-        model = W2V(**kwargs).fit_stages(_WithOptions(LineCorpus(spec["corpus"]), options))
+        model = fit_stages(W2V(**kwargs), _WithOptions(LineCorpus(spec["corpus"]), options))
         wv = model.wv_
         end_to_end = time.perf_counter() - start
         cpu = time.process_time() - cpu
@@ -98,7 +97,7 @@ def _fit_ours(spec: dict, probe: RSSProbe) -> dict:
 
 def _fit_gensim(spec: dict, probe: RSSProbe) -> dict:
     logging.getLogger("gensim").setLevel(logging.WARNING)
-    p = spec["params"]
+    p = {k: v for k, v in spec["params"].items() if k in (*GENSIM_PARAMETERS, "min_count")}
     kwargs = dict(p, workers=spec["threads"], seed=spec["seed"], hs=0)
 
     start = time.perf_counter()

@@ -4,12 +4,14 @@
 helpers around it (``train_parser``, ``parse_train_args``,
 ``estimator_from_args``, ``write_outputs``) are seams for the other front
 end that speaks the same flags (``python -m sklearn_w2v.distributed``), not
-public API.
+public API; ``add_declared`` adds the flag of a declared training parameter
+(the benchmark's options come from it too).
 """
 
 from ._main import COMMANDS, main
-from ._parsing import PROG, USAGE, CommandError, int_at_least
+from ._parsing import PROG, USAGE, CommandError, add_declared, declared_type, int_at_least
 from ._train import (
+    C_TOOL_FLAGS,
     check_writable_target,
     estimator_from_args,
     parse_train_args,
@@ -17,6 +19,7 @@ from ._train import (
     say_summary,
     train_parser,
     training_summary,
+    training_values,
     word_classes,
     write_outputs,
 )

@@ -10,6 +10,8 @@ import textwrap
 
 import numpy as np
 
+from ..training import TrainingParameter
+
 PROG = "sklearn-w2v"
 USAGE = f"""\
 {PROG} [train] -train FILE [-output FILE] [options]
@@ -101,7 +103,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         ]
         if len(shown) == len(action.option_strings):
             return super()._format_action_invocation(action)
-        copy = argparse.Action(shown, action.dest, nargs=action.nargs, metavar=action.metavar)
+        copy = argparse.Action(shown, action.dest, nargs=action.nargs, metavar=action.metavar,
+                               choices=action.choices)
         return super()._format_action_invocation(copy)
 
 
@@ -113,6 +116,48 @@ def wrap(text: str) -> str:
 def spellings(name: str) -> list[str]:
     """The C tool's one-dash spelling and the two-dash one."""
     return [f"-{name}", f"--{name}"]
+
+
+def declared_type(parameter: TrainingParameter):
+    """An argparse type: a value of the declared training ``parameter`` (its kind, range and
+    choices), an error saying what was expected otherwise.
+    """
+
+    def parse(text: str):
+        try:
+            return parameter.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = parameter.name
+    return parse
+
+
+_METAVARS = {int: "N", float: "X", bool: "0|1"}
+_DECLARED = object()
+
+
+def add_declared(group, parameter: TrainingParameter, *flags: str, default=_DECLARED,
+                 default_text: str | None = None, dest: str | None = None) -> None:
+    """Add the flag of a declared training parameter to ``group``: its type, choices and
+    help come from the declaration.
+
+    ``flags`` default to the parameter's name with dashes, spelled with one
+    dash or two (``-sg-rule``, ``--sg-rule``); ``default`` (by default the
+    declared one) and ``default_text`` (what the help says of it) are the command's
+    own where it differs, as the C tool's defaults do (None: resolved after
+    parsing).
+    """
+    flags = flags or tuple(spellings(parameter.name.replace("_", "-")))
+    value = parameter.kind(parameter.default) if default is _DECLARED else default
+    if default_text is None:
+        default_text = str(int(value) if parameter.kind is bool else value)
+    group.add_argument(
+        *flags, type=declared_type(parameter), default=value,
+        dest=dest or parameter.name,
+        choices=parameter.choices or None,
+        metavar=None if parameter.choices else _METAVARS[parameter.kind],
+        help=f"{parameter.doc} (default {default_text})")
 
 
 def add_vectors_args(parser: argparse.ArgumentParser) -> None:

@@ -17,10 +17,10 @@ import numpy as np
 from sklearn.cluster import KMeans
 
 from .. import __version__
-from ..backends import backend_names, check_sg_rule
+from ..backends import backend_names, backend_options, check_capabilities
 from ..estimator import INIT_VECTORS_FORMATS, W2V, available_cpus
 from ..text import LineCorpus
-from ..training import SG_RULE_NAMES, check_learning_rates
+from ..training import TrainConfig, check_learning_rates, shown_in, training_parameter
 from ..vectors import (
     DUPLICATE_POLICIES,
     read_vectors_header,
@@ -36,11 +36,10 @@ from ._parsing import (
     CommandError,
     HelpFormatter,
     Parser,
+    add_declared,
     existing_folder,
     flag01,
-    nonnegative_float,
     nonnegative_int,
-    positive_float,
     positive_int,
     spellings,
     wrap,
@@ -49,6 +48,17 @@ from ._parsing import (
 CBOW_ALPHA, SKIPGRAM_ALPHA = 0.05, 0.025
 # The C tool never lets the learning rate fall below this share of its start.
 MIN_ALPHA_SHARE = 1e-4
+
+#: The training parameters that are the C tool's flags, by the flag (and ``args``
+#: attribute) that sets them: ``-cbow`` is 1 for CBOW, the opposite of ``sg``. The other
+#: parameters the command line shows (``shown_in("cli")``) are extras of their own names.
+C_TOOL_FLAGS = {"vector_size": "size", "window": "window", "sample": "sample",
+                "negative": "negative", "epochs": "iter", "alpha": "alpha", "sg": "cbow"}
+
+
+#: The C tool's defaults of the extras that have one (a share of -alpha, not a number).
+_EXTRA_DEFAULTS = {"min_alpha": {"default": None,
+                                 "default_text": "alpha * 0.0001, the C tool's floor"}}
 
 
 def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
@@ -87,31 +97,25 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    "(.gz ok)")
     c.add_argument(*spellings("output"), metavar="FILE", dest="output",
                    help="write the word vectors (or, with -classes, word classes) here")
-    c.add_argument(*spellings("size"), type=positive_int, default=None, metavar="N", dest="size",
-                   help="dimensions of the word vectors (default 100); with -init-vectors "
-                   "its width is the default")
-    c.add_argument(*spellings("window"), type=positive_int, default=5, metavar="N", dest="window",
-                   help="maximum skip length between words (default 5)")
-    c.add_argument(*spellings("sample"), type=nonnegative_float, default=1e-3, metavar="X",
-                   dest="sample",
-                   help="threshold for down-sampling frequent words; 0 off (default 1e-3)")
+    declared = training_parameter
+    add_declared(c, declared("vector_size"), *spellings("size"), dest="size", default=None,
+                 default_text="100; with -init-vectors, its width")
+    add_declared(c, declared("window"), *spellings("window"))
+    add_declared(c, declared("sample"), *spellings("sample"))
     c.add_argument(*spellings("hs"), type=int, default=0, metavar="0", dest="hs",
                    help="hierarchical softmax: not offered, only 0 is accepted (default 0)")
-    c.add_argument(*spellings("negative"), type=positive_int, default=5, metavar="N",
-                   dest="negative", help="noise words per example (default 5)")
+    add_declared(c, declared("negative"), *spellings("negative"))
     c.add_argument(*spellings("threads"), "--processes", type=positive_int, default=None,
                    metavar="N", dest="threads",
                    help=f"training threads (default: the {cpus} cores this process may use; the C "
                    "tool's default is 12, but the threads share vectors Hogwild-style and more "
                    "threads than cores only slow training)")
-    c.add_argument(*spellings("iter"), type=nonnegative_int, default=5, metavar="N", dest="iter",
-                   help="training epochs (default 5); 0 only with -init-vectors: no training")
+    add_declared(c, declared("epochs"), *spellings("iter"), dest="iter",
+                 default_text="5; 0 only with -init-vectors")
     c.add_argument(*spellings("min-count"), type=nonnegative_int, default=5, metavar="N",
                    dest="min_count", help="discard words seen fewer times (default 5)")
-    c.add_argument(*spellings("alpha"), type=positive_float, default=None, metavar="X",
-                   dest="alpha",
-                   help=f"starting learning rate (default {SKIPGRAM_ALPHA} for skip-gram, "
-                   f"{CBOW_ALPHA} for CBOW)")
+    add_declared(c, declared("alpha"), *spellings("alpha"), default=None,
+                 default_text=f"{SKIPGRAM_ALPHA} for skip-gram, {CBOW_ALPHA} for CBOW")
     c.add_argument(*spellings("classes"), type=nonnegative_int, default=0, metavar="N",
                    dest="classes",
                    help="write 'word class' lines from k-means with N classes instead of the "
@@ -144,11 +148,9 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
     x.add_argument("--seed", type=nonnegative_int, default=None, metavar="N",
                    help="seed of the initial vectors and random draws; with -threads 1 a run "
                    "is then reproducible (default: fresh randomness)")
-    x.add_argument("--min-alpha", type=nonnegative_float, default=None, dest="min_alpha",
-                   metavar="X",
-                   help="final learning rate (default: alpha * 0.0001, the C tool's floor)")
-    x.add_argument("--ns-exponent", type=float, default=0.75, dest="ns_exponent", metavar="X",
-                   help="exponent of counts in the noise distribution (default 0.75)")
+    for parameter in shown_in("cli"):  # the training parameters the C tool lacks
+        if parameter.name not in C_TOOL_FLAGS:
+            add_declared(x, parameter, **_EXTRA_DEFAULTS.get(parameter.name, {}))
     x.add_argument(*spellings("init-vectors"), metavar="FILE", dest="init_vectors", default=None,
                    help="start from these pretrained vectors (word2vec text or binary, .gz ok): "
                    "their rows start from them, the corpus's new words as usual")
@@ -172,11 +174,6 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
     x.add_argument(*spellings("freeze-init"), action="store_true", dest="freeze_init",
                    help="with -init-vectors: the pretrained vectors do not move, only new words "
                    "and the context weights train")
-    x.add_argument(*spellings("sg-rule"), choices=SG_RULE_NAMES, default="block",
-                   dest="sg_rule",
-                   help="skip-gram update: block (noise words per pair, as the C tool; "
-                   "default) or hogbatch (shared per centre word: faster, slightly lower "
-                   "analogy scores)")
     x.add_argument("--temp-folder", type=existing_folder, metavar="DIR", dest="temp_folder",
                    default=None,
                    help="out of core: keep the encoded corpus (4 bytes per token) in a "
@@ -210,15 +207,17 @@ def parse_train_args(
     if args.min_alpha is None:
         args.min_alpha = args.alpha * MIN_ALPHA_SHARE
     try:
-        check_learning_rates(args.alpha, args.min_alpha, names=("-alpha", "--min-alpha"))
+        check_learning_rates(args.alpha, args.min_alpha, names=("-alpha", "-min-alpha"))
     except ValueError as exc:
         parser.error(str(exc))
     _check_init_vectors(args, parser)
-    if not args.cbow:
-        try:
-            check_sg_rule(args.backend, args.sg_rule)
-        except ValueError as exc:
-            parser.error(f"-sg-rule {args.sg_rule}: {exc}")
+    try:  # what the backend lacks with these options, before the corpus is read
+        options = backend_options(args.backend, {"device": args.device, "kernel": args.kernel,
+                                                 "programs": args.programs})
+        check_capabilities(args.backend, options, TrainConfig(**training_values(args)),
+                           frozen=args.freeze_init and args.init_vectors is not None)
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.threads is None:
         args.threads = available_cpus()
     # Left to its default off a terminal, -debug is 0 but the run still ends with one line.
@@ -265,25 +264,26 @@ def stderr_is_terminal() -> bool:
         return False
 
 
+def training_values(args: argparse.Namespace) -> dict:
+    """The training parameters a parsed command line sets, by their names (``sg=1`` for
+    ``-cbow 0``); the others keep their defaults, which are the C tool's.
+    """
+    values = {name: getattr(args, flag) for name, flag in C_TOOL_FLAGS.items()}
+    values["sg"] = 0 if args.cbow else 1
+    values.update({p.name: getattr(args, p.name) for p in shown_in("cli")
+                   if p.name not in C_TOOL_FLAGS})
+    return values
+
+
 def estimator_from_args(args: argparse.Namespace, vocabulary=None) -> W2V:
     """The :class:`~sklearn_w2v.W2V` that a parsed training command line asks for."""
     kwargs = dict(
-        vector_size=args.size,
-        window=args.window,
+        **training_values(args),
         min_count=args.min_count,
-        sample=args.sample,
-        negative=args.negative,
-        ns_exponent=args.ns_exponent,
-        alpha=args.alpha,
-        min_alpha=args.min_alpha,
-        sg=0 if args.cbow else 1,
-        cbow_mean=1,  # the C tool averages the context in CBOW
-        epochs=args.iter,
         random_state=args.seed,
         n_jobs=args.threads,
         verbose=1 if args.debug >= 2 else 0,
         backend=args.backend,
-        sg_rule=args.sg_rule,
     )
     if args.device is not None:
         kwargs["device"] = args.device

@@ -9,16 +9,20 @@ single-process trainer, in rounds:
   (slices of about ``sync_words`` tokens on the largest shard, fewer on
   smaller ones), so all ranks reach a synchronisation together;
 * in round ``k`` of ``n`` (over all epochs) every rank's learning rate
-  falls linearly from its value at ``k / n`` of training to its value at
-  ``(k + 1) / n``: the schedule of single-process training over all words
-  of all ranks, since each rank has then trained ``k / n`` of its words;
+  falls linearly from the single-process rate at ``k / n`` of training to
+  its rate at ``(k + 1) / n`` (:meth:`TrainConfig.stretch
+  <sklearn_w2v.training.TrainConfig.stretch>`): the profile of
+  single-process training over all words of all ranks, CBOW's stepped one
+  included (it is linear within an epoch, and no round spans two epochs),
+  since each rank has then trained ``k / n`` of its words;
 * after each round the ranks' updates are all-reduced
   (:class:`~sklearn_w2v.distributed.WeightSync`), leaving every rank
   with the same weights.
 
-The fit runs through :meth:`W2V.fit_stages <sklearn_w2v.W2V.fit_stages>`
-like any other (:class:`DistributedFit` reads the shard and trains in
-rounds), so the estimator stores its fitted attributes as ``fit`` does.
+The fit runs through the estimator's ``fit_stages`` like any other
+(:class:`DistributedFit`, a ``FitStages`` subclass, reads the shard and
+trains in rounds), so the estimator stores its fitted attributes as ``fit``
+does.
 """
 
 
@@ -38,7 +42,7 @@ import torch.distributed as dist
 from gensim.models import KeyedVectors
 from sklearn.base import clone
 
-from ..backends import backend_spec
+from ..backends import backend_options, backend_spec
 from ..corpus import EncodedCorpus, encode_counted
 from ..estimator import (
     W2V,
@@ -50,9 +54,11 @@ from ..estimator import (
     TrainingSetup,
     available_cpus,
     counted_rows,
+    fit_stages,
     load_pretrained,
     pretrained_vocabulary,
     starting_vectors,
+    training_setup,
 )
 from ..pooling import DocumentStatistics, document_statistics
 from ..text import LineCorpus
@@ -188,7 +194,7 @@ def fit_distributed(
                         f"got {type(corpus).__name__}")
     model = clone(estimator)
     stages = DistributedFit(corpus, int(sync_words), combine, rows, on_round)
-    model.fit_stages(stages)
+    fit_stages(model, stages)
     model.training_stats_.update(stages.report())
     return model
 
@@ -248,13 +254,13 @@ class DistributedFit(FitStages):
         if model.epochs == 0:
             raise ValueError("epochs=0 trains nothing: fit the pretrained vectors in one "
                              "process (W2V.fit) instead of distributed training.")
-        options = model.backend_options()
+        options = backend_options(model.backend, model.get_params(deep=False))
         overrides = {}
         if (backend_spec(model.backend).may_use_gpu(options)
                 and options.get("device") in (None, "cuda")):  # one GPU per local rank
             local = os.environ.get("LOCAL_RANK", torch.cuda.current_device())
             overrides["device"] = f"cuda:{local}"
-        setup = model.training_setup(call=call, **overrides)
+        setup = training_setup(model, call=call, **overrides)
         self.device = torch.device(setup.trainer.device)
         if self.device.type == "cuda":
             if not isinstance(setup.trainer, TensorTrainer):
@@ -457,24 +463,25 @@ class _Rounds:
               epoch_ends: _EpochEnds | None = None) -> int:
         """Train the rounds of every epoch; the epochs trained (``epoch_ends`` may stop early)."""
         c = self.config
-        schedule = c.schedule
         n_rounds = len(pieces)
         total = c.epochs * n_rounds
         # Rank 0 shows the progress of all ranks (they move in step); without the loss, which
         # would need a collective that ranks of another verbosity would not join.
-        progress = ProgressReporter("distributed", total_words, schedule, c.verbose and rank == 0,
+        progress = ProgressReporter("distributed", total_words, c.schedule,
+                                    c.verbose and rank == 0,
                                     n_threads=c.n_threads * rank_and_size()[1])
         start = time.perf_counter()
         for epoch in range(c.epochs):
             for r, piece in enumerate(pieces):
                 k = epoch * n_rounds + r
                 if piece.n_tokens:
-                    part = schedule.part(k / total, (k + 1) / total)
+                    # The run's own rate over the round's stretch (the round trains as one
+                    # epoch, which must not step the rate again).
                     self._train_piece(piece, epoch, dataclasses.replace(
-                        c, epochs=1, alpha=part.start, min_alpha=part.end,
+                        c.stretch(k / total, (k + 1) / total, epoch),
                         seed=derive_seed(c.seed, rank, k), verbose=0))
                 self.sync()
-                report = RoundReport(rank, epoch, r, n_rounds, schedule.at((k + 1) / total),
+                report = RoundReport(rank, epoch, r, n_rounds, c.rate_at((k + 1) / total, epoch),
                                      time.perf_counter() - start, self.sync.bytes_reduced)
                 progress.update(total_words * (k + 1) // total)
                 if on_round is not None:

@@ -1,13 +1,15 @@
 """The estimator: :class:`W2V`, and the stages a fit runs through (internal package).
 
 :class:`W2V` (public as ``sklearn_w2v.W2V``) is a scikit-learn transformer.
-Its ``fit``, ``partial_fit`` and distributed training all go through one method,
-:meth:`W2V.fit_stages`, which runs a :class:`FitStages` object: ``setup``
-(a :class:`TrainingSetup` from the parameters), ``read`` (the
+Its ``fit``, ``partial_fit`` and distributed training all go through one function,
+:func:`fit_stages`, which runs a :class:`FitStages` object: ``setup``
+(a :class:`TrainingSetup` from the parameters: :func:`training_setup`), ``read`` (the
 :class:`TrainingData`), ``train``, and the document statistics; ``fit``
-uses :class:`FreshFit` and ``partial_fit`` :class:`ContinuedFit`; the
-package's own front ends subclass :class:`FitStages` to read or train
-another way without touching the estimator's insides. A fit from
+uses :class:`FreshFit` and ``partial_fit`` :class:`ContinuedFit`. That is the
+documented seam for the package's own front ends (distributed training, the
+benchmark): they subclass :class:`FitStages` to read or train another way,
+call :func:`training_setup` with backend options of their own, and run the fit
+with :func:`fit_stages`, without touching the estimator's insides. A fit from
 pretrained vectors (``init_vectors``) loads them with
 :func:`load_pretrained`, lays out its vocabulary with
 :func:`pretrained_vocabulary` and its weights with :func:`starting_vectors`;
@@ -37,7 +39,7 @@ from ._callbacks import (
     StopTraining,
     check_callbacks,
 )
-from ._estimator import W2V
+from ._estimator import W2V, fit_stages
 from ._gensim_names import GENSIM_NAMES
 from ._n_jobs import available_cpus, resolve_n_jobs
 from ._persistence import (
@@ -57,13 +59,13 @@ from ._pretrained import (
     pretrained_vocabulary,
     starting_vectors,
 )
+from ._setup import TrainingSetup, training_setup
 from ._stages import (
     ContinuedFit,
     CorpusSummary,
     FitStages,
     FreshFit,
     TrainingData,
-    TrainingSetup,
     counted_rows,
     train_counted_words,
 )

@@ -21,18 +21,11 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._annotations import evaluate_annotations
-from ..backends import (
-    backend_names,
-    backend_options,
-    backend_spec,
-    check_sg_rule,
-    get_trainer,
-)
+from ..backends import backend_names, backend_spec
 from ..corpus import encode
 from ..pooling import (
     AGGREGATIONS,
@@ -45,24 +38,28 @@ from ..pooling import (
 )
 from ..text import DEFAULT_TOKEN_PATTERN, build_analyzer, check_documents, iter_token_lists
 from ..training import (
-    CBOW_SCHEDULES,
-    SG_RULE_NAMES,
-    TrainConfig,
+    TrainingParameter,
     TrainResult,
     check_converged,
-    check_learning_rates,
-    derive_seed,
+    shown_in,
 )
 from ..vectors import DUPLICATE_POLICIES, to_keyed_vectors
 from ._callbacks import CallbackRunner, check_callbacks
 from ._gensim_names import GENSIM_NAMES
-from ._n_jobs import resolve_n_jobs
 from ._pretrained import INIT_VECTORS_FORMATS
-from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData, TrainingSetup
+from ._setup import TrainingSetup
+from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData
 from ._state import data_to_state, state_to_data
 
-# Text options a callable analyzer bypasses (warned about at fit time).
-_ANALYZER_STEPS = ("preprocessor", "tokenizer", "stop_words", "strip_accents")
+
+def _constraints(parameter: TrainingParameter) -> list:
+    """scikit-learn's constraints for a declared training parameter."""
+    if parameter.kind is str:
+        return [StrOptions(set(parameter.choices))]
+    if parameter.kind is bool:
+        return [Options(Integral, {0, 1}), "boolean"] if parameter.zero_one else ["boolean"]
+    return [Interval(Integral if parameter.kind is int else Real, parameter.low, parameter.high,
+                     closed=parameter.closed)]
 
 
 def _gensim_hints(init):
@@ -127,17 +124,26 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Draw each word's window size uniformly from ``1..window``, so nearer
         words weigh more.
     random_state : int, RandomState instance or None, default=None
-        Seeds the initial vectors and all random draws. With ``n_jobs=1`` a
-        fixed value gives identical vectors on every fit.
+        Seeds the initial vectors and all random draws. A fixed value gives
+        identical vectors on every fit only together with ``n_jobs=1`` (and
+        on the CPU): a fixed value alone does not, because by default
+        training runs on all cores, whose threads update shared vectors
+        without locks in an order that varies from run to run (see
+        ``n_jobs``).
     n_jobs : int, default=None
         Training threads: k > 0 exactly k, -1 all cores this process may
         use, -2 all but one. None: 1 thread when the fit runs inside a task
         that joblib already runs in parallel (``GridSearchCV(n_jobs=2)``,
         ``cross_val_score(n_jobs=-1)``, ...), the ``n_jobs`` of an enclosing
-        ``joblib.parallel_config(n_jobs=k)``, otherwise all cores. With more
-        than one thread, workers update shared vectors without locks (as the
-        C tool and gensim do), so results vary slightly from run to run even
-        with ``random_state``.
+        ``joblib.parallel_config(n_jobs=k)``, otherwise all cores. Outside
+        joblib this differs on purpose from scikit-learn's glossary (where
+        None means 1): training is the long job a ``W2V`` fit exists for,
+        one thread would make the default fit several times slower than
+        gensim's and the C tool's defaults, and inside joblib's parallelism
+        None follows joblib as the glossary says. With more than one
+        thread, workers update shared vectors without locks (as the C tool
+        and gensim do), so results vary slightly from run to run even with
+        ``random_state``: pass ``n_jobs=1`` for reproducible fits.
     verbose : int, default=0
         Print the vocabulary summary, training progress and, with
         ``compute_loss``, the loss of each epoch to stderr. Progress is a
@@ -264,8 +270,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         each (centre, context) pair, as gensim and the C tool do;
         "hogbatch" shares one set among a centre's contexts (faster, about
         one analogy point lower; measured on the benchmarks page). A
-        backend that does not implement the rule refuses it before the
-        corpus is read (each backend's ``SPEC.sg_rules`` lists its rules).
+        backend that does not implement the rule with the options given
+        refuses it before the corpus is read (the torch backend has
+        "hogbatch" in its fused kernel only; each backend's
+        ``SPEC.capabilities`` says).
     cbow_schedule : {"stepped", "linear"}, default="stepped"
         CBOW only: the learning-rate profile. "linear" is word2vec's decay
         from ``alpha`` to ``min_alpha`` over all words of all epochs (what
@@ -273,7 +281,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         of its linear share and starts the next epoch at its own linear
         rate, as gensim's ``corpus_file`` mode does with two workers. It
         measured about one analogy point better than "linear" on en-mix (the
-        benchmarks page).
+        benchmarks page). A model saved before this parameter existed loads
+        with "linear", the profile it trained with.
     callbacks : list of callback objects or None, default=None
         Called before training, after every epoch and after training, as
         gensim's ``callbacks`` (see :mod:`sklearn_w2v.callbacks`): each may
@@ -395,20 +404,13 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "vector_size": [Interval(Integral, 1, None, closed="left")],
-        "window": [Interval(Integral, 1, None, closed="left")],
+        # The training parameters, as TRAINING_PARAMETERS declares them (vector_size, window,
+        # negative, ns_exponent, sample, alpha, min_alpha, sg, cbow_mean, epochs,
+        # shrink_windows, compute_loss, sg_rule, cbow_schedule); the others are the estimator's.
+        **{p.name: _constraints(p) for p in shown_in("estimator")},
         "min_count": [Interval(Integral, 0, None, closed="left")],
         "max_vocab_size": [None, Interval(Integral, 1, None, closed="left")],
         "max_final_vocab": [None, Interval(Integral, 1, None, closed="left")],
-        "sample": [Interval(Real, 0, None, closed="left")],
-        "negative": [Interval(Integral, 1, None, closed="left")],
-        "ns_exponent": [Interval(Real, -10, 10, closed="both")],
-        "alpha": [Interval(Real, 0, None, closed="neither")],
-        "min_alpha": [Interval(Real, 0, None, closed="left")],
-        "sg": [Options(Integral, {0, 1}), "boolean"],
-        "cbow_mean": [Options(Integral, {0, 1}), "boolean"],
-        "epochs": [Interval(Integral, 0, None, closed="left")],
-        "shrink_windows": ["boolean"],
         "random_state": ["random_state"],
         "n_jobs": [
             None,
@@ -428,7 +430,6 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "agg": [StrOptions(set(AGGREGATIONS))],
         "sif_a": [Interval(Real, 0, None, closed="neither")],
         "norm": [StrOptions({"l2"}), None],
-        "compute_loss": ["boolean"],
         "temp_folder": [None, str, os.PathLike],
         "device": [None, str],
         "torch_module": [None, callable],
@@ -441,8 +442,6 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "init_vectors_duplicates": [StrOptions(set(DUPLICATE_POLICIES))],
         "init_vectors_words": [StrOptions({"all", "corpus"})],
         "freeze_init": ["boolean"],
-        "sg_rule": [StrOptions(set(SG_RULE_NAMES))],
-        "cbow_schedule": [StrOptions(set(CBOW_SCHEDULES))],
         "callbacks": [None, list, tuple],
     }
 
@@ -559,130 +558,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             stop_words=self.stop_words,
         )
 
-    def backend_options(self) -> dict[str, Any]:
-        """The options this estimator passes to its backend, from its parameters.
-
-        Each backend declares the estimator parameters it takes (its
-        :class:`~sklearn_w2v.training.BackendSpec`); a parameter that only
-        another backend takes must keep its default.
-
-        Raises
-        ------
-        ValueError
-            E.g. ``torch_module`` set with ``backend="numba"``.
-        """
-        return backend_options(self.backend, self.get_params(deep=False))
-
-    def training_setup(self, *, call: int = 0, **options: Any) -> TrainingSetup:
-        """The configuration, trainer and analyzer of a training call, from the parameters.
-
-        For the fit's stages (see :meth:`fit_stages`): ``call`` is
-        the number of training calls the model has had (0 for ``fit``; the
-        ``k``-th ``partial_fit`` call gets its own derived seed), and
-        ``options`` override backend options (e.g. ``device="cuda:1"``).
-        Validates the parameters the estimator's constraints cannot (such
-        as ``min_alpha <= alpha``) and builds the trainer, so it fails
-        before any data is read.
-
-        Returns
-        -------
-        TrainingSetup
-        """
-        check_learning_rates(self.alpha, self.min_alpha)
-        self._check_init_parameters()
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        config = TrainConfig(
-            vector_size=int(self.vector_size),
-            window=int(self.window),
-            negative=int(self.negative),
-            ns_exponent=float(self.ns_exponent),
-            sample=float(self.sample),
-            alpha=float(self.alpha),
-            min_alpha=float(self.min_alpha),
-            sg=bool(self.sg),
-            cbow_mean=bool(self.cbow_mean),
-            epochs=int(self.epochs),
-            shrink_windows=bool(self.shrink_windows),
-            seed=int(seed) if call == 0 else derive_seed(int(seed), call),
-            n_threads=resolve_n_jobs(self.n_jobs),
-            verbose=int(self.verbose),
-            compute_loss=bool(self.compute_loss),
-            sg_rule=str(self.sg_rule),
-            cbow_schedule=str(self.cbow_schedule),
-        )
-        if config.sg:
-            check_sg_rule(self.backend, config.sg_rule)
-        check_callbacks(self.callbacks)
-        trainer = get_trainer(self.backend, **{**self.backend_options(), **options})
-        return TrainingSetup(config, trainer, self._fit_analyzer())
-
-    def _check_init_parameters(self) -> None:
-        """The rules between ``init_vectors`` and the parameters that need or exclude it."""
-        if self.init_vectors is None:
-            needing = {"epochs": self.epochs == 0, "freeze_init": bool(self.freeze_init),
-                       "init_vectors_limit": self.init_vectors_limit is not None,
-                       "init_vectors_words": self.init_vectors_words != "all"}
-            for name, set_ in needing.items():
-                if set_:
-                    raise ValueError(f"{name}={getattr(self, name)!r} needs init_vectors "
-                                     "(pretrained vectors to start from).")
-        elif self.vocabulary is not None:
-            raise ValueError("init_vectors and vocabulary cannot be combined: with pretrained "
-                             "vectors the counts come from X.")
-
-    def _fit_analyzer(self):
-        """``build_analyzer()``, warning (at fit time only) about options a callable analyzer
-        ignores.
-        """
-        if callable(self.analyzer):
-            ignored = [n for n in _ANALYZER_STEPS if getattr(self, n) is not None]
-            if ignored:
-                warnings.warn(
-                    f"analyzer is a callable, so {', '.join(ignored)} "
-                    f"{'is' if len(ignored) == 1 else 'are'} ignored.",
-                    UserWarning,
-                    stacklevel=5,
-                )
-        return self.build_analyzer()
-
     # -- fitting ---------------------------------------------------------
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_stages(self, stages: FitStages) -> W2V:
-        """Fit through ``stages``: the one path of ``fit``, ``partial_fit`` and
-        distributed training.
-
-        A seam for the package's own front ends (distributed training, the
-        benchmark), not public API: the stage classes are internal and may
-        change.
-
-        Runs, in order: ``stages.setup`` (configuration, trainer, analyzer),
-        ``stages.read`` (the encoded corpus, its vocabulary and the starting
-        weights), ``stages.train``, the divergence check, then stores the
-        fitted attributes (``wv_``, ``context_vectors_``, ``training_stats_``,
-        ``epoch_loss_``, ``sif_weights_``) and the document statistics
-        ``stages.document_statistics`` gives (``idf_``, ``sif_component_``).
-        It all happens on a staged copy that replaces the estimator's state
-        only once complete: an error or ``KeyboardInterrupt`` leaves the
-        estimator exactly as it was. ``fit`` uses the stages ``FreshFit``,
-        ``partial_fit`` ``ContinuedFit``.
-
-        Parameters
-        ----------
-        stages : FitStages
-
-        Returns
-        -------
-        self : W2V
-        """
-        staged = object.__new__(type(self))
-        # The fitted attributes are replaced, never mutated in place, so the
-        # copy shares the old ones safely; a single dict.update then
-        # publishes the new state.
-        staged.__dict__.update(self.__dict__)
-        staged._run_stages(stages)
-        self.__dict__.update(staged.__dict__)
-        return self
 
     def _run_stages(self, stages: FitStages) -> None:
         call = self._n_training_calls if stages.continues else 0
@@ -725,7 +601,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                                  else rank)
         self.sif_weights_ = self._sif_weights(data.counts, self.pretrained_rank_)
         self.context_vectors_ = result.output_vectors
-        if config.compute_loss and stats.epoch_loss is None:
+        # A backend that says it reports no loss was warned about before reading.
+        if config.compute_loss and stats.epoch_loss is None and setup.capabilities.loss:
             warnings.warn(
                 f"Backend {setup.trainer.name!r} does not report the training loss; "
                 "epoch_loss_ is None.",
@@ -784,7 +661,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         self : W2V
         """
-        return self.fit_stages(FreshFit(X))
+        return fit_stages(self, FreshFit(X))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X: Iterable, y=None) -> W2V:
@@ -826,7 +703,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         # scikit-learn validates partial_fit's parameters on the first call only; parameters
         # may change between calls here (set_params(alpha=...)), so every call checks them.
         self._validate_params()
-        return self.fit_stages(ContinuedFit(X) if hasattr(self, "wv_") else FreshFit(X))
+        return fit_stages(self, ContinuedFit(X) if hasattr(self, "wv_") else FreshFit(X))
 
     # -- transforming ----------------------------------------------------
 
@@ -935,12 +812,16 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Rebuild the estimator from :meth:`__getstate__`'s data, checking the arrays' shapes.
 
-        Parameters added since the state was saved get their defaults.
+        Parameters added since the state was saved get the value that
+        reproduces how the model trained then (a model saved before
+        ``cbow_schedule`` existed trained CBOW with the linear profile, and
+        keeps it), which for most is their default.
         """
         state = data_to_state(state)
+        before = {p.name: p.value_before for p in shown_in("estimator")}
         for name, parameter in inspect.signature(type(self).__init__).parameters.items():
             if parameter.default is not inspect.Parameter.empty:
-                state.setdefault(name, parameter.default)
+                state.setdefault(name, before.get(name, parameter.default))
         super().__setstate__(state)
 
     def __sklearn_tags__(self):
@@ -960,3 +841,44 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         except ValueError:  # an invalid backend: fit will say so
             return False
         return spec.may_use_gpu({name: getattr(self, name, None) for name in spec.options})
+
+
+@_fit_context(prefer_skip_nested_validation=True)
+def fit_stages(model: W2V, stages: FitStages) -> W2V:
+    """Fit ``model`` through ``stages``: the one path of ``fit``, ``partial_fit`` and
+    distributed training.
+
+    The seam for the package's own front ends (distributed training, the
+    benchmark): they subclass :class:`FitStages` to read or train another
+    way and call this, never the estimator's insides. Not public API: the
+    stage classes are internal and may change.
+
+    Runs, in order: ``stages.setup`` (configuration, trainer, analyzer),
+    ``stages.read`` (the encoded corpus, its vocabulary and the starting
+    weights), ``stages.train``, the divergence check, then stores the
+    fitted attributes (``wv_``, ``context_vectors_``, ``training_stats_``,
+    ``epoch_loss_``, ``sif_weights_``) and the document statistics
+    ``stages.document_statistics`` gives (``idf_``, ``sif_component_``).
+    It all happens on a staged copy that replaces the estimator's state
+    only once complete: an error or ``KeyboardInterrupt`` leaves the
+    estimator exactly as it was. ``fit`` uses the stages ``FreshFit``,
+    ``partial_fit`` ``ContinuedFit``. The parameters are validated first, as
+    ``fit`` validates them.
+
+    Parameters
+    ----------
+    model : W2V
+    stages : FitStages
+
+    Returns
+    -------
+    model : W2V
+    """
+    staged = object.__new__(type(model))
+    # The fitted attributes are replaced, never mutated in place, so the
+    # copy shares the old ones safely; a single dict.update then
+    # publishes the new state.
+    staged.__dict__.update(model.__dict__)
+    staged._run_stages(stages)
+    model.__dict__.update(staged.__dict__)
+    return model

@@ -1,11 +1,12 @@
 """The stages of a fit (read, train, store) and the two ways ``W2V`` reads: afresh, or continuing.
 
-:meth:`W2V.fit_stages <sklearn_w2v.W2V.fit_stages>` runs a :class:`FitStages`
+``fit_stages(model, stages)`` (the estimator's module) runs a :class:`FitStages`
 object's stages in order, inside one transaction (an error or an interrupt
 leaves the estimator as it was):
 
-1. :meth:`FitStages.setup`: the run's :class:`TrainingSetup` (its
-   configuration, trainer and analyzer), from the estimator's parameters;
+1. :meth:`FitStages.setup`: the run's ``TrainingSetup`` (its
+   configuration, trainer and analyzer), from the estimator's parameters
+   (``training_setup``);
 2. :meth:`FitStages.read`: the corpus, encoded, with its vocabulary and the
    starting weights (:class:`TrainingData`);
 3. :meth:`FitStages.train`: the trained weights (a
@@ -23,9 +24,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -35,65 +36,12 @@ from ..text import iter_token_lists
 from ..training import (
     EpochEnd,
     EpochHook,
-    TrainConfig,
-    Trainer,
     TrainResult,
     TrainStats,
     initial_vectors,
 )
 from ._pretrained import check_pretrained, load_pretrained, pretrained_vocabulary, starting_vectors
-
-
-class Model(Protocol):
-    """What the stages read of the estimator they fit: a typed view of ``W2V``.
-
-    The parameters that decide how the corpus is read and counted, the
-    setup call, and (continuing a fit) the fitted weights. ``W2V`` is one;
-    naming what the stages use keeps them from reaching into the rest of
-    the estimator (the estimator's module imports this one, so it cannot be
-    named here).
-    """
-
-    min_count: int
-    max_vocab_size: int | None
-    max_final_vocab: int | None
-    vocabulary: Any
-    vector_size: int
-    init_vectors: Any
-    init_vectors_limit: int | None
-    freeze_init: bool
-    temp_folder: Any
-    wv_: Any
-    context_vectors_: np.ndarray
-
-    def training_setup(self, *, call: int = 0, **options: Any) -> TrainingSetup:
-        """The configuration, trainer and analyzer of a training call."""
-        ...
-
-
-@dataclass(frozen=True, eq=False)
-class TrainingSetup:
-    """What one training call runs with, decided from the parameters before any data is read.
-
-    Attributes
-    ----------
-    config : TrainConfig
-    trainer : Trainer
-    analyzer : callable
-        Turns a raw-string document into its tokens.
-    on_epoch_end : EpochHook or None
-        The trainer's hook between epochs (set by the estimator when it has
-        ``callbacks``; :func:`train_counted_words` passes it on).
-    train_nothing : bool
-        A callback's ``on_train_begin`` asked to stop before the first
-        epoch: the train stage leaves the weights as they are.
-    """
-
-    config: TrainConfig
-    trainer: Trainer
-    analyzer: Callable[[str], list[str]]
-    on_epoch_end: EpochHook | None = None
-    train_nothing: bool = False
+from ._setup import Model, TrainingSetup, training_setup
 
 
 @dataclass(frozen=True)
@@ -173,9 +121,9 @@ class TrainingData:
 class FitStages:
     """How one fit reads its corpus and trains; subclass it to do either differently.
 
-    :meth:`W2V.fit_stages <sklearn_w2v.W2V.fit_stages>` calls the methods in
-    the order of the module docstring. Only :meth:`read` must be written;
-    the others have the single-process defaults.
+    ``fit_stages`` calls the methods in the order of the module docstring.
+    Only :meth:`read` must be written; the others have the single-process
+    defaults.
 
     Attributes
     ----------
@@ -195,7 +143,7 @@ class FitStages:
         """The run's setup; ``call`` is the number of training calls the model has had (pass it
         on).
         """
-        return model.training_setup(call=call)
+        return training_setup(model, call=call)
 
     def read(
         self, model: Model, setup: TrainingSetup

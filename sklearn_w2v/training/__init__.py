@@ -8,22 +8,20 @@ weights on a device between calls, a :class:`TensorTrainer`) described by a
 (:func:`check_training_arrays`), and the hook a trainer calls between
 epochs (:data:`EpochHook`, given an :class:`EpochEnd`). That contract is
 the public API, for backend authors. What the package's own backends share lives here too, as
-internal seams: the starting weights, the sampling tables (subsampling
-thresholds and the noise alias table), the learning-rate schedule,
+internal seams: the declaration of every training parameter
+(:data:`TRAINING_PARAMETERS`, from which ``TrainConfig``, ``W2V``, the command line and
+the benchmark take their fields, checks and flags), the starting weights, the sampling
+tables (subsampling thresholds and the noise alias table), the learning-rate schedule
+(:class:`RateSchedule`),
 progress reporting, seeds for the parts of a run, the ``MAX_EXP`` rule and
 the check that trained weights did not diverge.
 """
 
-from ._config import (
-    CBOW_SCHEDULES,
-    SG_RULE_NAMES,
-    LinearSchedule,
-    TrainConfig,
-    check_learning_rates,
-)
+from ._config import RateSchedule, TrainConfig, check_learning_rates
 from ._contract import (
     MAX_EXP,
     BackendSpec,
+    Capabilities,
     EpochEnd,
     EpochHook,
     TensorTrainer,
@@ -33,6 +31,17 @@ from ._contract import (
     check_corpus_and_counts,
     check_training_arrays,
     frozen_rows,
+)
+from ._parameters import (
+    CBOW_SCHEDULES,
+    FRONT_ENDS,
+    SG_RULE_NAMES,
+    TRAINING_PARAMETERS,
+    TrainingParameter,
+    check_fields,
+    declared_fields,
+    shown_in,
+    training_parameter,
 )
 from ._progress import ProgressReporter
 from ._sampling import (
@@ -51,6 +60,7 @@ __all__ = [
     "CBOW_SCHEDULES",
     "SG_RULE_NAMES",
     "BackendSpec",
+    "Capabilities",
     "EpochEnd",
     "EpochHook",
     "TensorTrainer",

@@ -2,71 +2,105 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-#: The skip-gram update rules (``TrainConfig.sg_rule``): "block" draws the
-#: noise words for each (centre, context) pair, as gensim and the C tool do;
-#: "hogbatch" shares one set of noise words among a centre's contexts
-#: (faster, slightly lower analogy scores; measured on the benchmarks page).
-SG_RULE_NAMES = ("block", "hogbatch")
+from ._parameters import TRAINING_PARAMETERS, check_fields, declared_fields
 
 
 def check_learning_rates(
     alpha: float, min_alpha: float, names: tuple[str, str] = ("alpha", "min_alpha")
 ) -> None:
-    """ValueError unless ``0 < alpha`` and ``0 <= min_alpha <= alpha`` (the rule every front end
-    applies).
+    """ValueError unless ``min_alpha <= alpha``: the rule between the two rates, which every
+    front end applies (each rate's own range is declared with it).
 
     ``names`` are how the caller spells the two values (``-alpha`` and
-    ``--min-alpha`` on the command line).
+    ``-min-alpha`` on the command line).
     """
     alpha_name, min_name = names
-    if not alpha > 0:
-        raise ValueError(f"{alpha_name} must be > 0, got {alpha}")
-    if not min_alpha >= 0:
-        raise ValueError(f"{min_name} must be >= 0, got {min_alpha}")
     if min_alpha > alpha:
         raise ValueError(f"{min_name} {min_alpha} must not exceed {alpha_name} {alpha}")
 
 
 @dataclass(frozen=True)
-class LinearSchedule:
-    """A learning rate falling linearly from ``start`` to ``end`` as training progresses.
+class RateSchedule:
+    """The learning rate at each point of a run: the one rule every trainer, every distributed
+    round and every progress display follows.
 
-    Every trainer uses this one rule: word2vec's decay over all words of all
-    epochs, evaluated at the share of the words done.
+    word2vec's rule is linear from ``start`` to ``end`` over all words of all
+    epochs. ``stepped`` (CBOW's default profile, see
+    :meth:`TrainConfig.rate_at`) falls within epoch ``e`` of ``epochs`` only
+    from the linear rate at ``e / epochs`` to the one at ``(e + 1/2) /
+    epochs``, and starts the next epoch at its own linear rate. Either way the
+    rate is linear within one epoch, so a stretch of an epoch is a linear
+    schedule of its own (:meth:`part`).
 
     Examples
     --------
-    >>> s = LinearSchedule(0.025, 0.0001)
+    >>> s = RateSchedule(0.025, 0.0001)
     >>> s.at(0.0), round(s.at(0.5), 6), round(s.at(1.0), 6)
     (0.025, 0.01255, 0.0001)
-    >>> s.part(0.5, 1.0).at(0.0) == s.at(0.5)
+    >>> steps = RateSchedule(0.02, 0.0, epochs=2, stepped=True)
+    >>> [round(steps.at(p, e), 4) for p, e in [(0, 0), (0.5, 0), (0.5, 1), (1, 1)]]
+    [0.02, 0.015, 0.01, 0.005]
+    >>> part = steps.part(0.25, 0.5, epoch=0)
+    >>> part.at(0.0) == steps.at(0.25) and part.at(1.0) == steps.at(0.5, epoch=0)
     True
     """
 
     start: float
     end: float
+    epochs: int = 1
+    stepped: bool = False
 
-    def at(self, progress: float) -> float:
-        """The rate once ``progress`` (0 to 1) of the words are done."""
-        return self.start - (self.start - self.end) * progress
+    def at(self, progress: float, epoch: int | None = None) -> float:
+        """The rate once ``progress`` (0 to 1) of the run's words are done.
 
-    def part(self, first: float, last: float) -> LinearSchedule:
-        """The stretch of this schedule from ``first`` to ``last`` of training, as a schedule of
-        its own.
+        ``epoch`` says which epoch a point at an epoch's end belongs to (by
+        default the one that ``progress`` falls in); only a stepped schedule
+        tells them apart.
         """
-        return LinearSchedule(self.at(first), self.at(last))
+        if not self.stepped or self.epochs < 1:
+            return self._linear(progress)
+        scaled = progress * self.epochs
+        if epoch is None:
+            epoch = min(max(int(scaled), 0), self.epochs - 1)
+        return self._linear((epoch + (scaled - epoch) / 2) / self.epochs)
 
+    def part(self, first: float, last: float, epoch: int | None = None) -> RateSchedule:
+        """The stretch from ``first`` to ``last`` of the run, inside epoch ``epoch``, as a
+        linear schedule of its own.
 
-#: CBOW's learning-rate profiles (``TrainConfig.cbow_schedule``): "stepped", each epoch
-#: falling half of its linear share; "linear", word2vec's decay (skip-gram's, always).
-CBOW_SCHEDULES = ("stepped", "linear")
+        Raises
+        ------
+        ValueError
+            A stepped schedule's stretch that leaves the epoch (it is not linear).
+        """
+        if self.stepped and self.epochs >= 1:
+            if epoch is None:
+                epoch = min(max(int(first * self.epochs), 0), self.epochs - 1)
+            tolerance = 1e-9  # k / (E * n) * E is k / n give or take a rounding
+            if not (epoch - tolerance <= first * self.epochs <= last * self.epochs
+                    <= epoch + 1 + tolerance):
+                raise ValueError(f"the stretch {first}..{last} leaves epoch {epoch} of "
+                                 f"{self.epochs}")
+        return RateSchedule(self.at(first, epoch), self.at(last, epoch))
+
+    def _linear(self, progress: float) -> float:
+        return self.start - (self.start - self.end) * progress
 
 
 @dataclass(frozen=True)
+@declared_fields(TRAINING_PARAMETERS)
 class TrainConfig:
     """Hyper-parameters of one training run (gensim 4's names and meanings).
+
+    Its fields, their types, defaults and checks are declared once, in
+    ``sklearn_w2v.training.TRAINING_PARAMETERS``, which ``W2V``, the command
+    line and the benchmark read too (the Attributes below and the parameters
+    page of the user guide list them). A value out of range raises
+    ``ValueError`` naming the field, one of another type ``TypeError``; a
+    number is stored as its kind (``sg=1`` as ``True``).
 
     ``seed`` fixes initial weights and every random draw; ``n_threads`` is
     the number of worker threads (or the backend's equivalent). With
@@ -76,44 +110,15 @@ class TrainConfig:
     describes a run that trains nothing (a fit that only takes pretrained
     vectors); callers skip the trainer then, and trainers refuse it.
     ``sg_rule`` is the skip-gram update rule (one of :data:`SG_RULE_NAMES`;
-    CBOW ignores it); a backend lists the rules it implements in its
+    CBOW ignores it); a backend says which rules it implements through its
     :class:`~sklearn_w2v.training.BackendSpec`. ``cbow_schedule`` is CBOW's
     learning-rate profile (one of :data:`CBOW_SCHEDULES`; skip-gram's is
     always linear): see :meth:`rate_at`.
     """
 
-    vector_size: int = 100
-    window: int = 5
-    negative: int = 5
-    ns_exponent: float = 0.75
-    sample: float = 1e-3
-    alpha: float = 0.025
-    min_alpha: float = 0.0001
-    sg: bool = False
-    cbow_mean: bool = True
-    epochs: int = 5
-    shrink_windows: bool = True
-    seed: int = 0
-    n_threads: int = 1
-    verbose: int = 0
-    compute_loss: bool = False
-    sg_rule: str = "block"
-    cbow_schedule: str = "stepped"
-
     def __post_init__(self):
-        for name in ("vector_size", "window", "negative", "n_threads"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if self.epochs < 0:
-            raise ValueError(f"epochs must be >= 0, got {self.epochs}")
+        check_fields(self, TRAINING_PARAMETERS)
         check_learning_rates(self.alpha, self.min_alpha)
-        if self.sample < 0:
-            raise ValueError(f"sample must be >= 0, got {self.sample}")
-        if self.sg_rule not in SG_RULE_NAMES:
-            raise ValueError(f"sg_rule must be one of {SG_RULE_NAMES}, got {self.sg_rule!r}")
-        if self.cbow_schedule not in CBOW_SCHEDULES:
-            raise ValueError(f"cbow_schedule must be one of {CBOW_SCHEDULES}, "
-                             f"got {self.cbow_schedule!r}")
 
     def rate_at(self, progress: float, epoch: int | None = None) -> float:
         """The learning rate once ``progress`` (0 to 1) of the run's words are trained.
@@ -125,7 +130,7 @@ class TrainConfig:
         linear rate: the profile gensim's ``corpus_file`` mode follows with two workers,
         which measured better than the linear one for CBOW (the benchmarks page).
         ``epoch`` says which epoch a point at an epoch's end belongs to (by default the
-        one that ``progress`` falls in).
+        one that ``progress`` falls in). The same as ``schedule.at(progress, epoch)``.
 
         Examples
         --------
@@ -135,14 +140,33 @@ class TrainConfig:
         >>> round(TrainConfig(alpha=0.02, min_alpha=0.0, sg=True).rate_at(0.5), 4)
         0.01
         """
-        if self.sg or self.cbow_schedule == "linear" or self.epochs < 1:
-            return self.schedule.at(progress)
-        scaled = progress * self.epochs
-        if epoch is None:
-            epoch = min(max(int(scaled), 0), self.epochs - 1)
-        return self.schedule.at((epoch + (scaled - epoch) / 2) / self.epochs)
+        return self.schedule.at(progress, epoch)
 
     @property
-    def schedule(self) -> LinearSchedule:
-        """The learning rate over the run: ``alpha`` down to ``min_alpha``."""
-        return LinearSchedule(self.alpha, self.min_alpha)
+    def schedule(self) -> RateSchedule:
+        """The run's learning rate (:meth:`rate_at`) as a schedule, for progress displays and
+        for cutting the run into stretches.
+        """
+        return RateSchedule(self.alpha, self.min_alpha, self.epochs,
+                            stepped=not self.sg and self.cbow_schedule == "stepped")
+
+    def stretch(self, first: float, last: float, epoch: int) -> TrainConfig:
+        """The configuration of one stretch of this run: the words from ``first`` to ``last``
+        of it (shares, 0 to 1), all in epoch ``epoch``, trained as one epoch.
+
+        Its rate falls linearly from this run's rate at ``first`` to its rate
+        at ``last``, which is exactly this run's profile there (the rate is
+        linear within an epoch): distributed training trains its rounds so.
+
+        Examples
+        --------
+        >>> c = TrainConfig(alpha=0.02, min_alpha=0.0, epochs=2)
+        >>> part = c.stretch(0.25, 0.5, epoch=0)
+        >>> part.epochs, part.rate_at(0.0) == c.rate_at(0.25)
+        (1, True)
+        >>> part.rate_at(1.0) == c.rate_at(0.5, epoch=0)
+        True
+        """
+        part = self.schedule.part(first, last, epoch)
+        return dataclasses.replace(self, epochs=1, alpha=part.start, min_alpha=part.end,
+                                   cbow_schedule="linear")

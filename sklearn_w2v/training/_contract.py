@@ -12,8 +12,9 @@ Where a knob goes, one rule for every backend:
 
 * what is learned (the model and its update rule, the schedule, the seed)
   is a field of :class:`~sklearn_w2v.training.TrainConfig`, validated there
-  once; a backend that implements only some values of a field says which
-  in its :class:`BackendSpec`;
+  once; a backend that implements only some values of a field (or does
+  not take frozen rows or an epoch hook) says which, for the options given,
+  through :attr:`BackendSpec.capabilities`;
 * how one backend computes it (its device, its kernel, a custom module)
   is an entry of :attr:`BackendSpec.options`: an estimator parameter with
   its default, handed to the trainer's constructor, which takes nothing
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from ._config import TrainConfig
+from ._parameters import CBOW_SCHEDULES, SG_RULE_NAMES
 
 if TYPE_CHECKING:  # annotations only: training needs no encoder
     from ..corpus import EncodedCorpus
@@ -225,6 +227,74 @@ def _never_on_a_gpu(options: Mapping[str, Any]) -> bool:
 
 
 @dataclass(frozen=True)
+class Capabilities:
+    """What a backend implements with given options: the answer of
+    :attr:`BackendSpec.capabilities`.
+
+    Front ends check a run against it once, before any corpus is read
+    (:meth:`refusals`), so that a combination a backend lacks fails at once,
+    not after counting and encoding.
+
+    Attributes
+    ----------
+    sg_rules : tuple of str
+        Skip-gram update rules (``TrainConfig.sg_rule``).
+    cbow_means : tuple of bool
+        CBOW's context combinations (``TrainConfig.cbow_mean``: True averages, False sums).
+    cbow_schedules : tuple of str
+        CBOW's learning-rate profiles (``TrainConfig.cbow_schedule``).
+    frozen_rows : bool
+        Whether ``train`` takes ``frozen`` rows (``W2V(freeze_init=True)``).
+    loss : bool
+        Whether ``TrainStats.epoch_loss`` is reported with ``config.compute_loss``
+        (without it a fit warns and ``epoch_loss_`` is None: not an error).
+    epoch_hook : bool
+        Whether ``train`` takes ``on_epoch_end`` (``W2V(callbacks=...)``).
+    reason : str
+        Why these options lack something the backend has with others (it ends
+        a refusal's message); empty when nothing is lacking.
+
+    Examples
+    --------
+    >>> batched = Capabilities(sg_rules=("block",), reason="the batched path has one rule")
+    >>> batched.refusals(TrainConfig(sg=True, sg_rule="hogbatch"))
+    ["sg_rule='hogbatch'"]
+    >>> batched.refusals(TrainConfig(sg=False, sg_rule="hogbatch"))  # CBOW has no such rule
+    []
+    """
+
+    sg_rules: tuple[str, ...] = SG_RULE_NAMES
+    cbow_means: tuple[bool, ...] = (True, False)
+    cbow_schedules: tuple[str, ...] = CBOW_SCHEDULES
+    frozen_rows: bool = True
+    loss: bool = True
+    epoch_hook: bool = True
+    reason: str = ""
+
+    def refusals(self, config: TrainConfig, *, frozen: bool = False,
+                 epoch_hook: bool = False) -> list[str]:
+        """What of the run (``config``, with ``frozen`` rows and an ``epoch_hook`` or not)
+        this backend lacks, each as the setting that asks for it; empty when it can train it.
+        """
+        lacking = []
+        if config.sg and config.sg_rule not in self.sg_rules:
+            lacking.append(f"sg_rule={config.sg_rule!r}")
+        if not config.sg and config.cbow_mean not in self.cbow_means:
+            lacking.append(f"cbow_mean={int(config.cbow_mean)}")
+        if not config.sg and config.cbow_schedule not in self.cbow_schedules:
+            lacking.append(f"cbow_schedule={config.cbow_schedule!r}")
+        if frozen and not self.frozen_rows:
+            lacking.append("frozen rows (freeze_init)")
+        if epoch_hook and not self.epoch_hook:
+            lacking.append("an epoch hook (callbacks)")
+        return lacking
+
+
+def _everything(options: Mapping[str, Any]) -> Capabilities:
+    return Capabilities()
+
+
+@dataclass(frozen=True)
 class BackendSpec:
     """A backend's description, read by the registry and the estimator without importing it.
 
@@ -246,9 +316,11 @@ class BackendSpec:
         ``may_use_gpu(options)``: whether a fit with these options may train
         on a GPU, where summed updates arrive in varying order (so seeded
         results are not reproducible bit for bit).
-    sg_rules : tuple of str
-        The skip-gram update rules (``TrainConfig.sg_rule``) the backend
-        implements; front ends refuse another before reading the corpus.
+    capabilities : callable
+        ``capabilities(options)``: the :class:`Capabilities` of the backend
+        with these options (its device, its kernel, ...); by default it
+        implements everything. Front ends refuse a run it lacks before
+        reading the corpus.
     """
 
     name: str
@@ -257,7 +329,7 @@ class BackendSpec:
     device_types: tuple[str, ...] = ("cpu",)
     requires: tuple[str, ...] = ()
     may_use_gpu: Callable[[Mapping[str, Any]], bool] = _never_on_a_gpu
-    sg_rules: tuple[str, ...] = ("block", "hogbatch")
+    capabilities: Callable[[Mapping[str, Any]], Capabilities] = _everything
 
 
 def check_corpus_and_counts(corpus: EncodedCorpus, counts: np.ndarray) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from tqdm.auto import tqdm
 
-from ._config import LinearSchedule
+from ._config import RateSchedule
 
 #: A loss as trainers pass it: a number, or a function giving it (read only when shown, so a
 #: GPU trainer does not wait for its device on every step).
@@ -52,8 +52,9 @@ class ProgressReporter:
         Names the run in the bar, e.g. the backend's name.
     total_words : int
         Words (corpus tokens times epochs) the run will train.
-    schedule : LinearSchedule
-        The run's learning rate, shown at the share done.
+    schedule : RateSchedule
+        The run's learning rate (``config.schedule``: CBOW's stepped profile
+        too), shown at the share done.
     verbose : bool or int
         Silent when false.
     n_threads : int, default=1
@@ -63,7 +64,7 @@ class ProgressReporter:
 
     Examples
     --------
-    >>> progress = ProgressReporter("numba", 1000, LinearSchedule(0.025, 0.0001), verbose=0)
+    >>> progress = ProgressReporter("numba", 1000, RateSchedule(0.025, 0.0001), verbose=0)
     >>> progress.update(500, loss=1234.5)
     >>> progress.finish()
     """
@@ -71,7 +72,7 @@ class ProgressReporter:
     #: Seconds between two progress lines (not between bar refreshes, which tqdm paces).
     every = 5.0
 
-    def __init__(self, label: str, total_words: int, schedule: LinearSchedule, verbose: int,
+    def __init__(self, label: str, total_words: int, schedule: RateSchedule, verbose: int,
                  *, n_threads: int = 1, bar: bool | None = None):
         self.label = label
         self.total = max(int(total_words), 1)

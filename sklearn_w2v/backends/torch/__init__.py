@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..._optional import lazy_attributes, load, torch_installed
-from ...training import BackendSpec
+from ..._optional import installed, lazy_attributes, load, torch_installed
+from ...training import SG_RULE_NAMES, BackendSpec, Capabilities
 
 
 def _may_use_gpu(options: Mapping[str, Any]) -> bool:
@@ -27,6 +27,26 @@ def _may_use_gpu(options: Mapping[str, Any]) -> bool:
     if device is not None:
         return str(device).startswith("cuda")
     return torch_installed() and load("torch").cuda.is_available()
+
+
+def _capabilities(options: Mapping[str, Any]) -> Capabilities:
+    """Skip-gram's hogbatch rule only in the fused kernel; frozen rows only in the built-in
+    model.
+    """
+    kernel, custom = options.get("kernel", "auto"), options.get("torch_module") is not None
+    # The trainer's rule for "auto" (it also falls back to the batched path when the weights
+    # do not fit in the GPU's memory, which only the corpus tells; that run fails then).
+    fused = kernel == "fused" or (kernel == "auto" and not custom and installed("triton")
+                                  and _may_use_gpu(options))
+    reasons = []
+    if not fused:
+        reasons.append("sg_rule='hogbatch' needs the fused kernel (kernel='fused', or 'auto' "
+                       "on CUDA with Triton); the batched path draws noise words per context")
+    if custom:
+        reasons.append("a custom torch_module trains all of its parameters, so no row stays "
+                       "frozen")
+    return Capabilities(sg_rules=SG_RULE_NAMES if fused else ("block",), frozen_rows=not custom,
+                        reason="; ".join(reasons))
 
 
 #: How the registry and the estimator see this backend.
@@ -37,6 +57,7 @@ SPEC = BackendSpec(
     device_types=("cpu", "cuda"),
     requires=("torch",),
     may_use_gpu=_may_use_gpu,
+    capabilities=_capabilities,
 )
 
 _EXPORTS = {

@@ -12,8 +12,8 @@ from gensim.test.utils import common_texts
 from sklearn_w2v import W2V
 from sklearn_w2v import backends as backends_module
 from sklearn_w2v.backends import check_capabilities
-from sklearn_w2v.training import Capabilities, TrainConfig
 from sklearn_w2v.estimator import GENSIM_NAMES
+from sklearn_w2v.training import Capabilities, TrainConfig
 
 
 @pytest.mark.parametrize("name,hint", [

@@ -1,18 +1,5 @@
-"""A short end-to-end demonstration of sklearn_w2v.
-
-Run it with::
-
-    python -m sklearn_w2v.demo [--corpus PATH] [--epochs N] [--sg {0,1}]
-
-Without ``--corpus`` it trains on the Lee background corpus that ships with
-gensim (300 news articles, about 60,000 tokens), so it needs no download and
-finishes in seconds. It prints the corpus and vocabulary sizes, the training
-time and speed, the nearest neighbours of a few words, and the scores of
-:func:`sklearn_w2v.evaluation.evaluate`.
-
-``--corpus`` takes any plain-text or gzip-compressed file with one document
-per line; lines are lowercased and split into word tokens by the default
-tokenizer of :class:`~sklearn_w2v.W2V`.
+"""The demonstration (``python -m sklearn_w2v.demo``; see the package's docstring): train on a
+small corpus, then show the neighbours of a few words and the evaluation scores.
 """
 
 from __future__ import annotations
@@ -23,16 +10,15 @@ import math
 import time
 from collections.abc import Sequence
 
-from . import W2V, __version__
-from ._files import open_binary
-from .evaluation import evaluate
-from .text import default_corpus
+from .. import __version__
+from .._files import open_binary
+from ..estimator import W2V
+from ..evaluation import evaluate
+from ..text import default_corpus
 
 # Words that occur often in the Lee corpus (news about Australia and the world).
 DEFAULT_PROBES = ("government", "police", "australia", "president", "afghanistan")
 N_NEIGHBOURS = 5
-
-__all__ = ["main"]
 
 
 def read_documents(path: str) -> list[str]:
@@ -160,7 +146,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             "train on millions of tokens (--corpus) for meaningful figures."
         )
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

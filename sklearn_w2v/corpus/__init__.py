@@ -11,10 +11,19 @@ out of core. :func:`update_vocabulary` encodes new documents against a
 fitted vocabulary (``partial_fit``), and :func:`encode` documents for
 ``transform``.
 
+:data:`MAX_SENTENCE_LENGTH` is the corpus's sentence rule: every encoder cuts a
+longer document into consecutive sentences of at most that many tokens, so
+an encoded corpus never holds a longer sentence (what the kernels size their
+buffers by). Backends and front ends take it from here. Its value is written
+in the text stage, whose :class:`~sklearn_w2v.LineCorpus` yields a longer line
+in the same pieces: that stage comes first in the pipeline and cannot import
+this one.
+
 Internal package: the names imported here are seams for the package's other
 modules, not public API.
 """
 
+# The corpus's sentence rule (see above); defined where LineCorpus, upstream, can read it.
 from ..text import MAX_SENTENCE_LENGTH
 from ._encode import (
     ScannedCorpus,

@@ -49,7 +49,7 @@ import torch
 import triton
 import triton.language as tl
 
-from ...text import MAX_SENTENCE_LENGTH
+from ...corpus import MAX_SENTENCE_LENGTH
 from ...training import MAX_EXP
 from ._device import resolve_device
 

@@ -275,6 +275,46 @@ def test_one_rank_gives_a_complete_w2v(one_rank_group, planted_file):
     assert "brand" in grown.wv_.key_to_index
 
 
+@pytest.mark.parametrize("sg, cbow_schedule", [(0, "stepped"), (0, "linear"), (1, "stepped")])
+def test_one_rank_follows_the_single_process_rate_profile(one_rank_group, planted_file,
+                                                          monkeypatch, sg, cbow_schedule):
+    """Each round trains with the single-process rate over its stretch of the run, CBOW's
+    stepped profile included (a round's own epoch must not step the rate again), and the
+    round reports and progress show that rate.
+    """
+    from sklearn_w2v.backends.numba import NumbaTrainer
+    from sklearn_w2v.distributed import fit_distributed
+    from sklearn_w2v.estimator import training_setup
+
+    rounds, reports = [], []
+    original = NumbaTrainer.train
+
+    def spy(self, corpus, counts, config, *args, **kwargs):
+        rounds.append(config)
+        return original(self, corpus, counts, config, *args, **kwargs)
+
+    monkeypatch.setattr(NumbaTrainer, "train", spy)
+    params = dict(min_count=2, vector_size=8, epochs=3, n_jobs=1, random_state=0, sg=sg,
+                  cbow_schedule=cbow_schedule)
+    model = fit_distributed(W2V(**params), LineCorpus(planted_file[0]), sync_words=3000,
+                            on_round=reports.append)
+    single = training_setup(W2V(**params)).config  # what W2V.fit trains with
+    total = model.training_stats_["n_syncs"]
+    assert len(rounds) == len(reports) == total and total > 3
+    for k, (config, report) in enumerate(zip(rounds, reports)):
+        epoch = k // (total // 3)
+        assert config.epochs == 1 and report.epoch == epoch
+        for share in (0.0, 0.3, 1.0):  # the trainer's progress within the round
+            assert config.rate_at(share) == pytest.approx(
+                single.rate_at((k + share) / total, epoch), rel=1e-12, abs=1e-15)
+        assert report.alpha == pytest.approx(single.rate_at((k + 1) / total, epoch), rel=1e-12)
+    if not sg and cbow_schedule == "stepped":  # the profile differs from the linear one
+        import dataclasses
+
+        linear = dataclasses.replace(single, cbow_schedule="linear")
+        assert rounds[0].rate_at(1.0) != pytest.approx(linear.rate_at(1 / total))
+
+
 @pytest.mark.slow
 def test_rank_zeros_callbacks_stop_every_rank(planted_file, tmp_path):
     codes, errors, _ = run_workers("fit", tmp_path, planted_file[0], stop_after_epochs=2)

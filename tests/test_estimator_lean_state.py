@@ -95,6 +95,27 @@ def test_version_1_state_and_missing_new_parameters_still_load(pretrained):
     assert old.context_vectors_.tobytes() == model.context_vectors_.tobytes()
 
 
+def test_a_model_saved_before_cbow_schedule_keeps_training_linear(tmp_path):
+    """A state of the layout before ``cbow_schedule`` existed (CBOW decayed linearly then)
+    loads with the linear profile, and continues with it; today's default is "stepped".
+    """
+    from sklearn_w2v.estimator import training_setup
+
+    params = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
+    linear = W2V(**params, cbow_schedule="linear").fit(_docs())
+    state = linear.__getstate__()
+    del state["cbow_schedule"]  # what __getstate__ wrote before the parameter existed
+    path = tmp_path / "old.pkl"
+    path.write_bytes(pickle.dumps(state))
+    old = W2V.__new__(W2V)
+    old.__setstate__(pickle.loads(path.read_bytes()))
+    assert old.cbow_schedule == "linear" and W2V().cbow_schedule == "stepped"
+    assert training_setup(old, call=1).config.cbow_schedule == "linear"
+    docs = _docs()[:5]
+    continued = old.partial_fit(docs).wv_.vectors
+    assert continued.tobytes() == linear.partial_fit(docs).wv_.vectors.tobytes()
+
+
 def test_inconsistent_lean_state_is_refused(pretrained):
     model = W2V(vector_size=32, epochs=0, init_vectors=pretrained, min_count=1).fit(_docs())
     state = model.__getstate__()

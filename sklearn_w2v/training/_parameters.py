@@ -152,14 +152,18 @@ class TrainingParameter:
         ValueError: window must be a positive integer, got 0
         """
         if self.kind is str:
-            if not isinstance(value, str) or value not in self.choices:
+            if not isinstance(value, str):
+                raise TypeError(f"{self.name} must be one of {self.choices}, got {value!r}")
+            if value not in self.choices:
                 raise ValueError(f"{self.name} must be one of {self.choices}, got {value!r}")
             return str(value)
         if self.kind is bool:
-            if isinstance(value, Integral) and not isinstance(value, bool) and value in (0, 1):
+            if isinstance(value, (bool, np.bool_)):
                 return bool(value)
-            if not isinstance(value, (bool, np.bool_)):
+            if not isinstance(value, Integral):
                 raise TypeError(f"{self.name} must be {self.describe()}, got {value!r}")
+            if value not in (0, 1):
+                raise ValueError(f"{self.name} must be {self.describe()}, got {value!r}")
             return bool(value)
         wanted = Integral if self.kind is int else Real
         if isinstance(value, bool) or not isinstance(value, wanted):

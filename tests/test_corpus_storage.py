@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer replaced below
+import sklearn_w2v.estimator._setup as stage_setup  # get_trainer replaced below
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.backends import numba as nk
 from sklearn_w2v.backends.numba import deal_jobs, job_bounds
@@ -124,7 +124,7 @@ def test_temp_folder_removed_on_error_and_interrupt(tmp_path, monkeypatch):
             raise self.exc
 
     for exc in (RuntimeError("boom"), KeyboardInterrupt()):
-        monkeypatch.setattr(estimator_module, "get_trainer", lambda name, exc=exc, **kw: Boom(exc))
+        monkeypatch.setattr(stage_setup, "get_trainer", lambda name, exc=exc, **kw: Boom(exc))
         with pytest.raises(type(exc)):
             W2V(**FAST, temp_folder=tmp_path).fit(docs)
         assert os.listdir(tmp_path) == []

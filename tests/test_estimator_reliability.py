@@ -14,7 +14,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 import sklearn_w2v.backends.numba._trainer as numba_trainer  # its thread loop is timed below
-import sklearn_w2v.estimator._estimator as estimator_module  # get_trainer replaced below
+import sklearn_w2v.estimator._setup as stage_setup  # get_trainer replaced below
 import sklearn_w2v.estimator._stages as stages_module  # document_statistics replaced below
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.text import DEFAULT_BLOCK_SIZE, MAX_SENTENCE_LENGTH
@@ -214,7 +214,7 @@ class Scribbler:
 @pytest.mark.parametrize("where", ["training", "document statistics"])
 def test_interrupt_leaves_fresh_estimator_unfitted(docs, monkeypatch, where):
     if where == "training":
-        monkeypatch.setattr(estimator_module, "get_trainer", lambda name, **kw: Scribbler())
+        monkeypatch.setattr(stage_setup, "get_trainer", lambda name, **kw: Scribbler())
     else:  # after the weights are stored on the staged copy
         def interrupted(*args):
             raise KeyboardInterrupt
@@ -232,7 +232,7 @@ def test_interrupt_keeps_previous_fitted_state(docs, monkeypatch, method, where)
     model = W2V(**FAST).fit(docs)
     before = snapshot(model)
     if where == "training":
-        monkeypatch.setattr(estimator_module, "get_trainer", lambda name, **kw: Scribbler())
+        monkeypatch.setattr(stage_setup, "get_trainer", lambda name, **kw: Scribbler())
     else:
         def interrupted(*args):
             raise KeyboardInterrupt

@@ -111,8 +111,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     alpha : float, default=0.025
         Initial learning rate.
     min_alpha : float, default=0.0001
-        Final learning rate; it decays linearly over all words of all epochs
-        (of each ``partial_fit`` call's own documents, see there).
+        Final learning rate; the rate falls to it over all words of all epochs
+        (of each ``partial_fit`` call's own documents, see there): linearly,
+        or for CBOW in steps (see ``cbow_schedule``).
     sg : {0, 1}, default=0
         1 for skip-gram, 0 for CBOW.
     cbow_mean : {0, 1}, default=1
@@ -677,8 +678,8 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
           random vector (and zero context weights) appended after the
           existing ones;
         * the call trains ``epochs`` passes over ``X`` only, with the learning
-          rate decaying linearly from ``alpha`` to ``min_alpha`` over those
-          passes, as gensim's ``train()`` on new data does. Each call is a
+          rate falling from ``alpha`` to ``min_alpha`` over those passes (see
+          ``cbow_schedule``), as gensim's ``train()`` on new data does. Each call is a
           complete small training run: it needs no advance knowledge of how
           many calls will follow, and the same batch sequence gives the same
           model. To let later batches move the vectors less, lower ``alpha``

@@ -18,11 +18,12 @@ from sklearn.cluster import KMeans
 
 from .. import __version__
 from ..backends import backend_names, backend_options, check_capabilities
-from ..estimator import INIT_VECTORS_FORMATS, W2V, available_cpus
+from ..estimator import INIT_VECTORS_FORMATS, INIT_VECTORS_WORDS, W2V, available_cpus
 from ..text import LineCorpus
 from ..training import TrainConfig, check_learning_rates, shown_in, training_parameter
 from ..vectors import (
     DUPLICATE_POLICIES,
+    UNICODE_ERRORS,
     read_vectors_header,
     read_vocabulary,
     write_classes,
@@ -159,7 +160,7 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    help="layout of -init-vectors: word2vec (a 'V D' header line), glove (text "
                    "without it), auto (told apart by the first line; default)")
     x.add_argument(*spellings("init-vectors-unicode-errors"),
-                   choices=("strict", "replace", "ignore"), default="strict",
+                   choices=UNICODE_ERRORS, default="strict",
                    dest="init_vectors_unicode_errors",
                    help="words of -init-vectors that are not UTF-8: an error (default), or "
                    "decoded with U+FFFD or without the bad bytes")
@@ -167,7 +168,7 @@ def train_parser(several_files: bool = False) -> argparse.ArgumentParser:
                    default="error", dest="init_vectors_duplicates",
                    help="a word listed twice in -init-vectors: an error (default), or its "
                    "first row kept with a warning")
-    x.add_argument(*spellings("init-vectors-words"), choices=("all", "corpus"), default="all",
+    x.add_argument(*spellings("init-vectors-words"), choices=INIT_VECTORS_WORDS, default="all",
                    dest="init_vectors_words",
                    help="keep every pretrained word (all, default) or only those in -train "
                    "(corpus: less memory)")

@@ -52,6 +52,7 @@ from ._persistence import (
 )
 from ._pretrained import (
     INIT_VECTORS_FORMATS,
+    INIT_VECTORS_WORDS,
     PretrainedVectors,
     PretrainedVocabulary,
     check_pretrained,

@@ -43,10 +43,10 @@ from ..training import (
     check_converged,
     shown_in,
 )
-from ..vectors import DUPLICATE_POLICIES, to_keyed_vectors
+from ..vectors import DUPLICATE_POLICIES, UNICODE_ERRORS, to_keyed_vectors
 from ._callbacks import CallbackRunner, check_callbacks
 from ._gensim_names import GENSIM_NAMES
-from ._pretrained import INIT_VECTORS_FORMATS
+from ._pretrained import INIT_VECTORS_FORMATS, INIT_VECTORS_WORDS
 from ._setup import TrainingSetup
 from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData
 from ._state import data_to_state, state_to_data
@@ -439,9 +439,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "init_vectors": [None, str, os.PathLike, KeyedVectors],
         "init_vectors_limit": [None, Interval(Integral, 1, None, closed="left")],
         "init_vectors_format": [StrOptions(set(INIT_VECTORS_FORMATS))],
-        "init_vectors_unicode_errors": [StrOptions({"strict", "replace", "ignore"})],
+        "init_vectors_unicode_errors": [StrOptions(set(UNICODE_ERRORS))],
         "init_vectors_duplicates": [StrOptions(set(DUPLICATE_POLICIES))],
-        "init_vectors_words": [StrOptions({"all", "corpus"})],
+        "init_vectors_words": [StrOptions(set(INIT_VECTORS_WORDS))],
         "freeze_init": ["boolean"],
         "callbacks": [None, list, tuple],
     }

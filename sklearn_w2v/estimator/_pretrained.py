@@ -40,6 +40,9 @@ _COPY_ROWS = 1 << 14  # pretrained rows copied into the model at a time
 #: :func:`~sklearn_w2v.vectors.read_vectors` each stands for.
 INIT_VECTORS_FORMATS = {"auto": None, "word2vec": False, "glove": True}
 
+#: ``init_vectors_words`` values: every pretrained word, or those the corpus has.
+INIT_VECTORS_WORDS = ("all", "corpus")
+
 
 @dataclass(frozen=True, eq=False)
 class PretrainedVectors:

@@ -21,6 +21,7 @@ from ._word2vec_format import (
     MAX_DIMENSIONS,
     MAX_HEADER_BYTES,
     MAX_WORD_BYTES,
+    UNICODE_ERRORS,
     DuplicateWordError,
     Word2VecFormatError,
     read_vectors,

@@ -87,6 +87,10 @@ MAX_HEADER_BYTES = 64
 EOS = "</s>"
 #: What :func:`read_vectors` does with a word listed twice.
 DUPLICATE_POLICIES = ("error", "keep_first")
+
+#: How words that are not valid UTF-8 are read (``unicode_errors``): an error, or decoded
+#: with U+FFFD, or without the bad bytes (Python's codec error handlers, as gensim's).
+UNICODE_ERRORS = ("strict", "replace", "ignore")
 #: Most rows a headerless file may have (a bound for storage that grows as it reads).
 MAX_HEADERLESS_ROWS = 1 << 40
 
@@ -392,7 +396,7 @@ def _decode_word(
 
 
 def _check_unicode_errors(unicode_errors: str) -> None:
-    if unicode_errors not in ("strict", "replace", "ignore"):
+    if unicode_errors not in UNICODE_ERRORS:
         raise ValueError(
             f"unicode_errors must be 'strict', 'replace' or 'ignore', got {unicode_errors!r}"
         )

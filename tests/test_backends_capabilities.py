@@ -114,6 +114,9 @@ def test_the_benchmark_and_the_command_line_refuse_alike():
                        "sg_rule='hogbatch'"):
         BenchParams(corpus=datapath("lee_background.cor"), trainers=("torch:device=cpu",),
                     sg=1, sg_rule="hogbatch").validated()
+    with pytest.raises(ValueError, match="'torch'.*does not implement sg_rule='hogbatch'"):
+        BenchParams(corpus=datapath("lee_background.cor"), trainers=("torch",), device="cpu",
+                    sg=1, sg_rule="hogbatch").validated()
     assert main(["-train", "never.txt", "--backend", "torch", "--kernel", "batched", "-cbow",
                  "0", "-sg-rule", "hogbatch"]) == 2
 

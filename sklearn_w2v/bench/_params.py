@@ -173,7 +173,9 @@ class BenchParams:
                     config = TrainConfig(**{**model, **{
                         k: _option_value(k, options.pop(k)) for k in MODEL_OPTIONS
                         if k in options}})
-                    check_capabilities(base, options, config)
+                    device = ({"device": self.device} if self.device is not None
+                              and "device" in backend_spec(base).options else {})
+                    check_capabilities(base, {**device, **options}, config)
                     if options:
                         get_trainer(base, **options)
                 except (TypeError, ValueError) as exc:

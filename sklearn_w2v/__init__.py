@@ -6,7 +6,7 @@ The package reads as the pipeline data flows through: :mod:`~sklearn_w2v.text`
 :mod:`~sklearn_w2v.backends` (numba, torch) -> :mod:`~sklearn_w2v.vectors`
 (KeyedVectors and word2vec files) -> :mod:`~sklearn_w2v.estimator` and
 :mod:`~sklearn_w2v.pooling` -> the front ends (:mod:`~sklearn_w2v.cli`,
-:mod:`~sklearn_w2v.distributed`, :mod:`~sklearn_w2v.bench`).
+:mod:`~sklearn_w2v.distributed`, :mod:`~sklearn_w2v.bench`, :mod:`~sklearn_w2v.demo`).
 
 >>> from sklearn_w2v import W2V
 """

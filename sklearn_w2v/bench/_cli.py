@@ -9,7 +9,13 @@ import sys
 
 from ..cli import add_declared
 from ..training import shown_in
-from ._params import BenchParams, available_trainers, parse_int_list, parse_name_list
+from ._params import (
+    MODEL_OPTIONS,
+    BenchParams,
+    available_trainers,
+    parse_int_list,
+    parse_name_list,
+)
 from ._report import markdown_table, text_table
 from ._runner import run_benchmark
 
@@ -35,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     # The declared training parameters the benchmark shows (sg_rule and cbow_schedule are
     # our trainers' only; a trainer's name may override them: numba:sg_rule=hogbatch).
     for parameter in shown_in("bench"):
-        add_declared(p, parameter, f"--{parameter.name.replace('_', '-')}")
+        add_declared(p, parameter, f"--{parameter.name.replace('_', '-')}",
+                     note="; our trainers only" if parameter.name in MODEL_OPTIONS else "")
     p.add_argument("--min-count", type=int, default=5,
                    help="drop rarer words (default: %(default)s)")
     p.add_argument("--device", help="torch device for the torch trainer (e.g. cpu, cuda)")

@@ -138,7 +138,8 @@ _DECLARED = object()
 
 
 def add_declared(group, parameter: TrainingParameter, *flags: str, default=_DECLARED,
-                 default_text: str | None = None, dest: str | None = None) -> None:
+                 default_text: str | None = None, dest: str | None = None,
+                 note: str = "") -> None:
     """Add the flag of a declared training parameter to ``group``: its type, choices and
     help come from the declaration.
 
@@ -146,7 +147,7 @@ def add_declared(group, parameter: TrainingParameter, *flags: str, default=_DECL
     dash or two (``-sg-rule``, ``--sg-rule``); ``default`` (by default the
     declared one) and ``default_text`` (what the help says of it) are the command's
     own where it differs, as the C tool's defaults do (None: resolved after
-    parsing).
+    parsing); ``note`` follows the declared description in the help.
     """
     flags = flags or tuple(spellings(parameter.name.replace("_", "-")))
     value = parameter.kind(parameter.default) if default is _DECLARED else default
@@ -157,7 +158,7 @@ def add_declared(group, parameter: TrainingParameter, *flags: str, default=_DECL
         dest=dest or parameter.name,
         choices=parameter.choices or None,
         metavar=None if parameter.choices else _METAVARS[parameter.kind],
-        help=f"{parameter.doc} (default {default_text})")
+        help=f"{parameter.doc}{note} (default {default_text})")
 
 
 def add_vectors_args(parser: argparse.ArgumentParser) -> None:

@@ -1,11 +1,20 @@
 """The numba kernels against a plain NumPy/Python reference of the same updates."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from sklearn_w2v.backends import get_trainer
 from sklearn_w2v.backends import numba as nk
-from sklearn_w2v.backends.numba import deal_jobs
+from sklearn_w2v.backends.numba import (
+    JobQueue,
+    NumbaTrainer,
+    fold_hot_rows,
+    fold_tokens,
+    hot_row_count,
+    job_bounds,
+)
 from sklearn_w2v.corpus import EncodedCorpus, encode_for_training
 from sklearn_w2v.training import (
     MAX_EXP,
@@ -18,6 +27,17 @@ from sklearn_w2v.training import (
 
 MASK64 = (1 << 64) - 1
 NOT_FROZEN = np.zeros(9, dtype=np.uint8)  # the kernels' frozen mask: no row frozen
+
+
+def no_hot_rows(dim):
+    """The kernels' copies of the hot rows when there are none: every row is the shared one."""
+    return np.zeros((0, dim), dtype=np.float32)
+
+
+def no_folds(dim):
+    """``train_sentences``' hot-row arguments for a run with none: no copies, no folds."""
+    none = no_hot_rows(dim)
+    return none, none, np.zeros(1, dtype=np.int64), 0
 
 
 def ref_sigmoid(f):
@@ -105,8 +125,9 @@ def hogbatch_update(inp, out, contexts, n_contexts, targets, first, n_targets, a
                     deltas, compute_loss, frozen):
     """``sg_block_update`` with one set of targets shared by every context (the hogbatch rule)."""
     counts = np.array([n_targets], dtype=np.int64)
-    return nk.sg_block_update(inp, out, contexts, n_contexts, targets, first, 0, counts, 0, True,
-                              alpha, scores, deltas, compute_loss, frozen)
+    return nk.sg_block_update(inp, out, no_hot_rows(inp.shape[1]), contexts, n_contexts, targets,
+                              first, 0, counts, 0, True, alpha, scores, deltas, compute_loss,
+                              frozen)
 
 
 @pytest.mark.parametrize("n_contexts", [1, 2, 4, 5])
@@ -136,8 +157,8 @@ def test_cbow_update_matches_reference(weights, cbow_mean):
     want = ref_cbow(ref_in, ref_out, contexts, targets, 0.05, cbow_mean)
 
     *_, h, g, scores, _ = buffers()
-    loss = nk.cbow_update(inp, out, contexts, 4, targets, 0, 4, np.float32(0.05), cbow_mean,
-                          h, g, scores, True, NOT_FROZEN)
+    loss = nk.cbow_update(inp, out, no_hot_rows(inp.shape[1]), contexts, 4, targets, 0, 4,
+                          np.float32(0.05), cbow_mean, h, g, scores, True, NOT_FROZEN)
     np.testing.assert_allclose(inp, ref_in, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
     assert loss == pytest.approx(want, rel=1e-5)
@@ -149,8 +170,8 @@ def test_loss_is_zero_unless_asked(weights):
     contexts, targets = np.array([1, 2], dtype=np.int64), np.array([3, 4], dtype=np.int64)
     assert hogbatch_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1),
                            scores, deltas, False, NOT_FROZEN) == 0.0
-    assert nk.cbow_update(inp, out, contexts, 2, targets, 0, 2, np.float32(0.1), True,
-                          h, g, scores, False, NOT_FROZEN) == 0.0
+    assert nk.cbow_update(inp, out, no_hot_rows(inp.shape[1]), contexts, 2, targets, 0, 2,
+                          np.float32(0.1), True, h, g, scores, False, NOT_FROZEN) == 0.0
 
 
 def test_saturated_pairs_are_skipped():
@@ -279,7 +300,7 @@ def test_train_sentences_matches_reference(sg, sg_rule, cbow_mean, shrink, sampl
     state = np.array([12345], dtype=np.uint64)
     trained, loss = nk.train_sentences(ids, offsets, 1, 5, inp, out, NOT_FROZEN, keep, noise_keep,
                                        noise_alias, sg, nk.SG_RULES[sg_rule], *args, state, True,
-                                       *nk.work_buffers(3, 4, dim, 18))
+                                       *no_folds(dim), *nk.work_buffers(3, 4, dim, 18))
     assert trained == ref_trained
     assert loss == pytest.approx(ref_loss_, rel=1e-4)
     if sample:
@@ -336,7 +357,15 @@ def test_epoch_loss_recorded_and_falls(planted, sg):
     stats = get_trainer("numba").train(corpus, vocabulary.counts, config, inp, out).stats
     losses = stats.epoch_loss
     assert len(losses) == 4 and all(np.isfinite(losses))
-    assert all(a > b for a, b in zip(losses, losses[1:]))
+    # Two threads take the jobs in a varying order, so the words each epoch subsamples (and so
+    # the number of pairs summed) vary a little from run to run: the late epochs, where the
+    # loss flattens, may swap. The first epoch is well above all the others.
+    assert losses[0] > 1.2 * max(losses[1:])
+    assert losses[1] > losses[3]
+    one = get_trainer("numba").train(
+        corpus, vocabulary.counts, dataclasses.replace(config, n_threads=1),
+        *initial_vectors(len(vocabulary), 16, seed=3)).stats.epoch_loss
+    assert all(a > b for a, b in zip(one, one[1:]))  # one thread: every epoch lower
     # Untrained control: the same run with a learning rate too small to move the weights
     # draws the same windows and noise words (the draws never depend on the weights), so it
     # scores the same pairs, each at about log 2 (the output vectors start at zero). Training
@@ -355,85 +384,153 @@ def test_epoch_loss_recorded_and_falls(planted, sg):
         corpus, vocabulary.counts, quiet, inp, out).stats.epoch_loss is None
 
 
-def test_jobs_are_dealt_in_turn():
-    jobs = np.array([0, 3, 5, 9, 12, 20], dtype=np.int64)  # 5 jobs
-    shares = deal_jobs(jobs, 2)
-    assert [s.tolist() for s in shares] == [[[0, 3], [5, 9], [12, 20]], [[3, 5], [9, 12]]]
-    assert len(deal_jobs(jobs[:2], 4)) == 1  # never an idle worker without a job
+def test_jobs_come_in_corpus_order_with_the_rate_at_their_place():
+    offsets = np.array([0, 4, 6, 10, 12, 20], dtype=np.int64)  # 20 tokens in 5 sentences
+    bounds = job_bounds(offsets, 0, 5, job_tokens=6)
+    config = TrainConfig(sg=True, epochs=2, alpha=0.04, min_alpha=0.0)
+    queue = JobQueue(offsets, bounds, config)
+    queue.open(range(2))
+    jobs = list(iter(queue.take, None))
+    assert [(j.epoch, j.first, j.last) for j in jobs] == [
+        (e, a, b) for e in range(2) for a, b in zip(bounds[:-1], bounds[1:])]
+    assert sum(j.tokens for j in jobs) == 2 * 20
+    done = 0
+    for j in jobs:  # each job starts where the run's words before it leave the schedule
+        assert j.alpha_start == pytest.approx(0.04 * (1 - done / 40))
+        done += j.tokens
+        assert j.alpha_end == pytest.approx(0.04 * (1 - done / 40))
+    assert queue.take() is None
+    queue.open(range(1, 2))  # an epoch at a time (with a hook): only epoch 1's jobs
+    assert {j.epoch for j in iter(queue.take, None)} == {1}
 
 
-@pytest.mark.parametrize("sg,n_threads,sg_rule", [
-    (True, 1, "block"), (False, 1, "block"), (True, 2, "block"), (True, 1, "hogbatch"),
-])
-def test_frozen_rows_stay_bit_for_bit(planted, sg, n_threads, sg_rule):
+def test_jobs_are_shared_out_to_threads_that_ask():
+    offsets = np.arange(0, 101, dtype=np.int64)
+    queue = JobQueue(offsets, job_bounds(offsets, 0, 100, job_tokens=1), TrainConfig(epochs=3))
+    queue.open(range(3))
+    taken = [[] for _ in range(4)]
+
+    def drain(mine):
+        for job in iter(queue.take, None):
+            mine.append((job.epoch, job.first))
+
+    import threading
+
+    threads = [threading.Thread(target=drain, args=(t,)) for t in taken]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    every = sorted(x for t in taken for x in t)
+    assert every == [(e, k) for e in range(3) for k in range(100)]  # each job exactly once
+
+
+def test_folds_come_more_often_and_cover_fewer_rows_with_more_threads():
+    assert fold_tokens(1) == 0 and hot_row_count(10**6, 1) == 0  # one thread: no copies
+    intervals = [fold_tokens(n) for n in (2, 3, 8, 16, 1000)]
+    assert intervals == sorted(intervals, reverse=True) and intervals[-1] > 0
+    # what the other threads train between two folds of one stays near one bound ...
+    assert len({round(fold_tokens(n) * (n - 1), -3) for n in (2, 3, 5, 9, 17)}) == 1
+    # ... and so does the folding work per token (rows folded over tokens between folds)
+    assert len({round(hot_row_count(10**6, n) / fold_tokens(n), 2) for n in (2, 3, 5, 9)}) == 1
+    rows = [hot_row_count(10**6, n) for n in (2, 3, 8, 16, 1000)]
+    assert rows == sorted(rows, reverse=True) and rows[-1] > 0
+    assert hot_row_count(100, 2) == 100  # never more than the vocabulary
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "many", "1e3"])
+def test_hot_rows_must_be_a_count(bad):
+    with pytest.raises(ValueError, match="hot_rows must be an integer >= 0"):
+        NumbaTrainer(hot_rows=bad)
+    assert NumbaTrainer(hot_rows="64").hot_rows == 64  # as the benchmark passes it
+    assert NumbaTrainer().hot_rows is None  # the thread count decides
+
+
+@pytest.mark.parametrize("hot_rows,want", [(None, 4096), (0, 0), (3, 3)])
+def test_the_run_reports_its_hot_rows(planted, hot_rows, want):
     vocabulary, corpus, _, _ = encode_for_training(planted[0], min_count=1)
-    inp, out = initial_vectors(len(vocabulary), 8, seed=1)
-    inp[0, 3] = -0.0  # adding +0.0 would flip it: a frozen row gets no write at all
-    start = inp.copy()
-    frozen = np.zeros(len(vocabulary), dtype=bool)
-    frozen[::3] = True
-    config = TrainConfig(vector_size=8, epochs=2, sg=sg, seed=2, n_threads=n_threads,
-                         sg_rule=sg_rule)
-    result = get_trainer("numba").train(corpus, vocabulary.counts, config, inp, out,
-                                        frozen=frozen)
-    assert result.input_vectors[frozen].tobytes() == start[frozen].tobytes()
-    assert not np.allclose(result.input_vectors[~frozen], start[~frozen], atol=1e-3)
-    assert np.abs(result.output_vectors[frozen]).sum() > 0  # their context weights train
+    config = TrainConfig(vector_size=8, epochs=1, sg=True, seed=2, n_threads=2)
+    details = NumbaTrainer(hot_rows=hot_rows).train(
+        corpus, vocabulary.counts, config, *initial_vectors(len(vocabulary), 8, seed=1)
+    ).stats.details
+    assert details["hot_rows"] == min(want, len(vocabulary))
+    assert sum(details["thread_jobs"]) == details["jobs_per_epoch"]
+    one = NumbaTrainer(hot_rows=hot_rows).train(
+        corpus, vocabulary.counts, dataclasses.replace(config, n_threads=1),
+        *initial_vectors(len(vocabulary), 8, seed=1)).stats.details
+    assert one["hot_rows"] == 0  # one thread keeps no copies
 
 
-def test_no_frozen_rows_is_the_unfrozen_run(planted):
-    vocabulary, corpus, _, _ = encode_for_training(planted[0][:200], min_count=1)
-    config = TrainConfig(vector_size=8, epochs=1, sg=True, seed=2)
-    runs = [get_trainer("numba").train(corpus, vocabulary.counts, config,
-                                       *initial_vectors(len(vocabulary), 8, seed=1),
-                                       frozen=frozen).input_vectors
-            for frozen in (None, np.zeros(len(vocabulary), dtype=bool))]
-    assert runs[0].tobytes() == runs[1].tobytes()
-    with pytest.raises(ValueError, match="frozen must be a boolean array"):
-        get_trainer("numba").train(corpus, vocabulary.counts, config,
-                                   *initial_vectors(len(vocabulary), 8, seed=1),
-                                   frozen=np.zeros(len(vocabulary), dtype=np.int64))
-    with pytest.raises(ValueError, match="epochs=0"):
-        get_trainer("numba").train(corpus, vocabulary.counts, TrainConfig(epochs=0),
-                                   *initial_vectors(len(vocabulary), 100, seed=1))
+def test_fold_adds_a_threads_steps_and_keeps_the_others():
+    rng = np.random.default_rng(0)
+    shared = rng.normal(size=(6, 4)).astype(np.float32)
+    shared[1, 2] = -0.0  # a row no one moves stays bit for bit, sign of zero included
+    taken = shared[:3].copy()  # what the thread copied ...
+    mine = taken.copy()
+    mine[0] += 0.5  # ... and its steps since
+    mine[2, 1] -= 0.25
+    shared[0] += 1.0  # another thread's fold in the meantime
+    before = shared.copy()
+    fold_hot_rows(shared, mine, taken)
+    want = before.copy()
+    want[0] += 0.5
+    want[2, 1] -= 0.25
+    np.testing.assert_allclose(shared, want, rtol=0, atol=1e-6)
+    assert shared[1].tobytes() == before[1].tobytes()
+    assert shared[3:].tobytes() == before[3:].tobytes()  # rows past the hot ones untouched
+    # the thread's copy is now the sum: its own steps and the other thread's
+    assert mine.tobytes() == taken.tobytes() == shared[:3].tobytes()
 
 
-@pytest.mark.parametrize("sg,cbow_schedule", [
-    (False, "stepped"), (False, "linear"), (True, "stepped"),
-])
-def test_learning_rate_profiles(planted, monkeypatch, sg, cbow_schedule):
-    """CBOW's default steps: each epoch falls half of its share of the linear decay."""
-    import sklearn_w2v.backends.numba._trainer as trainer_module
+@pytest.mark.parametrize("sg", [True, False])
+@pytest.mark.parametrize("fold_tokens", [0, 1, 7])
+def test_hot_rows_train_in_the_threads_copy_and_fold_back(sg, fold_tokens):
+    """Output rows below ``len(hot)`` train in the copy; folds (none, after every sentence,
+    every few) carry the steps to the shared rows; with the rest folded after the call, one
+    thread's run equals the run without a copy.
+    """
+    rng = np.random.default_rng(3)
+    n_words, dim = 9, 5
+    counts = np.array([40, 30, 20, 10, 8, 5, 3, 2, 1])
+    ids = rng.choice(n_words, size=60, p=counts / counts.sum()).astype(np.int32)
+    offsets = np.array([0, 9, 20, 33, 41, 60], dtype=np.int64)
+    inp = rng.normal(scale=0.3, size=(n_words, dim)).astype(np.float32)
+    out = rng.normal(scale=0.3, size=(n_words, dim)).astype(np.float32)
+    noise_keep, noise_alias = alias_table(noise_distribution(counts, 0.75))
+    head = (ids, offsets, 0, 5)
+    tail = (NOT_FROZEN, keep_thresholds(counts, 0.0), noise_keep, noise_alias, sg,
+            nk.SG_BLOCK, True, 3, 4, True, False, 0.05, 0.01)
 
-    calls = []
-    real = trainer_module.train_sentences
+    def run(inp, out, hot):
+        nk.train_sentences(*head, inp, out, *tail, np.array([7], dtype=np.uint64), False, *hot,
+                           *nk.work_buffers(3, 4, dim, 30))
 
-    def recording(*args):
-        calls.append((int(args[2]), float(args[17]), float(args[18])))  # first, alpha start/end
-        return real(*args)
+    start_out = out.copy()
+    ref_in, ref_out = inp.copy(), out.copy()
+    run(ref_in, ref_out, no_folds(dim))
+    copies = nk.hot_copies(out, 4)
+    lock = np.zeros(1, dtype=np.int64)
+    run(inp, out, (*copies, lock, fold_tokens))
+    if fold_tokens == 0:  # the shared rows of the hot words have not moved ...
+        assert out[:4].tobytes() == start_out[:4].tobytes()
+    else:  # ... or hold what was folded
+        assert not np.array_equal(out[:4], start_out[:4])
+    assert lock[0] == 0  # every fold let go of the lock
+    assert nk.try_fold(out, *copies, lock)
+    np.testing.assert_allclose(inp, ref_in, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(out, ref_out, rtol=0, atol=1e-6)
+    assert not np.allclose(out[:4], start_out[:4], atol=1e-3)  # the hot rows did train
 
-    monkeypatch.setattr(trainer_module, "train_sentences", recording)
-    vocabulary, corpus, _, _ = encode_for_training(planted[0], min_count=1)
-    epochs, alpha, min_alpha = 4, 0.04, 0.0
-    config = TrainConfig(vector_size=8, epochs=epochs, sg=sg, seed=2, n_threads=1,
-                         alpha=alpha, min_alpha=min_alpha, cbow_schedule=cbow_schedule)
-    get_trainer("numba").train(
-        corpus, vocabulary.counts, config, *initial_vectors(len(vocabulary), 8, seed=1))
-    jobs_per_epoch = len(calls) // epochs
-    assert jobs_per_epoch >= 2 and len(calls) == epochs * jobs_per_epoch
-    stepped = not sg and cbow_schedule == "stepped"
-    for e in range(epochs):
-        first, last = calls[e * jobs_per_epoch], calls[(e + 1) * jobs_per_epoch - 1]
-        assert first[0] == 0  # each epoch starts at the first sentence again
-        assert first[1] == pytest.approx(alpha * (1 - e / epochs))
-        end = (e + 0.5) / epochs if stepped else (e + 1) / epochs
-        assert last[2] == pytest.approx(alpha * (1 - end))
-    for k, (_, _, end) in enumerate(calls[:-1]):  # a step down between epochs only
-        following = calls[k + 1][1]
-        at_boundary = (k + 1) % jobs_per_epoch == 0
-        if stepped and at_boundary:
-            assert following < end - 0.1 * alpha / epochs
-        else:
-            assert following == pytest.approx(end)
-    with pytest.raises(ValueError, match="cbow_schedule"):
-        TrainConfig(cbow_schedule="cosine")
+
+def test_a_taken_fold_lock_defers_the_fold():
+    shared = np.zeros((3, 2), dtype=np.float32)
+    hot = shared[:2].copy()
+    taken = hot.copy()
+    hot += 1.0
+    lock = np.ones(1, dtype=np.int64)  # another thread is folding
+    assert not nk.try_fold(shared, hot, taken, lock)
+    assert not shared.any() and lock[0] == 1
+    lock[0] = 0
+    assert nk.try_fold(shared, hot, taken, lock)
+    np.testing.assert_array_equal(shared[:2], 1.0)
+    assert lock[0] == 0

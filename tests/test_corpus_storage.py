@@ -10,7 +10,7 @@ import pytest
 import sklearn_w2v.estimator._setup as stage_setup  # get_trainer replaced below
 from sklearn_w2v import W2V, LineCorpus
 from sklearn_w2v.backends import numba as nk
-from sklearn_w2v.backends.numba import deal_jobs, job_bounds
+from sklearn_w2v.backends.numba import JobQueue, job_bounds
 from sklearn_w2v.corpus import (
     CHUNK_TOKENS,
     TempArrays,
@@ -20,7 +20,7 @@ from sklearn_w2v.corpus import (
     remap,
     scan_and_encode,
 )
-from sklearn_w2v.training import alias_table, keep_thresholds, noise_distribution
+from sklearn_w2v.training import TrainConfig, alias_table, keep_thresholds, noise_distribution
 from sklearn_w2v.vocabulary import prepare_vocabulary
 
 from helpers import assert_same_encoding, planted_corpus
@@ -150,10 +150,11 @@ def test_jobs_and_shares_beyond_int32():
     jobs = job_bounds(offsets, 0, len(lengths))
     assert jobs[0] == 0 and jobs[-1] == len(lengths) and np.all(np.diff(jobs) > 0)
     assert jobs.dtype == np.int64
-    shares = deal_jobs(jobs, 2)
-    assert all(s.dtype == np.int64 for s in shares)
-    covered = sum(int((offsets[s[:, 1]] - offsets[s[:, 0]]).sum()) for s in shares)
-    assert covered == offsets[-1]
+    queue = JobQueue(offsets, jobs, TrainConfig(epochs=2))
+    queue.open(range(2))
+    taken = list(iter(queue.take, None))
+    assert sum(j.tokens for j in taken) == 2 * offsets[-1]
+    assert 0 < taken[-1].alpha_end < taken[-1].alpha_start < taken[0].alpha_start
 
 
 def test_kernel_indexes_tokens_beyond_int32(tmp_path):
@@ -178,6 +179,7 @@ def test_kernel_indexes_tokens_beyond_int32(tmp_path):
         ids, offsets, 1, 3, inp, out, np.zeros(4, dtype=np.uint8), keep_thresholds(counts, 0.0),
         noise_keep, noise_alias,
         True, nk.SG_BLOCK, True, 2, 2, False, False, 0.025, 0.0001, state, False,
+        *nk.hot_copies(out, 0), np.zeros(1, dtype=np.int64), 0,
         *nk.work_buffers(2, 2, 8, tail // 2),
     )
     assert trained == tail  # exactly the tokens of sentences 1 and 2, read past 2**31

@@ -16,7 +16,7 @@ from ._params import (
     parse_int_list,
     parse_name_list,
 )
-from ._report import markdown_table, text_table
+from ._report import markdown_table, scaling_markdown, scaling_text, text_table
 from ._runner import run_benchmark
 
 
@@ -36,8 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "carry backend options (or sg_rule, cbow_schedule) after a colon, "
                    "';'-separated, to compare variants: numba:sg_rule=hogbatch")
     p.add_argument("--threads", metavar="N[,N...]", default="",
-                   help="thread count(s), e.g. 1,2 to measure scaling; "
-                   "default: all available cores")
+                   help="thread count(s); several (e.g. 1,2,4,8,16) also report each "
+                   "trainer's speed-up and efficiency over its run at the fewest threads, "
+                   "run by run; default: all available cores")
     # The declared training parameters the benchmark shows (sg_rule and cbow_schedule are
     # our trainers' only; a trainer's name may override them: numba:sg_rule=hogbatch).
     for parameter in shown_in("bench"):
@@ -115,9 +116,15 @@ def main(argv: list[str] | None = None) -> int:
           "before timing).")
     print()
     print(text_table(result))
+    if result["scaling"]:
+        print()
+        print(scaling_text(result))
     if args.markdown:
         print()
         print(markdown_table(result))
+        if result["scaling"]:
+            print()
+            print(scaling_markdown(result))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=1)

@@ -119,3 +119,55 @@ def markdown_table(result: dict) -> str:
             cells[0] = f"`{cells[0]}`"
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+SCALING_HEADERS = ["trainer", "threads", "k words/s (each run)", "speed-up", "each run",
+                   "efficiency", "core-to-core ns (each run)"]
+
+
+def _scaling_columns(row: dict) -> list[str]:
+    def each(values, fmt, scale=1.0):
+        return ", ".join(_num(None if v is None else v * scale, fmt) for v in values)
+
+    return [
+        row["trainer"],
+        str(row["threads"]),
+        each(row["words_per_second"], ",.0f", 1e-3),
+        _num(row["speedup"], ".2f"),
+        each(row["run_speedups"], ".2f"),
+        _num(row["efficiency"], ".2f"),
+        each(row.get("core_to_core_ns") or [], ".0f"),
+    ]
+
+
+def scaling_text(result: dict) -> str:
+    """The thread sweep (``result["scaling"]``) as a plain-text table; empty without a sweep."""
+    rows = result.get("scaling") or []
+    if not rows:
+        return ""
+    cells = [SCALING_HEADERS] + [_scaling_columns(r) for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(SCALING_HEADERS))]
+    lines = ["  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in
+                       enumerate(zip(row, widths))) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("")
+    lines.append(f"speed-up: median words/s over the median at {rows[0]['base_threads']} "
+                 "thread(s); each run: a repeat's run over the same repeat's base run; "
+                 "efficiency: speed-up / (threads / base threads); core-to-core: the time one "
+                 "cache line took to pass between two cores just before the run (what "
+                 "threads sharing weight rows pay).")
+    return "\n".join(lines)
+
+
+def scaling_markdown(result: dict) -> str:
+    """The thread sweep as a GitHub Markdown table; empty without a sweep."""
+    rows = result.get("scaling") or []
+    if not rows:
+        return ""
+    lines = ["| " + " | ".join(SCALING_HEADERS) + " |",
+             "|---|" + "|".join(["---:"] * (len(SCALING_HEADERS) - 1)) + "|"]
+    for row in rows:
+        cells = _scaling_columns(row)
+        cells[0] = f"`{cells[0]}`"
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

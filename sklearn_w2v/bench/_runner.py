@@ -21,7 +21,7 @@ from .._files import open_binary
 from ..corpus import MAX_SENTENCE_LENGTH
 from ..estimator import available_cpus
 from ._params import BenchParams, split_trainer
-from ._stats import summarize
+from ._stats import scaling, summarize
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -203,7 +203,9 @@ def run_benchmark(params: BenchParams, log: Callable[[str], None] | None = None)
     dict
         ``params``, ``corpus``, ``machine``, ``notes``, ``runs`` (every raw
         measurement), ``summary`` (medians, min/max and ratios to gensim
-        per trainer and thread count) and ``failures``.
+        per trainer and thread count), ``scaling`` (with more than one
+        thread count: each trainer's speed-up and efficiency over its run
+        at the fewest threads, run by run) and ``failures``.
 
     Examples
     --------
@@ -262,6 +264,7 @@ def run_benchmark(params: BenchParams, log: Callable[[str], None] | None = None)
         "notes": _notes(params, corpus),
         "runs": runs,
         "summary": summarize(runs, params.trainers, params.threads),
+        "scaling": scaling(runs, params.trainers, params.threads),
         "failures": failures,
     }
     return _json_safe(result)

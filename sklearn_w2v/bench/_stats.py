@@ -141,3 +141,52 @@ def add_ratios(rows: list[dict]) -> None:
                 for r in refs if r is not row
             } if row["n_ok"] else {},
         }
+
+
+def scaling(runs: Sequence[dict], trainers: Sequence[str], threads: Sequence[int]) -> list[dict]:
+    """How each trainer's speed grows with threads, against its run at the fewest threads.
+
+    One row per (trainer, threads) with every run's words/s in repeat order,
+    the speed-up of the medians over the base (the fewest threads measured,
+    normally 1), each repeat's own speed-up (a run over the base run of the
+    same repeat, which shares its seed and sits next to it in the schedule,
+    so a machine that slows down for a while shows in both), the
+    efficiency: the speed-up over the ratio of thread counts (1.0 is
+    perfect scaling), and each run's ``core_to_core_ns`` (what moving a
+    cache line between two cores cost just before it).
+
+    >>> runs = [{"trainer": "a", "threads": t, "repeat": r, "ok": True, "words_per_second": w}
+    ...         for r, (w1, w2) in enumerate([(10.0, 19.0), (11.0, 20.0)])
+    ...         for t, w in ((1, w1), (2, w2))]
+    >>> [(r["threads"], round(r["speedup"], 3), [round(x, 3) for x in r["run_speedups"]])
+    ...  for r in scaling(runs, ["a"], [1, 2])]
+    [(1, 1.0, [1.0, 1.0]), (2, 1.857, [1.9, 1.818])]
+    """
+    if len(threads) < 2:
+        return []
+    def runs_at(name, t, key="words_per_second"):
+        return {r["repeat"]: r.get(key) for r in runs
+                if r["trainer"] == name and r["threads"] == t and r.get("ok")}
+
+    base_threads = min(threads)
+    rows = []
+    for name in trainers:
+        base = runs_at(name, base_threads)
+        base_median = median(base.values())
+        for t in sorted(threads):
+            mine = runs_at(name, t)
+            if not mine:
+                continue
+            speedup = ratio(median(mine.values()), base_median)
+            latency = runs_at(name, t, "core_to_core_ns")
+            rows.append({
+                "trainer": name,
+                "threads": t,
+                "base_threads": base_threads,
+                "words_per_second": [mine[k] for k in sorted(mine)],
+                "core_to_core_ns": [latency[k] for k in sorted(mine)],
+                "speedup": speedup,
+                "run_speedups": [ratio(mine[k], base.get(k)) for k in sorted(mine)],
+                "efficiency": None if speedup is None else speedup * base_threads / t,
+            })
+    return rows

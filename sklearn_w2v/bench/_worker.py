@@ -23,6 +23,7 @@ from gensim.models.word2vec import LineSentence
 from ..estimator import W2V, FreshFit, fit_stages, training_setup
 from ..evaluation import evaluate
 from ..text import LineCorpus
+from ._latency import core_to_core_ns
 from ._memory import RSSProbe
 from ._params import GENSIM_PARAMETERS, MODEL_OPTIONS, split_trainer
 
@@ -191,7 +192,11 @@ def measure(spec: dict) -> dict:
     probe = RSSProbe(interval=spec.get("interval", 0.005))
     ours = not spec["trainer"].startswith("gensim")
     fit = _fit_ours if ours else _fit_gensim
+    # What sharing rows between threads costs right now (it can change from minute to minute
+    # on a virtual machine): read beside the run's speed.
+    latency = core_to_core_ns()
     result = fit(spec, probe)
+    result["core_to_core_ns"] = latency
     wv = result.pop("wv")
     result["memory"] = probe.as_dict()
     if ours:

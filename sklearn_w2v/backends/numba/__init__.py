@@ -1,10 +1,13 @@
 """The numba backend: ``nogil`` skip-gram and CBOW kernels driven by Python threads, on the CPU.
 
-:class:`NumbaTrainer` cuts the corpus into jobs dealt to worker threads in
-turn (``job_bounds``, ``deal_jobs``); each thread calls the arrays-only
-kernel ``train_sentences`` with its own work buffers (``work_buffers``) and
-random state, updating the shared weights without locks (Hogwild, as gensim
-and the C tool do). The per-word update
+:class:`NumbaTrainer` cuts the corpus into jobs (``job_bounds``) that the
+worker threads take in corpus order from one queue (``JobQueue``); each
+thread calls the arrays-only kernel ``train_sentences`` with its own work
+buffers (``work_buffers``) and random state, updating the shared weights
+without locks (Hogwild, as gensim and the C tool do), except for the most
+frequent words' output rows, which each thread trains in a copy of its own
+(``hot_copies``, ``hot_row_count``) and folds back every few thousand tokens
+(``try_fold``, ``fold_hot_rows``, ``fold_tokens``). The per-word update
 rules it applies are ``sg_block_update`` (skip-gram's "block" rule, the
 default, and "hogbatch"; ``SG_RULES`` names them) and ``cbow_update``.
 CBOW's learning rate falls in steps over the epochs by default (the
@@ -19,11 +22,23 @@ from ._kernels import (
     SIGMOID_SIZE,
     SIGMOID_TABLE,
     cbow_update,
+    fold_hot_rows,
+    hot_copies,
     sg_block_update,
     train_sentences,
+    try_fold,
     work_buffers,
 )
-from ._trainer import JOB_TOKENS, NumbaTrainer, deal_jobs, job_bounds
+from ._trainer import (
+    HOT_ROWS,
+    JOB_TOKENS,
+    Job,
+    JobQueue,
+    NumbaTrainer,
+    fold_tokens,
+    hot_row_count,
+    job_bounds,
+)
 
 #: How the registry and the estimator see this backend.
 SPEC = BackendSpec(

@@ -37,6 +37,7 @@ from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
+from numba.np.arrayobj import populate_array
 
 from ...training import MAX_EXP  # pairs scoring beyond are skipped, by every backend
 
@@ -66,39 +67,125 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 _SCRAMBLE = np.uint64(0x2545F4914F6CDD1D)
 
 
+def _prefetch_bytes(builder, base, n_bytes, intp):
+    """Emit one ``llvm.prefetch`` per cache line of ``n_bytes`` from the i8 pointer ``base``."""
+    i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+    fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+    fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+    # read access, keep in all cache levels, data cache
+    with cgutils.for_range_slice(builder, intp(0), n_bytes, intp(64), intp=intp) as (off, _):
+        builder.call(fn, [builder.gep(base, [off]), i32(0), i32(3), i32(1)])
+    # a row may straddle one more line
+    last = builder.gep(base, [builder.sub(n_bytes, intp(1))])
+    builder.call(fn, [last, i32(0), i32(3), i32(1)])
+
+
 @intrinsic
-def _prefetch_row(typingctx, matrix, row):
-    """Ask the CPU to start loading row ``row`` of a C-contiguous 2-D array (no effect on results).
+def _row(typingctx, shared, hot, row):
+    """Row ``row`` of a weight matrix as a 1-D array: the thread's own copy ``hot[row]`` for the
+    hot words (``row < len(hot)``), else ``shared[row]``.
+
+    The view carries no reference count (like ``numba.carray``), so taking it costs a compare
+    and an address, not the atomic count updates an array view would make on the shared matrix.
+    Both matrices must be C-contiguous with the same number of columns.
+    """
+    row_type = types.Array(shared.dtype, 1, "C")
+    sig = row_type(shared, hot, row)
+
+    def codegen(context, builder, signature, args):
+        shared_type, hot_type, index_type = signature.args
+        shared_ary = context.make_array(shared_type)(context, builder, args[0])
+        hot_ary = context.make_array(hot_type)(context, builder, args[1])
+        index = context.cast(builder, args[2], index_type, types.intp)
+        n_hot = cgutils.unpack_tuple(builder, hot_ary.shape)[0]
+        width = cgutils.unpack_tuple(builder, shared_ary.shape)[1]
+        start = builder.mul(index, width)
+        data = builder.select(
+            builder.icmp_signed("<", index, n_hot),
+            builder.gep(hot_ary.data, [start]),
+            builder.gep(shared_ary.data, [start]),
+        )
+        out = context.make_array(signature.return_type)(context, builder)
+        itemsize = context.get_constant(types.intp, context.get_abi_sizeof(
+            context.get_data_type(shared_type.dtype)))
+        populate_array(out, data=data, shape=[width], strides=[itemsize], itemsize=itemsize,
+                       meminfo=None)
+        return out._getvalue()
+
+    return sig, codegen
+
+
+@intrinsic
+def _prefetch(typingctx, row):
+    """Ask the CPU to start loading the 1-D C-contiguous array ``row`` (no effect on results).
 
     Emits one ``llvm.prefetch`` per cache line of the row. Rows picked at
     random (noise words, a new context word) are the main memory stall of
     the kernels; loading them while the previous word is being trained
     hides most of it.
     """
+    sig = types.void(row)
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        n = cgutils.unpack_tuple(builder, ary.shape)[0]
+        intp = context.get_value_type(types.intp)
+        n_bytes = builder.mul(n, intp(signature.args[0].dtype.bitwidth // 8))
+        _prefetch_bytes(builder, builder.bitcast(ary.data, ir.IntType(8).as_pointer()), n_bytes,
+                        intp)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def _prefetch_row(typingctx, matrix, row):
+    """:func:`_prefetch` of row ``row`` of a C-contiguous 2-D array."""
     sig = types.void(matrix, row)
 
     def codegen(context, builder, signature, args):
         aryty = signature.args[0]
         ary = context.make_array(aryty)(context, builder, args[0])
         shape = cgutils.unpack_tuple(builder, ary.shape)
-        strides = cgutils.unpack_tuple(builder, ary.strides)
         intp = context.get_value_type(types.intp)
-        ptr = cgutils.get_item_pointer2(
-            context, builder, ary.data, shape, strides, aryty.layout,
-            [context.cast(builder, args[1], signature.args[1], types.intp), intp(0)],
-            wraparound=False,
-        )
-        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
-        base = builder.bitcast(ptr, i8p)
+        index = context.cast(builder, args[1], signature.args[1], types.intp)
+        ptr = builder.gep(ary.data, [builder.mul(index, shape[1])])
         n_bytes = builder.mul(shape[1], intp(aryty.dtype.bitwidth // 8))
-        # read access, keep in all cache levels, data cache
-        with cgutils.for_range_slice(builder, intp(0), n_bytes, intp(64), intp=intp) as (off, _):
-            builder.call(fn, [builder.gep(base, [off]), i32(0), i32(3), i32(1)])
-        # a row may straddle one more line
-        last = builder.gep(base, [builder.sub(n_bytes, intp(1))])
-        builder.call(fn, [last, i32(0), i32(3), i32(1)])
+        _prefetch_bytes(builder, builder.bitcast(ptr, ir.IntType(8).as_pointer()), n_bytes, intp)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def _try_lock(typingctx, flag):
+    """Take the lock ``flag[0]`` (0: free, 1: taken) if it is free; whether it was taken.
+
+    An atomic compare-and-swap with acquire ordering: what the previous
+    holder wrote before :func:`_unlock` is visible after it. It never waits,
+    so a thread whose fold finds the lock taken trains on and folds later,
+    and a holder that the system pauses (more threads than cores) holds up
+    nobody.
+    """
+    sig = types.boolean(flag)
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        zero, one = ir.Constant(ir.IntType(64), 0), ir.Constant(ir.IntType(64), 1)
+        result = builder.cmpxchg(ary.data, zero, one, "acquire", "monotonic")
+        return builder.extract_value(result, 1)
+
+    return sig, codegen
+
+
+@intrinsic
+def _unlock(typingctx, flag):
+    """Free the lock ``flag[0]`` taken by :func:`_try_lock` (a store with release ordering)."""
+    sig = types.void(flag)
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        builder.store_atomic(ir.Constant(ir.IntType(64), 0), ary.data, "release", 8)
         return context.get_dummy_value()
 
     return sig, codegen
@@ -163,8 +250,8 @@ def _pair_loss(f, label):
 
 @njit(**_JIT)
 def sg_block_update(
-    input_vectors, output_vectors, contexts, n_contexts, targets, first, slot, target_counts,
-    counts_first, shared, alpha, scores, deltas, compute_loss, frozen,
+    input_vectors, output_vectors, hot_output, contexts, n_contexts, targets, first, slot,
+    target_counts, counts_first, shared, alpha, scores, deltas, compute_loss, frozen,
 ):
     """Skip-gram for one center word, in the HogBatch style; returns the loss.
 
@@ -190,14 +277,17 @@ def sg_block_update(
             t0 = targets[base + k]
             t1 = targets[min(base + k + 1, last_t)]
             t2 = targets[min(base + k + 2, last_t)]
+            o0 = _row(output_vectors, hot_output, t0)
+            o1 = _row(output_vectors, hot_output, t1)
+            o2 = _row(output_vectors, hot_output, t2)
             f0 = np.float32(0.0)
             f1 = np.float32(0.0)
             f2 = np.float32(0.0)
             for d in range(dim):
                 x = input_vectors[r, d]
-                f0 += x * output_vectors[t0, d]
-                f1 += x * output_vectors[t1, d]
-                f2 += x * output_vectors[t2, d]
+                f0 += x * o0[d]
+                f1 += x * o1[d]
+                f2 += x * o2[d]
             for q in range(min(3, nt - k)):
                 f = f0 if q == 0 else (f1 if q == 1 else f2)
                 label = np.float32(1.0) if k + q == 0 else np.float32(0.0)
@@ -211,14 +301,15 @@ def sg_block_update(
             t0 = targets[base + k]
             t1 = targets[min(base + k + 1, last_t)]
             t2 = targets[min(base + k + 2, last_t)]
+            o0 = _row(output_vectors, hot_output, t0)
+            o1 = _row(output_vectors, hot_output, t1)
+            o2 = _row(output_vectors, hot_output, t2)
             if k == 0:
                 for d in range(dim):
-                    deltas[c, d] = (g0 * output_vectors[t0, d] + g1 * output_vectors[t1, d]
-                                    + g2 * output_vectors[t2, d])
+                    deltas[c, d] = g0 * o0[d] + g1 * o1[d] + g2 * o2[d]
             else:
                 for d in range(dim):
-                    deltas[c, d] += (g0 * output_vectors[t0, d] + g1 * output_vectors[t1, d]
-                                     + g2 * output_vectors[t2, d])
+                    deltas[c, d] += g0 * o0[d] + g1 * o1[d] + g2 * o2[d]
     for c in range(n_contexts):
         r = contexts[c]
         s = 0 if shared else c
@@ -230,11 +321,14 @@ def sg_block_update(
             t0 = targets[base + k]
             t1 = targets[min(base + k + 1, last_t)]
             t2 = targets[min(base + k + 2, last_t)]
+            o0 = _row(output_vectors, hot_output, t0)
+            o1 = _row(output_vectors, hot_output, t1)
+            o2 = _row(output_vectors, hot_output, t2)
             for d in range(dim):
                 x = input_vectors[r, d]
-                output_vectors[t0, d] += g0 * x
-                output_vectors[t1, d] += g1 * x
-                output_vectors[t2, d] += g2 * x
+                o0[d] += g0 * x
+                o1[d] += g1 * x
+                o2[d] += g2 * x
     for c in range(n_contexts):
         r = contexts[c]
         if frozen[r]:
@@ -246,7 +340,7 @@ def sg_block_update(
 
 @njit(**_JIT)
 def cbow_update(
-    input_vectors, output_vectors, contexts, n_contexts, targets, first, n_targets,
+    input_vectors, output_vectors, hot_output, contexts, n_contexts, targets, first, n_targets,
     alpha, cbow_mean, hidden, grad, scores, compute_loss, frozen,
 ):
     """CBOW for one center word; returns the loss (0.0 unless ``compute_loss``).
@@ -286,14 +380,17 @@ def cbow_update(
         t0 = targets[first + k]
         t1 = targets[min(first + k + 1, last_t)]
         t2 = targets[min(first + k + 2, last_t)]
+        o0 = _row(output_vectors, hot_output, t0)
+        o1 = _row(output_vectors, hot_output, t1)
+        o2 = _row(output_vectors, hot_output, t2)
         f0 = np.float32(0.0)
         f1 = np.float32(0.0)
         f2 = np.float32(0.0)
         for d in range(dim):
             h = hidden[d]
-            f0 += h * output_vectors[t0, d]
-            f1 += h * output_vectors[t1, d]
-            f2 += h * output_vectors[t2, d]
+            f0 += h * o0[d]
+            f1 += h * o1[d]
+            f2 += h * o2[d]
         for q in range(min(3, n_targets - k)):
             f = f0 if q == 0 else (f1 if q == 1 else f2)
             label = np.float32(1.0) if k + q == 0 else np.float32(0.0)
@@ -308,20 +405,21 @@ def cbow_update(
         t0 = targets[first + k]
         t1 = targets[min(first + k + 1, last_t)]
         t2 = targets[min(first + k + 2, last_t)]
+        o0 = _row(output_vectors, hot_output, t0)
+        o1 = _row(output_vectors, hot_output, t1)
+        o2 = _row(output_vectors, hot_output, t2)
         if k == 0:
             for d in range(dim):
-                grad[d] = (g0 * output_vectors[t0, d] + g1 * output_vectors[t1, d]
-                           + g2 * output_vectors[t2, d])
+                grad[d] = g0 * o0[d] + g1 * o1[d] + g2 * o2[d]
         else:
             for d in range(dim):
-                grad[d] += (g0 * output_vectors[t0, d] + g1 * output_vectors[t1, d]
-                            + g2 * output_vectors[t2, d])
+                grad[d] += g0 * o0[d] + g1 * o1[d] + g2 * o2[d]
     for k in range(n_targets):
         g = scores[0, k]
         if g != 0.0:
-            t = targets[first + k]
+            o = _row(output_vectors, hot_output, targets[first + k])
             for d in range(dim):
-                output_vectors[t, d] += g * hidden[d]
+                o[d] += g * hidden[d]
     u = np.float32(1.0) if cbow_mean else scale
     for c in range(n_contexts):
         r = contexts[c]
@@ -342,12 +440,50 @@ def _draw_reach(state, window, shrink_windows):
 
 
 @njit(**_JIT)
+def fold_hot_rows(shared, hot, snapshot):
+    """Add a thread's steps on its hot rows to the shared rows, then take the sum as its copy.
+
+    ``hot`` is the thread's copy of ``shared[:len(hot)]`` and ``snapshot`` that copy as it was
+    when last taken, so ``hot - snapshot`` is what the thread's training did since: it is
+    added to the shared rows (which hold the other threads' folds), and the result becomes
+    both the new copy and the new snapshot. An entry the thread did not move is only copied,
+    so a frozen row stays bit for bit (adding 0.0 would turn -0.0 into 0.0). The caller
+    holds the fold lock (:func:`try_fold`), so that two folds never add to one row at once
+    and no step is lost.
+    """
+    dim = shared.shape[1]
+    for t in range(hot.shape[0]):
+        for d in range(dim):
+            step = hot[t, d] - snapshot[t, d]
+            value = shared[t, d]
+            if step != 0.0:
+                value += step
+                shared[t, d] = value
+            hot[t, d] = value
+            snapshot[t, d] = value
+
+
+@njit(**_JIT)
+def try_fold(output_vectors, hot_output, taken_output, fold_lock):
+    """Fold a thread's steps on its hot output rows (:func:`fold_hot_rows`) if the lock
+    ``fold_lock`` (a one-element int64 array shared by the threads) is free; whether it
+    folded.
+    """
+    if not _try_lock(fold_lock):
+        return False
+    fold_hot_rows(output_vectors, hot_output, taken_output)
+    _unlock(fold_lock)
+    return True
+
+
+@njit(**_JIT)
 def train_sentences(
     ids, offsets, first, last,
     input_vectors, output_vectors, frozen,
     keep_threshold, noise_keep, noise_alias,
     sg, sg_rule, cbow_mean, window, negative, shrink_windows, subsample,
     alpha_start, alpha_end, rng_state, compute_loss,
+    hot_output, taken_output, fold_lock, fold_tokens,
     sentence_buffer, contexts, targets, target_counts, hidden, grad, scores, deltas,
 ):
     """Train on sentences ``first`` to ``last - 1`` of the flat corpus.
@@ -357,9 +493,15 @@ def train_sentences(
     over the tokens of these sentences (updated per sentence). The state in
     ``rng_state[0]`` is read and written back. ``frozen`` (uint8, one per
     word) marks input rows that must not move: their updates are skipped.
-    The last eight arguments are
-    the caller's work buffers (see :func:`work_buffers`): nothing is
-    allocated here.
+
+    ``hot_output`` is the calling thread's copy of the first output rows
+    (the most frequent words), which it trains instead of the shared rows
+    (zero rows: none), and ``taken_output`` that copy as last taken. Every
+    ``fold_tokens`` tokens or so (0: never), at a sentence's start, the
+    steps on them are folded into the shared rows (:func:`try_fold`) if the
+    lock ``fold_lock`` is free, else at a later sentence; the caller folds
+    what is left after the call. The last eight arguments are the caller's work
+    buffers (see :func:`work_buffers`): nothing is allocated here.
 
     Returns
     -------
@@ -378,8 +520,14 @@ def train_sentences(
     pairs_slot = 2 * window
     trained = 0
     loss = 0.0
+    unfolded = 0  # tokens trained since the last fold
     for s in range(first, last):
         lo_tok, hi_tok = offsets[s], offsets[s + 1]
+        if fold_tokens > 0:
+            unfolded += hi_tok - lo_tok
+            if unfolded >= fold_tokens and try_fold(output_vectors, hot_output, taken_output,
+                                                    fold_lock):
+                unfolded = 0
         progress = np.float32((lo_tok - begin) / total)
         alpha = np.float32(alpha_start + (alpha_end - alpha_start) * progress)
 
@@ -409,7 +557,7 @@ def train_sentences(
             if j < n:
                 state, reach = _draw_reach(state, window, shrink_windows)
                 word = sentence_buffer[j]
-                _prefetch_row(output_vectors, word)
+                _prefetch(_row(output_vectors, hot_output, word))
                 # One set of noise words per center ("hogbatch", CBOW), or one per context.
                 sets = 1
                 if sg and sg_rule == SG_BLOCK:
@@ -427,7 +575,7 @@ def train_sentences(
                             t = noise_alias[t]
                         if t != word:
                             targets[base + nt] = t
-                            _prefetch_row(output_vectors, t)
+                            _prefetch(_row(output_vectors, hot_output, t))
                             nt += 1
                     target_counts[half + m] = nt
                 if j + reach < n:
@@ -443,15 +591,24 @@ def train_sentences(
             half = (i & 1) * pairs_slot
             here = half * slot
             if sg:
-                loss += sg_block_update(input_vectors, output_vectors, contexts, nc, targets,
-                                        here, slot, target_counts, half, sg_rule == SG_HOGBATCH,
-                                        alpha, scores, deltas, compute_loss, frozen)
+                loss += sg_block_update(input_vectors, output_vectors, hot_output, contexts, nc,
+                                        targets, here, slot, target_counts, half,
+                                        sg_rule == SG_HOGBATCH, alpha, scores, deltas,
+                                        compute_loss, frozen)
             else:
-                loss += cbow_update(input_vectors, output_vectors, contexts, nc, targets, here,
-                                    target_counts[half], alpha, cbow_mean, hidden, grad, scores,
-                                    compute_loss, frozen)
+                loss += cbow_update(input_vectors, output_vectors, hot_output, contexts, nc,
+                                    targets, here, target_counts[half], alpha, cbow_mean,
+                                    hidden, grad, scores, compute_loss, frozen)
     rng_state[0] = state
     return trained, loss
+
+
+def hot_copies(output_vectors: np.ndarray, n_hot: int):
+    """A thread's copies of the first ``n_hot`` output rows, for :func:`train_sentences` in its
+    argument order: the copy it trains, then the same as taken.
+    """
+    hot_output = output_vectors[:n_hot].copy()
+    return hot_output, hot_output.copy()
 
 
 def work_buffers(window: int, negative: int, vector_size: int, max_sentence: int):

@@ -1,29 +1,44 @@
-"""The numba backend: nogil kernels driven by Python threads.
+"""The numba backend's driver: nogil kernels run by Python threads.
 
-The corpus is cut at sentence boundaries into jobs of about ``JOB_TOKENS``
-tokens, and the jobs are dealt to the worker threads in turn (job ``k`` to
-worker ``k % n``), so the workers walk the corpus side by side, as gensim's
-and the C tool's workers do, each with its own random state. Between jobs a
-worker checks a stop flag, so an interrupt ends training within one job,
-and the main thread reports progress.
+Jobs. The corpus is cut at sentence boundaries into jobs of about
+``JOB_TOKENS`` tokens (:func:`job_bounds`). The workers take jobs, in
+corpus order, epoch after epoch, from one shared :class:`JobQueue`, so a
+faster thread simply takes more jobs and no thread waits for a slow one at
+the end. A job's learning rate is the config's rate (:meth:`TrainConfig.rate_at`,
+so CBOW follows its ``cbow_schedule``) at the job's place in the whole run,
+falling linearly over its tokens: the run's one schedule, whichever thread
+trains the job. Between jobs a worker checks a stop flag, so an interrupt
+ends training within one job, and the main thread reports progress.
 
-The learning rate of a job follows the worker's own progress through its
-jobs over all epochs; dealt jobs keep the workers level, so this matches a
-global linear decay without any shared counter (and so without a write race
-on one). The rate at a point is the config's (:meth:`TrainConfig.rate_at`),
-so CBOW follows its ``cbow_schedule`` ("stepped" by default).
+Hot rows. The threads update the shared weight matrices without locks
+(Hogwild, as gensim and the C tool do), except for the output rows of the
+most frequent words: with more than one thread, each worker trains the
+first ``hot_rows`` output rows (the vocabulary is sorted by count, so these
+are the words drawn most as noise and met most as centers) in a copy of
+its own, and every few hundred tokens adds its steps on them to the shared
+rows and takes the sum as its new copy (:func:`try_fold`). Why: every
+thread writes those rows many times a millisecond, and each write by
+another core moves the row's cache lines over, at a cost set by how far
+apart the cores are; measured on a 2-core VM whose cores were sometimes
+40 ns and sometimes 200 ns apart, they were the largest single share of
+what a second thread lost (the benchmarks page, with the controls). A
+worker sees the others' steps on those rows a fold late, as in Vuurens et
+al., *Efficient Parallel Learning of Word2Vec* (2016), so the folds come
+more often the more threads there are (:func:`fold_tokens`); the quality
+this keeps is measured on the same page.
 
 Without an ``on_epoch_end`` hook the workers run all epochs in one pass.
 With one, they run an epoch at a time and the hook is called in the
-calling thread while they wait: the kernels and the decay are the same (a
-worker keeps its progress and random state between epochs), so a seeded
-one-thread run gives the same weights bit for bit, hook or not.
+calling thread while they wait. One thread trains the jobs in order with no
+copies, so a seeded one-thread run gives the same weights bit for bit, hook
+or not.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,7 +57,7 @@ from ...training import (
     keep_thresholds,
     noise_distribution,
 )
-from ._kernels import SG_RULES, train_sentences, work_buffers
+from ._kernels import SG_RULES, hot_copies, train_sentences, try_fold, work_buffers
 
 if TYPE_CHECKING:
     from ...corpus import EncodedCorpus
@@ -50,6 +65,58 @@ if TYPE_CHECKING:
 # Tokens per kernel call: large enough that the call overhead vanishes,
 # small enough that a stop request or a progress report is never far off.
 JOB_TOKENS = 65_536
+
+#: Tokens the other threads may train, in all, between two folds of one thread's hot rows:
+#: what bounds how late a thread sees the others' steps on them (:func:`fold_tokens`).
+STALE_TOKENS = 16384
+
+#: Hot rows times the other threads: each thread keeps ``HOT_ROWS // (threads - 1)`` rows
+#: (:func:`hot_row_count`), so that folding them stays about 1 % of its work whatever the
+#: number of threads (each fold costs one pass over the rows, and folds come
+#: ``threads - 1`` times as often as with 2 threads).
+HOT_ROWS = 4096
+
+#: Fewest tokens between two folds, and fewest hot rows, with very many threads.
+MIN_FOLD_TOKENS, MIN_HOT_ROWS = 128, 64
+
+
+def fold_tokens(n_threads: int) -> int:
+    """Tokens a worker trains between two folds of its hot rows, with ``n_threads`` threads.
+
+    The other ``n_threads - 1`` threads train about as many tokens as it does
+    meanwhile, so ``STALE_TOKENS / (n_threads - 1)`` keeps what a thread has
+    not yet seen of the others' steps near :data:`STALE_TOKENS`, whatever
+    the number of threads (down to :data:`MIN_FOLD_TOKENS`); 0 (never) for
+    one thread, which keeps no copies.
+
+    Examples
+    --------
+    >>> [fold_tokens(n) for n in (1, 2, 4, 16, 256)]
+    [0, 16384, 5461, 1092, 128]
+    """
+    if n_threads <= 1:
+        return 0
+    return max(MIN_FOLD_TOKENS, STALE_TOKENS // (n_threads - 1))
+
+
+def hot_row_count(n_words: int, n_threads: int) -> int:
+    """Output rows of the most frequent words each worker trains in a copy of its own.
+
+    None for one thread (nothing to contend with, and a seeded run stays
+    bit for bit); ``HOT_ROWS // (n_threads - 1)`` otherwise (at least
+    :data:`MIN_HOT_ROWS`, at most the vocabulary), as folds come more often
+    with more threads (:func:`fold_tokens`).
+
+    Examples
+    --------
+    >>> [hot_row_count(50_000, n) for n in (1, 2, 4, 16, 256)]
+    [0, 4096, 1365, 273, 64]
+    >>> hot_row_count(1000, 2)
+    1000
+    """
+    if n_threads <= 1:
+        return 0
+    return min(n_words, max(MIN_HOT_ROWS, HOT_ROWS // (n_threads - 1)))
 
 
 def job_bounds(
@@ -62,16 +129,80 @@ def job_bounds(
     return np.unique(np.concatenate((cuts, [first, last])))
 
 
-def deal_jobs(jobs: np.ndarray, n_parts: int) -> list[np.ndarray]:
-    """Job ``k`` (sentences ``jobs[k]:jobs[k + 1]``) to part ``k % n_parts``, as
-    ``(first, last)`` rows.
+@dataclass(frozen=True)
+class Job:
+    """Sentences ``first`` to ``last - 1`` in ``epoch``, and the learning rate at their ends."""
 
-    Contiguous halves instead would have each thread train on a different
-    part of the corpus all along, which measurably cost CBOW quality (see the
-    benchmarks page of the docs).
+    epoch: int
+    first: int
+    last: int
+    tokens: int
+    alpha_start: float
+    alpha_end: float
+
+
+class JobQueue:
+    """The jobs of a run, handed out one at a time, in corpus order, to whichever worker asks.
+
+    ``take`` is safe to call from several threads. A job's learning rate is
+    ``config.rate_at`` at the share of the run's tokens that come before
+    it (and, for its end, before the next job), so the schedule follows the
+    corpus, not any one thread.
+
+    Parameters
+    ----------
+    offsets : ndarray of int64
+        The corpus's sentence offsets.
+    bounds : ndarray of int64
+        Job boundaries, as :func:`job_bounds` gives them.
+    config : TrainConfig
+        The run's epochs and schedule.
+
+    Examples
+    --------
+    >>> offsets = np.array([0, 3, 5, 9])
+    >>> queue = JobQueue(offsets, np.array([0, 2, 3]), TrainConfig(sg=True, epochs=2))
+    >>> queue.open(range(2))
+    >>> [(j.epoch, j.first, j.last, j.tokens) for j in iter(queue.take, None)]
+    [(0, 0, 2, 5), (0, 2, 3, 4), (1, 0, 2, 5), (1, 2, 3, 4)]
     """
-    pairs = np.stack((jobs[:-1], jobs[1:]), axis=1)
-    return [pairs[i::n_parts] for i in range(min(n_parts, len(pairs)))]
+
+    def __init__(self, offsets: np.ndarray, bounds: np.ndarray, config: TrainConfig):
+        self._config = config
+        self._pairs = np.stack((bounds[:-1], bounds[1:]), axis=1)
+        self._begin = offsets[self._pairs[:, 0]] - offsets[0]  # tokens before each job
+        self._tokens = offsets[self._pairs[:, 1]] - offsets[self._pairs[:, 0]]
+        self._corpus_tokens = int(offsets[-1] - offsets[0])
+        self._lock = threading.Lock()
+        self._order: range = range(0)
+        self._next = 0
+
+    @property
+    def n_jobs(self) -> int:
+        """Jobs per epoch."""
+        return len(self._pairs)
+
+    def open(self, epochs: range) -> None:
+        """Hand out the jobs of ``epochs`` next (forgetting any not taken)."""
+        with self._lock:
+            self._order = range(epochs.start * self.n_jobs, epochs.stop * self.n_jobs)
+            self._next = 0
+
+    def take(self) -> Job | None:
+        """The next job, or None when the opened epochs are all handed out."""
+        with self._lock:
+            if self._next >= len(self._order):
+                return None
+            position = self._order[self._next]
+            self._next += 1
+        epoch, k = divmod(position, self.n_jobs)
+        first, last = (int(x) for x in self._pairs[k])
+        begin = epoch * self._corpus_tokens + int(self._begin[k])
+        tokens = int(self._tokens[k])
+        total = max(self._corpus_tokens * self._config.epochs, 1)
+        return Job(epoch, first, last, tokens,
+                   self._config.rate_at(begin / total, epoch),
+                   self._config.rate_at((begin + tokens) / total, epoch))
 
 
 def _seed_states(seed: int, n: int) -> list[np.ndarray]:
@@ -81,54 +212,71 @@ def _seed_states(seed: int, n: int) -> list[np.ndarray]:
 
 
 class _Worker:
-    """Runs its share of the jobs for all epochs; records its progress for the reporter."""
+    """Trains the jobs it takes from the queue; records its progress for the reporter.
 
-    def __init__(self, trainer_args, offsets, jobs, config, state, stop, max_length):
-        self.args = trainer_args
-        self.sg_rule = SG_RULES[config.sg_rule]
-        self.offsets = offsets
-        self.jobs = jobs  # (first, last) sentence ranges
+    Everything the worker writes in its loops (work buffers, random state,
+    copies of the hot rows) is allocated by its own thread, on first use,
+    so that no cache line of it is shared with another thread's.
+    """
+
+    def __init__(self, arrays, config, seed_state, stop, max_length, n_hot, fold_every,
+                 fold_lock):
+        self.arrays = arrays  # ids, offsets, input, output, frozen, keep, noise keep, noise alias
         self.config = config
-        self.schedule = config.schedule
-        self.state = state
+        self.sg_rule = SG_RULES[config.sg_rule]
+        self.seed_state = seed_state
         self.stop = stop
-        self.span_tokens = int((offsets[jobs[:, 1]] - offsets[jobs[:, 0]]).sum())
+        self.max_length = max_length
+        self.n_hot = n_hot
+        self.fold_every = fold_every
+        self.fold_lock = fold_lock
         self.tokens_done = 0  # over all epochs; read by the reporting thread
         self.effective_words = 0
+        self.jobs_done = 0
+        self.busy_seconds = 0.0
         self.epoch_loss = [0.0] * config.epochs
         self.error: BaseException | None = None
-        self.buffers = work_buffers(config.window, config.negative, config.vector_size, max_length)
+        self._state: np.ndarray | None = None
+        self._buffers: tuple | None = None
 
-    def _alpha_at(self, tokens_done: int, epoch: int) -> float:
-        """The rate at the worker's own progress (in ``epoch``): dealt jobs keep the workers
-        level.
-        """
-        total = max(self.span_tokens * self.config.epochs, 1)
-        return self.config.rate_at(tokens_done / total, epoch)
-
-    def run(self, epochs: range | None = None) -> None:
-        """Train ``epochs`` (default: all of them), continuing from where the last call ended."""
+    def run(self, queue: JobQueue) -> None:
+        """Train jobs from ``queue`` until it is empty or a stop is requested."""
         try:
-            c = self.config
-            for epoch in epochs if epochs is not None else range(c.epochs):
-                for a, b in self.jobs:
-                    if self.stop.is_set():
-                        return
-                    job_tokens = int(self.offsets[b] - self.offsets[a])
-                    trained, loss = train_sentences(
-                        *self.args[:2], a, b, *self.args[2:],
-                        c.sg, self.sg_rule, c.cbow_mean, c.window, c.negative,
-                        c.shrink_windows, c.sample > 0,
-                        self._alpha_at(self.tokens_done, epoch),
-                        self._alpha_at(self.tokens_done + job_tokens, epoch),
-                        self.state, c.compute_loss, *self.buffers,
-                    )
-                    self.effective_words += trained
-                    self.epoch_loss[epoch] += loss
-                    self.tokens_done += job_tokens
+            self._run(queue)
         except BaseException as exc:  # surfaced in the calling thread
             self.error = exc
             self.stop.set()
+
+    def _run(self, queue: JobQueue) -> None:
+        c = self.config
+        ids, offsets, inp, out, frozen, keep, noise_keep, noise_alias = self.arrays
+        if self._buffers is None:
+            self._state = self.seed_state.copy()
+            self._buffers = work_buffers(c.window, c.negative, c.vector_size, self.max_length)
+        hot = hot_copies(out, self.n_hot)  # taken afresh from the shared rows at every start
+        start = time.perf_counter()
+        try:
+            while not self.stop.is_set():
+                job = queue.take()
+                if job is None:
+                    return
+                trained, loss = train_sentences(
+                    ids, offsets, job.first, job.last, inp, out, frozen,
+                    keep, noise_keep, noise_alias,
+                    c.sg, self.sg_rule, c.cbow_mean, c.window, c.negative,
+                    c.shrink_windows, c.sample > 0, job.alpha_start, job.alpha_end,
+                    self._state, c.compute_loss, *hot, self.fold_lock, self.fold_every,
+                    *self._buffers,
+                )
+                # The job's last steps on the hot rows, before anyone reads the shared ones.
+                while self.n_hot and not try_fold(out, *hot, self.fold_lock):
+                    time.sleep(0)
+                self.effective_words += trained
+                self.epoch_loss[job.epoch] += loss
+                self.jobs_done += 1
+                self.tokens_done += job.tokens
+        finally:
+            self.busy_seconds += time.perf_counter() - start
 
 
 class NumbaTrainer:
@@ -143,6 +291,12 @@ class NumbaTrainer:
     device : None or "cpu", default=None
         Accepted so that every backend takes a device; this one trains on
         the CPU only.
+    hot_rows : int or None, default=None
+        How many of the most frequent words' output rows each worker trains
+        in a copy of its own when there is more than one thread (see the
+        module docstring); None: :func:`hot_row_count`'s choice for the
+        thread count, 0: none, every row shared (Hogwild, as gensim and the
+        C tool do). The benchmark compares them (``numba:hot_rows=0``).
 
     The skip-gram rule is the config's ``sg_rule`` ("block" or "hogbatch",
     see ``SG_RULES``): "hogbatch" shares one set of noise words among a
@@ -153,10 +307,11 @@ class NumbaTrainer:
     name = "numba"
     device = "cpu"
 
-    def __init__(self, device: str | None = None):
+    def __init__(self, device: str | None = None, *, hot_rows: int | str | None = None):
         if device not in (None, "cpu"):
             raise ValueError(f"The numba backend trains on the CPU; device={device!r} is not "
                              "one it can use.")
+        self.hot_rows = None if hot_rows is None else _count(hot_rows, "hot_rows")
         self._tables = LastTables(_sampling_tables)
 
     def train(
@@ -173,18 +328,23 @@ class NumbaTrainer:
         """Train (see :meth:`Trainer.train <sklearn_w2v.training.Trainer.train>`), in place."""
         check_training_arrays(corpus, counts, config, input_vectors, output_vectors, frozen)
         start = time.perf_counter()
-        args = (corpus.ids, corpus.offsets, input_vectors, output_vectors,
-                frozen_rows(frozen, len(counts)),
-                *self._tables.get(counts, config.sample, config.ns_exponent))
+        arrays = (corpus.ids, corpus.offsets, input_vectors, output_vectors,
+                  frozen_rows(frozen, len(counts)),
+                  *self._tables.get(counts, config.sample, config.ns_exponent))
         # Small corpora get smaller jobs, so that every thread has some.
         job_tokens = max(1, min(JOB_TOKENS, corpus.n_tokens // (4 * config.n_threads)))
-        jobs = job_bounds(corpus.offsets, 0, corpus.n_sentences, job_tokens)
-        shares = deal_jobs(jobs, config.n_threads)
+        queue = JobQueue(corpus.offsets, job_bounds(corpus.offsets, 0, corpus.n_sentences,
+                                                     job_tokens), config)
+        n_threads = min(config.n_threads, queue.n_jobs)
+        n_hot = (hot_row_count(len(counts), n_threads) if self.hot_rows is None
+                 else min(self.hot_rows, len(counts)) if n_threads > 1 else 0)
         max_length = int(np.diff(corpus.offsets).max(initial=0))
         stop = threading.Event()
+        fold_lock = np.zeros(16, dtype=np.int64)[8:9]  # alone on its cache line
         workers = [
-            _Worker(args, corpus.offsets, jobs, config, state, stop, max_length)
-            for jobs, state in zip(shares, _seed_states(config.seed, len(shares)))
+            _Worker(arrays, config, state, stop, max_length, n_hot, fold_tokens(n_threads),
+                    fold_lock)
+            for state in _seed_states(config.seed, n_threads)
         ]
         total_words = corpus.n_tokens * config.epochs
         progress = ProgressReporter(self.name, total_words, config.schedule, config.verbose,
@@ -192,10 +352,10 @@ class NumbaTrainer:
         loss = _running_loss(workers) if config.compute_loss else None
         epochs = config.epochs
         if on_epoch_end is None:
-            self._run(workers, stop, progress, loss, None)
+            self._run(workers, queue, range(config.epochs), stop, progress, loss)
         else:  # an epoch at a time, the hook between them
             for epoch in range(config.epochs):
-                self._run(workers, stop, progress, loss, range(epoch, epoch + 1))
+                self._run(workers, queue, range(epoch, epoch + 1), stop, progress, loss)
                 epoch_loss = (float(sum(w.epoch_loss[epoch] for w in workers))
                               if config.compute_loss else None)
                 report = EpochEnd(epoch, config.epochs, input_vectors, output_vectors,
@@ -216,21 +376,28 @@ class NumbaTrainer:
             n_threads=len(workers),
             epoch_loss=loss,
             epochs=epochs,
+            details={
+                "hot_rows": n_hot,
+                "jobs_per_epoch": queue.n_jobs,
+                "thread_jobs": [w.jobs_done for w in workers],
+                "thread_seconds": [round(w.busy_seconds, 4) for w in workers],
+            },
         )
         return TrainResult(input_vectors, output_vectors, stats)
 
-    def _run(self, workers, stop, progress: ProgressReporter, loss, epochs) -> None:
-        """Run the workers over ``epochs`` (None: all); re-raise the first worker error."""
-        self._run_threads(workers, stop, progress, loss, epochs)
+    def _run(self, workers, queue, epochs, stop, progress: ProgressReporter, loss) -> None:
+        """Run the workers over ``epochs``; re-raise the first worker error."""
+        queue.open(epochs)
+        self._run_threads(workers, queue, stop, progress, loss)
         for w in workers:
             if w.error is not None:
                 raise w.error
 
-    def _run_threads(self, workers, stop, progress, loss, epochs) -> None:
+    def _run_threads(self, workers, queue, stop, progress, loss) -> None:
         if len(workers) == 1 and not progress.verbose:
-            workers[0].run(epochs)  # no thread needed; an interrupt lands between jobs
+            workers[0].run(queue)  # no thread needed; an interrupt lands between jobs
             return
-        threads = [threading.Thread(target=w.run, args=(epochs,), daemon=True)
+        threads = [threading.Thread(target=w.run, args=(queue,), daemon=True)
                    for w in workers]
         try:
             for t in threads:
@@ -244,6 +411,17 @@ class NumbaTrainer:
             for t in threads:
                 t.join()
             raise
+
+
+def _count(value, name: str) -> int:
+    """``value`` as an integer >= 0 (the benchmark passes its options as text: ``"64"``)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if isinstance(value, bool) or isinstance(value, float) or number < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+    return number
 
 
 def _running_loss(workers):

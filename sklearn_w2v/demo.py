@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from . import W2V, __version__
 from ._files import open_binary
+from .cli import HelpParser
 from .evaluation import evaluate
 from .text import default_corpus
 
@@ -66,7 +67,7 @@ def _fmt(x: float) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = HelpParser(
         prog="python -m sklearn_w2v.demo",
         description="Train word2vec on a small corpus and show what it learned.",
     )

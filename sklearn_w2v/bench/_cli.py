@@ -7,6 +7,7 @@ import json
 import os
 import sys
 
+from ..cli import HelpParser
 from ._params import BenchParams, available_trainers, parse_int_list, parse_name_list
 from ._report import markdown_table, text_table
 from ._runner import run_benchmark
@@ -14,7 +15,7 @@ from ._runner import run_benchmark
 
 def build_parser() -> argparse.ArgumentParser:
     """The benchmark's options (gensim 4's defaults)."""
-    p = argparse.ArgumentParser(
+    p = HelpParser(
         prog="python -m sklearn_w2v.bench",
         description="Train our backends and gensim on one corpus with identical parameters; "
         "report words/s, end-to-end time, peak memory and quality, with ratios to gensim.",

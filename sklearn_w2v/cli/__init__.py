@@ -4,11 +4,12 @@
 helpers around it (``train_parser``, ``parse_train_args``,
 ``estimator_from_args``, ``write_outputs``) are seams for the other front
 end that speaks the same flags (``python -m sklearn_w2v.distributed``), not
-public API.
+public API. :class:`HelpParser` is the parser of every command line of the
+package (the benchmark's and the demo's too): its help is also ``-help``.
 """
 
 from ._main import COMMANDS, main
-from ._parsing import PROG, USAGE, CommandError, int_at_least
+from ._parsing import HELP_FLAGS, PROG, USAGE, CommandError, HelpParser, int_at_least
 from ._train import (
     check_writable_target,
     estimator_from_args,

@@ -150,6 +150,22 @@ def test_nothing_is_read_beyond_the_first_document_of_a_list(no_stage_runs):
     assert pulled == DOCS[:1]
 
 
+def test_a_corpus_is_not_iterated_at_the_door(no_stage_runs, fitted):
+    # A re-iterable corpus's __iter__ may open files: the door looks at its type only.
+    class Corpus:
+        iterations = 0
+
+        def __iter__(self):
+            Corpus.iterations += 1
+            return iter(DOCS)
+
+    with pytest.raises(AssertionError, match="a stage ran"):
+        W2V(**FAST).fit(Corpus())
+    with pytest.raises(AssertionError, match="a stage ran"):
+        fitted.transform(Corpus())
+    assert Corpus.iterations == 0
+
+
 def accepted_inputs(tmp_path):
     pd = pytest.importorskip("pandas")
     plain = tmp_path / "docs.txt"

@@ -67,7 +67,7 @@ def check_input(X: object, method: str, *, fitting: bool) -> Iterable:
     """
     where = f"W2V.{method}"
     check_documents(X, where)
-    if iter(X) is X:  # an iterator: read once, by the method
+    if isinstance(X, Iterator):  # read once, by the method
         if _exhausted(X):
             raise ValueError(f"{where}: X is an iterator ({type(X).__name__}) with no documents "
                              f"left: an iterator can be read only once (was it read before?); "

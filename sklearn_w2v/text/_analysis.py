@@ -96,9 +96,9 @@ def check_documents(X: object, caller: str | None = None) -> Iterable:
     its keys. 1-D NumPy arrays and pandas Series of strings (a
     ``ColumnTransformer`` text column) are accepted; DataFrames, arrays of
     numbers, arrays of other than one dimension and sparse matrices are
-    not. Nothing is read from ``X``. The one-line ``TypeError`` names what
-    was given and what is accepted, prefixed with ``caller`` (``"W2V.fit"``)
-    when given.
+    not. Nothing is read from ``X`` (its ``__iter__`` is not called). The
+    one-line ``TypeError`` names what was given and what is accepted,
+    prefixed with ``caller`` (``"W2V.fit"``) when given.
 
     Examples
     --------
@@ -145,9 +145,8 @@ def _not_documents(X: object) -> str | None:
         if kind == "S":
             return (f"a 1-D {type(X).__name__} of bytes; decode the documents to str first "
                     "(X.astype(str)).")
-    try:
-        iter(X)
-    except TypeError:
+    # Without calling iter(X): a corpus's __iter__ may open files, and nothing is read here.
+    if not (isinstance(X, Iterable) or hasattr(type(X), "__getitem__")):
         return f"{_with_article(type(X).__name__)}, which is not iterable."
     return None
 

@@ -16,7 +16,16 @@ if (os.environ.get("FUSED_TEST_COMPILED") != "1" and shutil.which("nvidia-smi") 
 #: The optional dependencies some tests need, and what installs them as CI does (.ci/run).
 OPTIONAL = ("torch", "triton")
 OPTIONAL_INSTALL = "pip install torch==2.13.0 triton==3.9.0"
-MISSING = [name for name in OPTIONAL if importlib.util.find_spec(name) is None]
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # an import hook refusing it, a broken entry
+        return False
+
+
+MISSING = [name for name in OPTIONAL if not _installed(name)]
 
 # Scripts run on import.
 collect_ignore_glob = ["sklearn_w2v/__main__.py", "sklearn_w2v/*/__main__.py",

@@ -220,5 +220,7 @@ def iter_token_lists(
                     "return a list of tokens."
                 )
             yield tokens if isinstance(tokens, (list, tuple)) else list(tokens)
+        elif type(doc) is list and (not doc or type(doc[0]) is str):
+            yield doc  # the common case, without a call per document
         else:
             yield tokenized_document(n, doc)

@@ -1,5 +1,6 @@
 """The sklearn-w2v command line: C-tool flags, outputs, sub-commands, errors."""
 
+import importlib
 import io
 import json
 import os
@@ -11,7 +12,8 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
-from sklearn_w2v.cli import estimator_from_args, main, parse_train_args
+from sklearn_w2v._optional import torch_installed
+from sklearn_w2v.cli import HELP_FLAGS, estimator_from_args, main, parse_train_args
 from sklearn_w2v.estimator import available_cpus
 from sklearn_w2v.vectors import read_vectors, read_vocabulary, write_vectors
 
@@ -120,6 +122,28 @@ def test_help_is_grouped_and_shows_defaults(capsys):
     for sub in ("evaluate", "neighbours"):
         assert main([sub, "--help"]) == 0
     assert "VECTORS" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flag", HELP_FLAGS)
+@pytest.mark.parametrize("command", [[], ["train"], ["evaluate"], ["neighbours"], ["neighbors"],
+                                     ["phrases"], ["bench"], ["distributed"]])
+def test_every_spelling_of_help_prints_the_help_and_exits_0(command, flag, capsys):
+    # -help first of all: the C tool's users spell every flag with one dash.
+    if command == ["distributed"] and not torch_installed():
+        pytest.skip("distributed training needs torch (without it: tests/test_cli_without_torch)")
+    assert main([*command, flag]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("usage:") and "-help" in captured.out
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize("flag", HELP_FLAGS)
+@pytest.mark.parametrize("module", ["sklearn_w2v.demo", "sklearn_w2v.bench"])
+def test_the_other_command_lines_take_every_spelling_of_help(module, flag, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        importlib.import_module(module).main([flag])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: python -m {module}")
 
 
 # ---------------------------------------------------------------- training

@@ -12,7 +12,6 @@ import pathlib
 import pkgutil
 import re
 
-import joblib
 import pytest
 
 import sklearn_w2v
@@ -155,31 +154,3 @@ def test_a_public_name_has_one_public_home():
     shared = [where for where in homes.values() if len(where) > 1]
     assert not shared
 
-
-def python_blocks(path: pathlib.Path) -> list[str]:
-    """The ```python blocks of a Markdown page; ```{code-block} python marks the others."""
-    return re.findall(r"^```python\n(.*?)^```$", path.read_text(), flags=re.M | re.S)
-
-
-#: Pages whose ```python blocks run, in order, each page in a namespace of its own
-#: (a block may use what an earlier block of its page defined).
-RUNNABLE_PAGES = ["README.md", "docs/index.md", "docs/user_guide/usage.md"]
-
-
-@pytest.mark.parametrize("page", RUNNABLE_PAGES)
-def test_the_python_blocks_of_the_docs_run(page, tmp_path, monkeypatch, capsys):
-    blocks = python_blocks(ROOT / page)
-    assert blocks, f"{page} has no python block"
-    monkeypatch.chdir(tmp_path)  # the blocks write files (vectors.txt, pipe.joblib)
-    namespace = {"__name__": "__docs__"}
-    # Parallel grid searches in threads: the blocks' claims hold for both joblib backends,
-    # and starting worker processes (each importing numba) would take most of the time.
-    with joblib.parallel_config(backend="threading"):
-        for k, block in enumerate(blocks):
-            exec(compile(block, f"{page} block {k + 1}", "exec"), namespace)
-
-
-def test_the_distributed_snippet_is_marked_as_not_runnable():
-    page = ROOT / "docs" / "user_guide" / "distributed.md"
-    assert "fit_distributed" not in "".join(python_blocks(page))
-    assert "not runnable on its own" in page.read_text()

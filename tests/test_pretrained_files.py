@@ -100,6 +100,12 @@ def _docs():
     return [["the", "cat", "sat", "on", "the", "mat"]] * 20
 
 
+def _unread():
+    """Documents that fail the test if read."""
+    raise AssertionError("the corpus was read")
+    yield  # pragma: no cover
+
+
 def test_w2v_reads_glove_files_and_reader_options(tmp_path):
     path = glove(tmp_path / "g.txt")
     model = W2V(vector_size=3, epochs=0, min_count=1, init_vectors=path).fit(_docs())
@@ -109,7 +115,7 @@ def test_w2v_reads_glove_files_and_reader_options(tmp_path):
             init_vectors_format="word2vec").fit(_docs())
     with pytest.raises(ValueError, match="vector_size=4 differs from the 3 dimensions"):
         W2V(vector_size=4, epochs=0, init_vectors=path, init_vectors_format="glove").fit(
-            iter(()))  # refused before the corpus is read
+            _unread())  # refused before the corpus is read
     dup = glove(tmp_path / "d.txt", extra=b"cat 0 0 0\n")
     with pytest.raises(DuplicateWordError, match="init_vectors_duplicates='keep_first'"):
         W2V(vector_size=3, epochs=0, init_vectors=dup).fit(_docs())

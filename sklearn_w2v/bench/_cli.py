@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from ..cli import add_declared
+from ..cli import HelpParser, add_declared
 from ..training import shown_in
 from ._params import (
     MODEL_OPTIONS,
@@ -22,7 +22,7 @@ from ._runner import run_benchmark
 
 def build_parser() -> argparse.ArgumentParser:
     """The benchmark's options (gensim 4's defaults)."""
-    p = argparse.ArgumentParser(
+    p = HelpParser(
         prog="python -m sklearn_w2v.bench",
         description="Train our backends and gensim on one corpus with identical parameters; "
         "report words/s, end-to-end time, peak memory and quality, with ratios to gensim.",

@@ -81,7 +81,27 @@ def binary_choice(text: str) -> bool | None:
     return bool(flag01(text))
 
 
-class Parser(argparse.ArgumentParser):
+#: The spellings of the help flag: argparse's two, and ``-help``, as a user of the C tool's
+#: one-dash flags types it (plain argparse reads ``-help`` as ``-h`` given the value ``elp``).
+HELP_FLAGS = ("-h", "-help", "--help")
+
+
+class HelpParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose help flag is also spelled ``-help`` (:data:`HELP_FLAGS`).
+
+    The parser of every command line of the package (the ``sklearn-w2v`` sub-commands, the
+    benchmark, the demo, distributed training), so that each prints its help and exits 0
+    however the help is asked for.
+    """
+
+    def __init__(self, *args, add_help: bool = True, **kwargs):
+        super().__init__(*args, add_help=False, **kwargs)
+        if add_help:
+            self.add_argument(*HELP_FLAGS, action="help", default=argparse.SUPPRESS,
+                              help="show this help message and exit")
+
+
+class Parser(HelpParser):
     """No abbreviated flags: ``-siz`` must not pass for ``-size``.
 
     ``allow_abbrev=False`` does not cover one-dash long flags on every Python

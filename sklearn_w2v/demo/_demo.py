@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from .._files import open_binary
+from ..cli import HelpParser
 from ..estimator import W2V
 from ..evaluation import evaluate
 from ..text import default_corpus
@@ -52,7 +53,7 @@ def _fmt(x: float) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = HelpParser(
         prog="python -m sklearn_w2v.demo",
         description="Train word2vec on a small corpus and show what it learned.",
     )

@@ -27,6 +27,9 @@ Training callbacks (``W2V(callbacks=...)``; public home
 estimator runs them through a :class:`CallbackRunner`.
 :data:`GENSIM_NAMES` maps gensim ``Word2Vec`` argument names W2V does not
 take to what to use instead.
+
+``fit``, ``partial_fit`` and ``transform`` check ``X`` with
+:func:`check_input` before any stage runs.
 """
 
 from ..training import DIVERGED_NORM
@@ -41,6 +44,7 @@ from ._callbacks import (
 )
 from ._estimator import W2V, fit_stages
 from ._gensim_names import GENSIM_NAMES
+from ._input import check_input
 from ._n_jobs import available_cpus, resolve_n_jobs
 from ._persistence import (
     TRUSTED_TYPES,

@@ -46,6 +46,7 @@ from ..training import (
 from ..vectors import DUPLICATE_POLICIES, UNICODE_ERRORS, to_keyed_vectors
 from ._callbacks import CallbackRunner, check_callbacks
 from ._gensim_names import GENSIM_NAMES
+from ._input import check_input
 from ._pretrained import INIT_VECTORS_FORMATS, INIT_VECTORS_WORDS
 from ._setup import TrainingSetup
 from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData
@@ -661,7 +662,19 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         self : W2V
+
+        Raises
+        ------
+        TypeError
+            Before any work, when ``X`` is not a collection of documents:
+            None, a bare string (wrap it in a list; a file is
+            ``LineCorpus(path)``), a number, a dict, a DataFrame, an array of
+            numbers or of other than one dimension; or when its first
+            document is not a document.
+        ValueError
+            ``X`` holds no documents, e.g. an iterator read before.
         """
+        X = check_input(X, "fit", fitting=True)  # before any stage runs
         return fit_stages(self, FreshFit(X))
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -704,6 +717,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         # scikit-learn validates partial_fit's parameters on the first call only; parameters
         # may change between calls here (set_params(alpha=...)), so every call checks them.
         self._validate_params()
+        X = check_input(X, "partial_fit", fitting=True)
         return fit_stages(self, ContinuedFit(X) if hasattr(self, "wv_") else FreshFit(X))
 
     # -- transforming ----------------------------------------------------
@@ -721,6 +735,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             Unknown words are skipped; a document without known words gives zeros.
         """
         check_is_fitted(self, "wv_")
+        X = check_input(X, "transform", fitting=False)
         corpus = encode(iter_token_lists(X, self.build_analyzer()), self.wv_.key_to_index)
         out = pool_documents(corpus, self.wv_.vectors, self.agg, idf=self.idf_,
                              sif_weights=self.sif_weights_, sif_component=self.sif_component_)
@@ -729,10 +744,16 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def fit_transform(self, X: Iterable, y=None) -> np.ndarray:
         """Fit, then transform the same documents (a one-shot iterator is read into a list)."""
         self._validate_params()  # bad parameters are reported before bad input
-        X = check_documents(X)
+        X = check_input(X, "fit_transform", fitting=True)
         if iter(X) is X:
             X = list(X)
-        return self.fit(X, y).transform(X)
+        out = self.fit(X, y).transform(X)
+        if len(out) == 0:  # fit saw documents: X gave them once only
+            raise ValueError(
+                f"W2V.fit_transform: X ({type(X).__name__}) yielded no documents the second "
+                "time it was read (fit, then transform): pass a list, or a corpus that can be "
+                "read again such as LineCorpus.")
+        return out
 
     def word_vectors(self, words: Iterable[str], unknown: str = "zeros") -> np.ndarray:
         """The vector of each word, one row per word, in order.
@@ -754,7 +775,7 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "wv_")
         if unknown not in ("zeros", "nan", "raise"):
             raise ValueError(f"unknown must be 'zeros', 'nan' or 'raise', got {unknown!r}.")
-        words = list(check_documents(words))
+        words = list(check_documents(words, "W2V.word_vectors"))
         index = self.wv_.key_to_index
         rows = np.fromiter((index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
         missing = rows < 0

@@ -14,12 +14,14 @@ Internal package: :class:`LineCorpus`, :class:`Segment`, :func:`shard_files` and
 """
 
 from ._analysis import (
+    ACCEPTED_DOCUMENTS,
     DEFAULT_TOKEN_PATTERN,
     Tokenizer,
     build_analyzer,
     check_documents,
     default_tokenize,
     iter_token_lists,
+    tokenized_document,
 )
 from ._line_corpus import (
     DEFAULT_BLOCK_SIZE,

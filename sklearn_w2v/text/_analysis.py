@@ -9,8 +9,9 @@ of strings, which is used as is. The analyzer options are scikit-learn's
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from sklearn.feature_extraction.text import CountVectorizer
 
@@ -82,38 +83,98 @@ def build_analyzer(
     ).build_analyzer()
 
 
-def check_documents(X: object) -> Iterable:
-    """Reject inputs that are not a collection of documents, before any work.
+#: What a collection of documents may be, as error messages say it.
+ACCEPTED_DOCUMENTS = ("an iterable of documents, each a string or a list of string tokens "
+                      "(a list, a 1-D array or pandas Series, a generator, a LineCorpus)")
+
+
+def check_documents(X: object, caller: str | None = None) -> Iterable:
+    """Reject inputs that are not a collection of documents, before any work; return ``X``.
 
     A bare string (or bytes) is iterable, so without this check it would be
-    read as a corpus of one-character documents. 1-D NumPy arrays and pandas
-    Series of strings (a ``ColumnTransformer`` text column) are accepted;
-    DataFrames, 2-D arrays and sparse matrices are not.
+    read as a corpus of one-character documents, and a dict as a corpus of
+    its keys. 1-D NumPy arrays and pandas Series of strings (a
+    ``ColumnTransformer`` text column) are accepted; DataFrames, arrays of
+    numbers, arrays of other than one dimension and sparse matrices are
+    not. Nothing is read from ``X`` (its ``__iter__`` is not called). The
+    one-line ``TypeError`` names what was given and what is accepted,
+    prefixed with ``caller`` (``"W2V.fit"``) when given.
+
+    Examples
+    --------
+    >>> check_documents({"a b": 1}, "W2V.fit")
+    Traceback (most recent call last):
+    ...
+    TypeError: W2V.fit: expected an iterable of documents, ... got a dict, whose iteration ...
     """
-    if isinstance(X, (str, bytes)):
-        raise TypeError(
-            "Iterable over raw text documents expected, got a single "
-            f"{type(X).__name__} object. Wrap it in a list: [text]. "
-            "(Expected an iterable of documents: raw strings or lists of tokens.)"
-        )
+    problem = _not_documents(X)
+    if problem is None:
+        return X
+    where = f"{caller}: " if caller else ""
+    raise TypeError(f"{where}expected {ACCEPTED_DOCUMENTS}; got {problem}")
+
+
+def _not_documents(X: object) -> str | None:
+    """What is wrong with ``X`` as a collection of documents (the end of the error message), or
+    None.
+    """
+    if X is None:
+        return "None."
+    if isinstance(X, str):
+        shown = X if len(X) <= 40 else X[:37] + "..."
+        return (f"a single str object ({shown!r}). Wrap one document in a list: [text]; "
+                "to read a text file, pass LineCorpus(path).")
+    if isinstance(X, (bytes, bytearray, memoryview)):
+        return (f"a single {type(X).__name__} object. Decode the text and wrap each document "
+                "in a list: [data.decode()].")
+    if isinstance(X, os.PathLike):
+        return f"a {type(X).__name__}. To read a text file, pass LineCorpus(path)."
+    if isinstance(X, Mapping):
+        return (f"{_with_article(type(X).__name__)}, whose iteration gives its keys. Pass the "
+                "documents themselves, e.g. list(d.values()).")
     if hasattr(X, "columns") and hasattr(X, "iloc"):
+        return ("a DataFrame. Select the text column first (df['text'], or the column name as "
+                "a string, not a list, in a ColumnTransformer).")
+    ndim, shape = getattr(X, "ndim", None), getattr(X, "shape", None)
+    if ndim is not None and shape is not None:
+        if ndim != 1:
+            return f"a {ndim}-D {type(X).__name__} of shape {tuple(shape)}; it must be 1-D."
+        kind = getattr(getattr(X, "dtype", None), "kind", "O")
+        if kind in "biufcmM":
+            return f"a 1-D {type(X).__name__} of {X.dtype} numbers; documents are text."
+        if kind == "S":
+            return (f"a 1-D {type(X).__name__} of bytes; decode the documents to str first "
+                    "(X.astype(str)).")
+    # Without calling iter(X): a corpus's __iter__ may open files, and nothing is read here.
+    if not (isinstance(X, Iterable) or hasattr(type(X), "__getitem__")):
+        return f"{_with_article(type(X).__name__)}, which is not iterable."
+    return None
+
+
+def tokenized_document(n: int, doc: object) -> Sequence[str]:
+    """The tokens of document ``n``, which is not a raw string; a ``TypeError`` naming it when
+    it is not a tokenized document either.
+
+    A list or tuple is returned as it is, any other iterable of strings as a
+    list. Only the first token's type is checked: that catches the common
+    mistakes (lists of ids, nested lists) at the price of one ``isinstance``
+    per document.
+    """
+    if isinstance(doc, (list, tuple)):
+        tokens = doc
+    elif doc is None or isinstance(doc, (bytes, int, float)):
+        raise _bad_document(n, doc)
+    else:
+        try:
+            tokens = list(doc)
+        except TypeError:
+            raise _bad_document(n, doc) from None
+    if len(tokens) and not isinstance(tokens[0], str):
         raise TypeError(
-            "Expected a 1-D collection of documents, got a DataFrame; "
-            "select the text column first (df['text'], or the column name as a "
-            "string, not a list, in a ColumnTransformer)."
+            f"Document {n} contains a token of type {type(tokens[0]).__name__}; "
+            "tokens must be strings."
         )
-    ndim = getattr(X, "ndim", None)
-    if ndim is not None and hasattr(X, "shape") and ndim != 1:
-        raise TypeError(
-            f"Expected a 1-D collection of documents, got an array of shape {X.shape}."
-        )
-    try:
-        iter(X)
-    except TypeError:
-        raise TypeError(
-            f"Expected an iterable of documents, got {type(X).__name__}."
-        ) from None
-    return X
+    return tokens
 
 
 def _with_article(noun: str) -> str:
@@ -159,21 +220,7 @@ def iter_token_lists(
                     "return a list of tokens."
                 )
             yield tokens if isinstance(tokens, (list, tuple)) else list(tokens)
-            continue
-        if isinstance(doc, (list, tuple)):
-            tokens = doc
-        elif doc is None or isinstance(doc, (bytes, int, float)):
-            raise _bad_document(n, doc)
+        elif type(doc) is list and (not doc or type(doc[0]) is str):
+            yield doc  # the common case, without a call per document
         else:
-            try:
-                tokens = list(doc)
-            except TypeError:
-                raise _bad_document(n, doc) from None
-        # Checking the first token catches the common mistakes (lists of ids,
-        # nested lists) at the price of one isinstance per document.
-        if len(tokens) and not isinstance(tokens[0], str):
-            raise TypeError(
-                f"Document {n} contains a token of type {type(tokens[0]).__name__}; "
-                "tokens must be strings."
-            )
-        yield tokens
+            yield tokenized_document(n, doc)

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sklearn_w2v.estimator._estimator as estimator_module
+import sklearn_w2v.estimator._stages as stages_module
 from sklearn_w2v import W2V, LineCorpus
 
 FAST = dict(vector_size=8, min_count=1, epochs=2, n_jobs=1, random_state=0)
@@ -64,8 +65,8 @@ def no_stage_runs(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("a stage ran before X was checked")
 
-    monkeypatch.setattr(W2V, "fit_stages", fail)
-    monkeypatch.setattr(W2V, "training_setup", fail)
+    monkeypatch.setattr(estimator_module, "fit_stages", fail)
+    monkeypatch.setattr(stages_module, "training_setup", fail)
     monkeypatch.setattr(estimator_module, "encode", fail)
 
 

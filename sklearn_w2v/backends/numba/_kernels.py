@@ -22,12 +22,19 @@ gensim's: a context word's input vector predicts the center word. The
 measurements that chose these two rules (and removed the pair-by-pair
 ones) are on the benchmarks page of the docs.
 
+The output rows of the most frequent words may come from a copy of the
+calling thread's own (``hot_output``, folded back into the shared rows by
+:func:`try_fold`), so that threads stop passing those rows' cache lines
+between cores: every output row is reached through :func:`_row`, which
+picks the copy or the shared row by the word's rank.
+
 Speed notes (each measured; the figures are on the benchmarks page of the
 docs): the rows of the next word's targets are prefetched while the
 current word trains; the sigmoid is tabulated; vector loops serve three
 rows per pass; and no array view or array-taking helper is used inside the
 loops, because each costs atomic reference-count updates on shared arrays,
-which the threads also contend for.
+which the threads also contend for (the row views of :func:`_row` carry no
+reference count).
 """
 
 from __future__ import annotations

@@ -15,17 +15,18 @@ Hot rows. The threads update the shared weight matrices without locks
 most frequent words: with more than one thread, each worker trains the
 first ``hot_rows`` output rows (the vocabulary is sorted by count, so these
 are the words drawn most as noise and met most as centers) in a copy of
-its own, and every few hundred tokens adds its steps on them to the shared
-rows and takes the sum as its new copy (:func:`try_fold`). Why: every
-thread writes those rows many times a millisecond, and each write by
-another core moves the row's cache lines over, at a cost set by how far
-apart the cores are; measured on a 2-core VM whose cores were sometimes
-40 ns and sometimes 200 ns apart, they were the largest single share of
-what a second thread lost (the benchmarks page, with the controls). A
-worker sees the others' steps on those rows a fold late, as in Vuurens et
-al., *Efficient Parallel Learning of Word2Vec* (2016), so the folds come
-more often the more threads there are (:func:`fold_tokens`); the quality
-this keeps is measured on the same page.
+its own (:func:`hot_row_count`), and every few thousand tokens adds its
+steps on them to the shared rows and takes the sum as its new copy
+(:func:`try_fold`). Why: every thread writes those rows many times a
+millisecond, and each write after another core's moves the row's cache
+lines over, at a cost set by how far apart the cores are; on a 2-core VM
+whose cores were sometimes 45 ns and sometimes 220 ns apart, the output
+rows were what a second thread lost its time to, most of it on the most
+frequent words' (the benchmarks page, with the controls). A worker sees
+the others' steps on those rows a fold late, as in Vuurens et al.,
+*Efficient Parallel Learning of Word2Vec* (2016), so with more threads the
+folds come more often and cover fewer rows (:func:`fold_tokens`); the
+quality this keeps is measured on the same page.
 
 Without an ``on_epoch_end`` hook the workers run all epochs in one pass.
 With one, they run an epoch at a time and the hook is called in the

@@ -24,6 +24,7 @@ from sklearn_w2v.training import (  # noqa: E402  # noqa: E402
     initial_vectors,
     keep_probabilities,
     noise_distribution,
+    sampling_tables,
 )
 
 from helpers import group_purity, planted_corpus  # noqa: E402
@@ -154,8 +155,8 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
     config = TrainConfig(window=2, sample=0, shrink_windows=False, sg=True, negative=2)
     counts = np.ones(7, dtype=np.int64)
     gen = torch.Generator().manual_seed(0)
-    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window,
-                             torch.device("cpu"))
+    tables = tt.DeviceTables(sampling_tables(counts, config.sample, config.ns_exponent),
+                             config.window, torch.device("cpu"))
     chunk = tt.Chunk(torch.from_numpy(corpus.ids), torch.from_numpy(np.diff(corpus.offsets)),
                       tables, config, gen)
     batch = chunk.batch(0, 100, 0.01, tables, gen)
@@ -173,8 +174,9 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
 def test_cbow_batch_windows_shrink_within_reach():
     corpus = tiny_corpus([list(range(10))])
     config = TrainConfig(window=3, sample=0, sg=False)
-    tables = tt.DeviceTables(np.ones(10, dtype=np.int64), config.sample, config.ns_exponent,
-                             config.window, torch.device("cpu"))
+    tables = tt.DeviceTables(
+        sampling_tables(np.ones(10, dtype=np.int64), config.sample, config.ns_exponent),
+        config.window, torch.device("cpu"))
     gen = torch.Generator().manual_seed(1)
     chunk = tt.Chunk(torch.from_numpy(corpus.ids), torch.tensor([10]), tables, config, gen)
     batch = chunk.batch(0, 10, 0.01, tables, gen)
@@ -189,8 +191,8 @@ def test_cbow_batch_windows_shrink_within_reach():
 def test_noise_draws_follow_the_noise_distribution():
     counts = np.array([500, 200, 50, 10, 1], dtype=np.int64)
     config = TrainConfig(ns_exponent=0.75)
-    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window,
-                             torch.device("cpu"))
+    tables = tt.DeviceTables(sampling_tables(counts, config.sample, config.ns_exponent),
+                             config.window, torch.device("cpu"))
     draws = tables.noise((200_000,), torch.Generator().manual_seed(0))
     freq = np.bincount(draws.numpy(), minlength=5) / 200_000
     np.testing.assert_allclose(freq, noise_distribution(counts, 0.75), atol=4e-3)

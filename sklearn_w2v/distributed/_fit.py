@@ -282,7 +282,8 @@ class DistributedFit(FitStages):
         self.prepare_seconds = time.perf_counter() - start
         vocabulary, config = shard.vocabulary, setup.config
         summary = CorpusSummary(shard.n_documents_all, shard.n_raw_words_all, shard.n_tokens_all,
-                                vocabulary.effective_min_count, len(vocabulary))
+                                vocabulary.effective_min_count, len(vocabulary),
+                                encode_seconds=self.prepare_seconds)
         if pretrained is None:
             inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
             yield TrainingData(vocabulary.words, vocabulary.counts, shard.local, inp, out,
@@ -342,8 +343,9 @@ class DistributedFit(FitStages):
         return TrainResult(inp, out, stats)
 
     def document_statistics(self, data: TrainingData, vectors: np.ndarray,
-                            sif_weights: np.ndarray) -> DocumentStatistics:
-        mine = document_statistics(data.corpus, self.shard.n_documents, vectors, sif_weights)
+                            sif_weights: np.ndarray, n_threads: int = 1) -> DocumentStatistics:
+        mine = document_statistics(data.corpus, self.shard.n_documents, vectors, sif_weights,
+                                   n_threads)
         return DocumentStatistics(
             _all_sum(mine.document_frequency, self.device),
             int(_all_sum(np.array([mine.n_documents], np.int64), self.device)[0]),

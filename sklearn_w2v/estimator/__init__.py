@@ -58,10 +58,12 @@ from ._pretrained import (
     starting_vectors,
 )
 from ._stages import (
+    STAGE_NAMES,
     ContinuedFit,
     CorpusSummary,
     FitStages,
     FreshFit,
+    StageClock,
     TrainingData,
     TrainingSetup,
     counted_rows,

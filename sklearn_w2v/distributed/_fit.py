@@ -39,7 +39,7 @@ from gensim.models import KeyedVectors
 from sklearn.base import clone
 
 from ..backends import backend_spec
-from ..corpus import EncodedCorpus, encode_counted
+from ..corpus import EncodedCorpus, MemoryStore, encode_counted
 from ..estimator import (
     W2V,
     CorpusSummary,
@@ -397,11 +397,13 @@ def _load_pretrained(model: W2V, setup: TrainingSetup, device) -> PretrainedVect
 def _read_shard(model: W2V, corpus: LineCorpus | None, device,
                 pretrained: PretrainedVectors | None = None) -> _Shard:
     """Count the shard, merge the vocabulary over all ranks, encode the shard (collective)."""
-    error = counts = None
+    error = counts = scan_ids = None
     n_documents, words, word_counts = 0, [], np.zeros(0, dtype=np.int64)
     try:
         if corpus is not None:
-            counts = count_line_corpus(corpus)
+            writer = MemoryStore().writer()  # the scan ids: encoding reads no file again
+            counts = count_line_corpus(corpus, keep_ids=writer.extend)
+            scan_ids = writer.finish()
             n_documents = counts.n_documents
             words, word_counts = counts.word_counts()
     except (OSError, ValueError) as exc:
@@ -423,7 +425,7 @@ def _read_shard(model: W2V, corpus: LineCorpus | None, device,
     local = EncodedCorpus.empty()
     try:
         if counts is not None:
-            local = encode_counted(corpus, counts, vocabulary)
+            local = encode_counted(scan_ids, counts, vocabulary)
     except (OSError, RuntimeError, ValueError) as exc:
         error = exc
     agree(error, "encoding the shards")

@@ -103,6 +103,13 @@ def test_a_second_fit_builds_no_tables(monkeypatch):
     real = _sampling._build
     monkeypatch.setattr(_sampling, "_build", lambda *a: built.append(1) or real(*a))
     docs = [["a", "b", "c", "a"], ["b", "c", "d", "a"]] * 20
-    for _ in range(2):
-        W2V(vector_size=4, min_count=1, epochs=1, n_jobs=1, random_state=0).fit(docs)
+    models = [W2V(vector_size=4, min_count=1, epochs=1, n_jobs=1, random_state=0).fit(docs)
+              for _ in range(2)]
     assert built == [1]
+    clear_sampling_tables()  # a third fit builds them afresh: the same fit, bit for bit
+    models.append(W2V(vector_size=4, min_count=1, epochs=1, n_jobs=1, random_state=0).fit(docs))
+    assert built == [1, 1]
+    for model in models[1:]:
+        for name in ("context_vectors_", "idf_", "sif_component_"):
+            assert getattr(model, name).tobytes() == getattr(models[0], name).tobytes()
+        assert model.wv_.vectors.tobytes() == models[0].wv_.vectors.tobytes()

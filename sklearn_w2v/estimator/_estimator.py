@@ -328,7 +328,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         (of ``idf_`` and ``sif_component_``), None for a stage that did not run
         or is not told apart; ``"kernel_seconds"``: GPU time in the training
         kernels, within ``"train"``; ``"fit_seconds"``: the whole call, and
-        ``"unaccounted_seconds"``: what no stage covers), the epochs it trained
+        ``"unaccounted_seconds"``: what no stage covers; ``"fit_cpu_seconds"``
+        and ``"train_cpu_seconds"``: the process's CPU time, all threads, of
+        the call and of its training), the epochs it trained
         (``"epochs_trained"``; ``"stopped_early"`` when a callback ended
         training before ``epochs``), the device it trained on, and the
         backend's own facts (``"backend_details"``: e.g. the torch backend's
@@ -728,8 +730,10 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             runner.end()
         clock.add("train", clock.lap())  # the callbacks' end
         total = clock.total()
-        self.training_stats_.update(fit_seconds=total, unaccounted_seconds=total - sum(
-            s for s in clock.seconds.values() if s is not None))
+        self.training_stats_.update(
+            fit_seconds=total, unaccounted_seconds=total - sum(
+                s for s in clock.seconds.values() if s is not None),
+            fit_cpu_seconds=clock.total_cpu(), train_cpu_seconds=clock.train_cpu_seconds)
 
     def _store(self, data: TrainingData, result: TrainResult, setup: TrainingSetup,
                clock: StageClock) -> None:

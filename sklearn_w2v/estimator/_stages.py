@@ -162,14 +162,18 @@ class StageClock:
 
     def __init__(self):
         self.began = self._mark = time.perf_counter()
+        self.cpu_began = self._cpu_mark = time.process_time()
         self.seconds: dict[str, float | None] = dict.fromkeys(STAGE_NAMES)
         #: GPU time of the training kernels, within ``train`` (None: not measured).
         self.kernel_seconds: float | None = None
+        #: Process CPU seconds (all threads) of the laps given to :meth:`train`.
+        self.train_cpu_seconds = 0.0
 
     def lap(self) -> float:
         """Seconds since the last lap (or since the clock started)."""
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         seconds, self._mark = now - self._mark, now
+        self._lap_cpu, self._cpu_mark = cpu - self._cpu_mark, cpu
         return seconds
 
     def add(self, stage: str, seconds: float | None) -> None:
@@ -197,10 +201,15 @@ class StageClock:
                 apart += parts[stage]
         self.add("train", seconds - apart)
         self.kernel_seconds = parts.get("kernel")
+        self.train_cpu_seconds += self._lap_cpu
 
     def total(self) -> float:
         """Seconds since the clock started."""
         return time.perf_counter() - self.began
+
+    def total_cpu(self) -> float:
+        """Process CPU seconds since the clock started."""
+        return time.process_time() - self.cpu_began
 
 
 @dataclass(frozen=True, eq=False)

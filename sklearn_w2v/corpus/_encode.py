@@ -200,7 +200,7 @@ def encode_documents(
     """Build the vocabulary and the training corpus from any documents ``fit`` accepts.
 
     A :class:`~sklearn_w2v.text.LineCorpus` takes the file path
-    (:func:`encode_line_corpus`: two passes over the files in big blocks),
+    (:func:`encode_line_corpus`: one read of the files in big blocks),
     except when ``max_vocab_size`` asks for gensim's pruning during the scan,
     which only document-by-document counting reproduces. Everything else goes
     through :func:`~sklearn_w2v.text.iter_token_lists`. Both paths give

@@ -1,8 +1,8 @@
 """Fitting a :class:`~sklearn_w2v.W2V` on every rank of a process group.
 
-Each rank reads its own shard (two passes, as ``W2V.fit`` reads a
-:class:`~sklearn_w2v.LineCorpus`), the word counts are merged into one
-vocabulary, and then every rank trains on its shard with the ordinary
+Each rank reads its own shard once (as ``W2V.fit`` reads a
+:class:`~sklearn_w2v.LineCorpus`, keeping the scan ids), the word counts
+are merged into one vocabulary, and then every rank trains on its shard with the ordinary
 single-process trainer, in rounds:
 
 * an epoch of each rank's shard is cut into the same number of rounds

@@ -641,9 +641,9 @@ class _FusedSteps(_Steps):
         return self.words, self.loss
 
     def close(self, export):
-        _KERNELS.give_back(self.key, self.call.device, self.kernel)
-        if self.call.cuda:
+        if self.call.cuda:  # no launch may still use the workspace once another call has it
             torch.cuda.synchronize(self.call.device)
+        _KERNELS.give_back(self.key, self.call.device, self.kernel)
 
     def details(self):
         kernel = self.kernel
@@ -686,6 +686,8 @@ class _BatchedSteps(_Steps):
             self.ids = torch.from_numpy(call.corpus.ids)
             if trainer._keep_corpus_on_device(call.corpus):
                 self.ids = to_device(call.corpus.ids, dev)
+            if call.cuda:
+                torch.cuda.current_stream(dev).synchronize()  # the copies' time is theirs
         self.effective = 0
 
     def begin_epoch(self, epoch):

@@ -299,7 +299,8 @@ def check_training_arrays(
                 f"{name} must be a C-contiguous float32 array of shape {shape}, "
                 f"got {arr.dtype} {arr.shape}"
             )
-    frozen_rows(frozen, len(counts))
+    if frozen is not None:
+        frozen_rows(frozen, len(counts))
     check_corpus_and_counts(corpus, counts)
 
 

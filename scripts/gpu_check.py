@@ -34,15 +34,44 @@ lacks carried in the ignored folder ``.gpu``::
 ``--device cpu --max-tokens 3000 --epochs 1 --seeds 1`` runs the steps (but
 the background benchmark and the tests) on a tiny slice on the CPU, with
 Triton's interpreter: a check of the script itself, not a measurement.
+
+The whole fit (the issue on the stages around training) has three more steps,
+run by ``--steps fits,gensim_cbow,distributed,tests`` (about 5 minutes on an
+H100; give the device call ``timeout_s`` 540 and ``--budget 480``):
+
+8. ``fits``: ``W2V(backend="torch", sg=..., epochs=5).fit(path)`` on the
+   corpus as a plain file (a ``.gz`` is decompressed once, before, and
+   ``cat``/``zcat`` of it timed), skip-gram then CBOW (the default stepped
+   learning-rate profile), seeds 1-3, in one warm process (a warm-up fit
+   first, untimed): the fit's wall time around ``fit``, every stage of
+   ``training_stats_["stage_seconds"]``, the trainer's wall (``seconds``)
+   against its kernels' (``kernel_seconds``), the peak GPU memory, and the
+   quality (in the worker pool). ``fits_summary`` has the medians, the
+   kernel shares of the trainer's wall (goals: 90 % skip-gram, 75 % CBOW),
+   the whole skip-gram fit (goal: 2 s) and the quality means;
+9. ``gensim_cbow``: gensim's CBOW on the machine's CPUs (``python -m
+   sklearn_w2v.bench --backends gensim-file --sg 0``, the seeds, with
+   quality), and in ``cbow_vs_gensim`` the difference of the 3-seed analogy
+   means to the stepped CBOW of step 8 (goal: within 0.3 points);
+10. ``distributed``: ``torchrun --nproc_per_node 1 -m sklearn_w2v.distributed
+    --backend torch --dist-backend nccl`` on the corpus, one epoch of
+    skip-gram: distributed training on CUDA, its summary line and the
+    quality of the vectors it wrote.
+
+Their CPU check: ``--device cpu --max-tokens 400 --epochs 1 --seeds 1
+--steps fits,gensim_cbow,distributed`` (gloo instead of NCCL).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -238,6 +267,187 @@ def run_tests(timeout: float) -> dict:
             "tail": done.stdout[-2500:] + done.stderr[-1500:]}
 
 
+def plain_corpus(args, folder: str) -> tuple[str, dict]:
+    """The corpus as a plain text file (what a fit from a path reads fastest), and the time of
+    reading it (``cat``/``zcat`` to /dev/null); with ``--max-tokens``, its first lines only.
+    """
+    path = args.corpus
+    if path.endswith(".gz") or args.max_tokens:
+        opener = gzip.open if path.endswith(".gz") else open
+        plain = os.path.join(folder, "corpus.txt")
+        with opener(path, "rb") as src, open(plain, "wb") as dst:
+            if args.max_tokens:
+                n = 0
+                for line in src:
+                    dst.write(line)
+                    n += len(line.split())
+                    if n >= args.max_tokens:
+                        break
+            else:
+                shutil.copyfileobj(src, dst, 1 << 24)
+        path = plain
+    reads = {}
+    for name, file in (("cat", path), ("zcat" if args.corpus.endswith(".gz") else "cat_given",
+                                       args.corpus)):
+        command = ["zcat" if file.endswith(".gz") else "cat", file]
+        began = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+        reads[name] = {"command": " ".join(command), "seconds": time.perf_counter() - began}
+    return path, reads
+
+
+def fit_runs(args, path: str, pool, report) -> list[dict]:
+    """Whole fits from the path in this (warm) process: every stage, the kernels, the quality."""
+    from sklearn_w2v import W2V
+
+    kernel = {"kernel": "fused"} if args.device == "cpu" else {}
+    common = dict(backend="torch", device=args.device, n_jobs=os.cpu_count() or 1, **kernel)
+    began = time.perf_counter()  # warm-up: compiles every variant, loads numba's kernels
+    with tempfile.TemporaryDirectory() as folder:
+        warm = os.path.join(folder, "warm.txt")
+        with open(warm, "w") as f:
+            f.writelines(" ".join(f"w{(i * 7 + j) % 60}" for j in range(30)) + "\n"
+                         for i in range(5 if args.device == "cpu" else 100))  # interpreter
+        for sg in (1, 0):
+            W2V(sg=sg, min_count=1, epochs=1, vector_size=100, **common).fit(LineCorpus(warm))
+    rows, pending = [{"warm_up_seconds": time.perf_counter() - began}], []
+    for sg in (1, 0):
+        for seed in range(1, args.seeds + 1):
+            if report.left() < 60:
+                rows.append({"sg": sg, "seed": seed, "skipped": "budget"})
+                continue
+            model = W2V(sg=sg, epochs=args.epochs, random_state=seed, **common)
+            began = time.perf_counter()
+            model.fit(LineCorpus(path))
+            wall = time.perf_counter() - began
+            stats = model.training_stats_
+            details = stats["backend_details"]
+            row = {"sg": sg, "seed": seed, "epochs": args.epochs, "fit_wall": wall,
+                   "not_training": wall - stats["stage_seconds"]["train"],
+                   **{k: stats[k] for k in ("stage_seconds", "kernel_seconds", "seconds",
+                                             "fit_seconds", "unaccounted_seconds",
+                                             "n_raw_words", "n_threads", "device")},
+                   "trainer_kernel_share": (stats["kernel_seconds"] / stats["seconds"]
+                                            if stats["kernel_seconds"] else None),
+                   "raw_words_per_second_trainer": stats["n_raw_words"] * args.epochs
+                   / stats["seconds"],
+                   "details": {k: details.get(k) for k in (
+                       "path", "programs", "num_warps", "workspace_bytes",
+                       "cuda_max_memory_allocated", "registers", "spilled")}}
+            print(f"    fit sg={sg} seed={seed}: {wall:.2f} s, trainer {stats['seconds']:.2f} s, "
+                  f"kernels {stats['kernel_seconds']}, stages "
+                  + " ".join(f"{k}={v:.3f}" for k, v in stats["stage_seconds"].items()
+                             if v is not None), flush=True)
+            wv = model.wv_
+            pending.append((row, pool.submit(_evaluate, list(wv.index_to_key),
+                                             wv.expandos["count"], wv.vectors)))
+            rows.append(row)
+    for row, future in pending:
+        try:
+            row["quality"] = future.result(timeout=max(min(report.left() - 30, 240), 1.0))
+        except Exception as exc:
+            row["quality"] = {"error": f"{type(exc).__name__}: {exc}"}
+    return rows
+
+
+def fits_summary(rows: list[dict]) -> list[dict]:
+    """Per mode: medians of the times and stages, the kernels' share, quality means."""
+    out = []
+    for sg in (1, 0):
+        group = [r for r in rows if r.get("sg") == sg and "fit_wall" in r]
+        if not group:
+            continue
+
+        def med(values):
+            values = [v for v in values if v is not None]
+            return float(np.median(values)) if values else None
+
+        entry = {"sg": sg, "fits": len(group), "fit_wall": med(r["fit_wall"] for r in group),
+                 "not_training": med(r["not_training"] for r in group),
+                 "trainer_seconds": med(r["seconds"] for r in group),
+                 "kernel_seconds": med(r["kernel_seconds"] for r in group),
+                 "trainer_kernel_share": med(r["trainer_kernel_share"] for r in group),
+                 "goal_kernel_share": 0.9 if sg else 0.75,
+                 "stages": {k: med(r["stage_seconds"][k] for r in group)
+                            for k in group[0]["stage_seconds"]}}
+        if sg:
+            entry["goal_fit_wall"] = 2.0
+        for key in ("analogy", "wordsim353", "simlex999"):
+            values = [r["quality"][key] for r in group if key in r.get("quality", {})]
+            if values:
+                entry[key] = float(np.mean(values))
+                entry[key + "_runs"] = values
+        out.append(entry)
+    return out
+
+
+def gensim_cbow(args, path: str, timeout: float) -> dict:
+    """gensim's CBOW on this machine's CPUs, the seeds, with quality (the bench's JSON)."""
+    out = os.path.join(args.out, "gensim_cbow.json")
+    cmd = [sys.executable, "-m", "sklearn_w2v.bench", "--corpus", path, "--sg", "0",
+           "--backends", "gensim-file", "--threads", str(os.cpu_count() or 1),
+           "--repeat", str(args.seeds), "--epochs", str(args.epochs), "--json", out]
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                              timeout=max(timeout, 1.0))
+    except subprocess.TimeoutExpired as exc:
+        return {"timeout": timeout, "tail": str(exc.stdout)[-2000:] + str(exc.stderr)[-1000:]}
+    found = {"command": " ".join(cmd[1:]), "returncode": done.returncode,
+             "stdout": done.stdout[-3000:], "stderr": done.stderr[-1500:]}
+    if os.path.exists(out):
+        with open(out) as f:
+            result = json.load(f)
+        found["runs"] = [{k: r.get(k) for k in ("seed", "repeat", "train_seconds",
+                                                 "end_to_end_seconds", "quality")}
+                         for r in result.get("runs", [])]
+        analogy = [r["quality"]["analogy"] for r in result.get("runs", [])
+                   if r.get("ok") and r["quality"].get("analogy") is not None]
+        found["analogy_mean"] = float(np.mean(analogy)) if analogy else None
+    return found
+
+
+def cbow_vs_gensim(summary: list[dict] | None, gensim: dict | None) -> dict:
+    ours = next((e for e in summary or [] if e["sg"] == 0), {})
+    theirs = (gensim or {}).get("analogy_mean")
+    if ours.get("analogy") is None or theirs is None:
+        return {"missing": "a CBOW analogy mean of ours or gensim's"}
+    points = 100 * (ours["analogy"] - theirs)
+    return {"ours_analogy": ours["analogy"], "gensim_analogy": theirs,
+            "difference_points": points, "within_0_3_points": abs(points) <= 0.3}
+
+
+def distributed_run(args, path: str, timeout: float) -> dict:
+    """One rank of ``torchrun ... -m sklearn_w2v.distributed`` (NCCL on CUDA), one epoch."""
+    vectors = os.path.join(args.out, "distributed_vectors.bin")
+    cpu = args.device == "cpu"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "1",
+           "-m", "sklearn_w2v.distributed", "--backend", "torch",
+           "--dist-backend", "gloo" if cpu else "nccl", "-train", path, "-output", vectors,
+           "-binary", "1", "-cbow", "0", "-iter", "1", "--seed", "1", "-debug", "1"]
+    if cpu:
+        cmd += ["--device", "cpu"]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
+    began = time.perf_counter()
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=max(timeout, 1.0))
+    except subprocess.TimeoutExpired as exc:
+        return {"timeout": timeout, "tail": str(exc.stdout)[-2000:] + str(exc.stderr)[-1500:]}
+    found = {"command": " ".join(cmd[1:]), "returncode": done.returncode,
+             "seconds": time.perf_counter() - began,
+             "stdout": done.stdout[-2500:], "stderr": done.stderr[-2500:]}
+    if done.returncode == 0 and os.path.exists(vectors):
+        from gensim.models import KeyedVectors
+
+        wv = KeyedVectors.load_word2vec_format(vectors, binary=True)
+        found["vectors"] = {"words": len(wv), "size": wv.vector_size}
+        found["quality"] = _evaluate(list(wv.index_to_key),
+                                     np.ones(len(wv), dtype=np.int64), wv.vectors)
+        os.remove(vectors)  # large; the figures are kept
+    return found
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--corpus", default=os.path.join(ROOT, ".gpu", "en-mix.txt.gz"))
@@ -281,13 +491,36 @@ def main(argv=None) -> int:
                          "words": len(encoded.vocabulary),
                          "encode_seconds": time.perf_counter() - start}
 
+    pool = ProcessPoolExecutor(max_workers=max(1, min(8, (os.cpu_count() or 2) - 2)))
+    whole = steps & {"fits", "gensim_cbow", "distributed"}
+    if whole:
+        folder = tempfile.mkdtemp(prefix="gpu-check-")
+        found = report.step("plain_corpus", plain_corpus, args, folder)
+        path = found[0] if found else None
+        if path and "fits" in steps:
+            rows = report.step("fits", fit_runs, args, path, pool, report, needs=60)
+            report.step("fits_summary", fits_summary, rows or [])
+        if path and "gensim_cbow" in steps:
+            gensim = report.step("gensim_cbow", gensim_cbow, args, path,
+                                 min(report.left() - 90, 240), needs=60)
+            report.step("cbow_vs_gensim", cbow_vs_gensim, report.data.get("fits_summary"),
+                        gensim)
+        if path and "distributed" in steps:
+            report.step("distributed", distributed_run, args, path,
+                        min(report.left() - 20, 180), needs=40)
+        shutil.rmtree(folder, ignore_errors=True)
+    if not steps - whole - {"tests"}:  # nothing needs the encoded corpus
+        if "tests" in steps and not cpu:
+            report.step("tests", run_tests, timeout=max(min(report.left() - 20, 180), 30))
+        pool.shutdown(wait=False, cancel_futures=True)
+        report.add("seconds", time.perf_counter() - report.start)
+        return 0
     try:
         encoded, summary = encode()
     except Exception as exc:  # nothing else can run
         report.add("corpus", {"error": f"{type(exc).__name__}: {exc}"})
         return 1
     report.add("corpus", summary)
-    pool = ProcessPoolExecutor(max_workers=max(1, min(8, (os.cpu_count() or 2) - 2)))
     runs = Runs(encoded, pool)
 
     def warm_up():

@@ -24,6 +24,7 @@ from sklearn_w2v.training import (  # noqa: E402  # noqa: E402
     initial_vectors,
     keep_probabilities,
     noise_distribution,
+    sampling_tables,
 )
 
 from helpers import group_purity, planted_corpus  # noqa: E402
@@ -154,8 +155,8 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
     config = TrainConfig(window=2, sample=0, shrink_windows=False, sg=True, negative=2)
     counts = np.ones(7, dtype=np.int64)
     gen = torch.Generator().manual_seed(0)
-    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window,
-                             torch.device("cpu"))
+    tables = tt.DeviceTables(sampling_tables(counts, config.sample, config.ns_exponent),
+                             config.window, torch.device("cpu"))
     chunk = tt.Chunk(torch.from_numpy(corpus.ids), torch.from_numpy(np.diff(corpus.offsets)),
                       tables, config, gen)
     batch = chunk.batch(0, 100, 0.01, tables, gen)
@@ -173,8 +174,9 @@ def test_skip_gram_batch_holds_exactly_the_window_pairs():
 def test_cbow_batch_windows_shrink_within_reach():
     corpus = tiny_corpus([list(range(10))])
     config = TrainConfig(window=3, sample=0, sg=False)
-    tables = tt.DeviceTables(np.ones(10, dtype=np.int64), config.sample, config.ns_exponent,
-                             config.window, torch.device("cpu"))
+    tables = tt.DeviceTables(
+        sampling_tables(np.ones(10, dtype=np.int64), config.sample, config.ns_exponent),
+        config.window, torch.device("cpu"))
     gen = torch.Generator().manual_seed(1)
     chunk = tt.Chunk(torch.from_numpy(corpus.ids), torch.tensor([10]), tables, config, gen)
     batch = chunk.batch(0, 10, 0.01, tables, gen)
@@ -189,8 +191,8 @@ def test_cbow_batch_windows_shrink_within_reach():
 def test_noise_draws_follow_the_noise_distribution():
     counts = np.array([500, 200, 50, 10, 1], dtype=np.int64)
     config = TrainConfig(ns_exponent=0.75)
-    tables = tt.DeviceTables(counts, config.sample, config.ns_exponent, config.window,
-                             torch.device("cpu"))
+    tables = tt.DeviceTables(sampling_tables(counts, config.sample, config.ns_exponent),
+                             config.window, torch.device("cpu"))
     draws = tables.noise((200_000,), torch.Generator().manual_seed(0))
     freq = np.bincount(draws.numpy(), minlength=5) / 200_000
     np.testing.assert_allclose(freq, noise_distribution(counts, 0.75), atol=4e-3)
@@ -746,3 +748,114 @@ def test_step_with_frozen_inputs_adds_minus_zero():
     sgns_step_(w_in, w_out, batch, frozen=torch.tensor([True, False]))
     assert torch.signbit(w_in[0, 0]) and torch.equal(w_in[0], before[0])
     assert not torch.equal(w_in[1], before[1])
+
+
+# ------------------------------------------------------- fixed costs and per-call state
+def test_a_trainer_keeps_no_state_of_a_call(planted):
+    """A call inside another call's epoch hook, on the same trainer, leaves both as alone."""
+    from sklearn_w2v.corpus import encode_for_training
+
+    docs = planted[0][:200]
+    first = encode_for_training(docs[:100], min_count=1)
+    second = encode_for_training(docs[100:], min_count=1)
+    config = TrainConfig(vector_size=8, window=3, epochs=2, sg=True, seed=4, compute_loss=True)
+
+    def alone(encoded):
+        inp, out = initial_vectors(len(encoded.vocabulary), 8, 1)
+        return tt.TorchTrainer(device="cpu").train(encoded.corpus, encoded.vocabulary.counts,
+                                                   config, inp, out)
+
+    want_first, want_second = alone(first), alone(second)
+    trainer = tt.TorchTrainer(device="cpu")
+    settings = dict(vars(trainer))
+    inner = []
+
+    def hook(report):
+        if not inner:  # after the outer call's first epoch
+            inner.append(alone_on(trainer, second))
+        return False
+
+    def alone_on(trainer, encoded):
+        inp, out = initial_vectors(len(encoded.vocabulary), 8, 1)
+        return trainer.train(encoded.corpus, encoded.vocabulary.counts, config, inp, out)
+
+    inp, out = initial_vectors(len(first.vocabulary), 8, 1)
+    outer = trainer.train(first.corpus, first.vocabulary.counts, config, inp, out,
+                          on_epoch_end=hook)
+    np.testing.assert_array_equal(outer.input_vectors, want_first.input_vectors)
+    np.testing.assert_array_equal(inner[0].input_vectors, want_second.input_vectors)
+    assert outer.stats.epoch_loss == want_first.stats.epoch_loss
+    assert outer.stats.epochs == 2 and inner[0].stats.epochs is None
+    assert vars(trainer) == settings  # nothing of either call stayed on the trainer
+
+
+def test_trainer_stats_split_the_call(planted):
+    from sklearn_w2v.corpus import encode_for_training
+
+    encoded = encode_for_training(planted[0][:100], min_count=1)
+    inp, out = initial_vectors(len(encoded.vocabulary), 8, 1)
+    stats = tt.TorchTrainer(device="cpu").train(
+        encoded.corpus, encoded.vocabulary.counts, TrainConfig(vector_size=8, epochs=1),
+        inp, out).stats
+    parts = stats.stage_seconds
+    assert set(parts) == {"setup", "copies", "train"}  # no kernel timing on the CPU
+    assert all(v >= 0 for v in parts.values())
+    assert sum(parts.values()) == pytest.approx(stats.seconds)
+
+
+def _interpreted_fused():
+    fused = pytest.importorskip("sklearn_w2v.backends.torch._fused")
+    if not fused.INTERPRETED:
+        pytest.skip("the fused kernel on CPU tensors needs TRITON_INTERPRET=1")
+    return fused
+
+
+def test_fused_calls_wait_once_an_epoch_and_keep_the_kernel(monkeypatch):
+    """Several launches an epoch, one wait each epoch; the kernel and its workspace are built
+    once for two calls of one configuration; the data is checked on the host only.
+    """
+    fused = _interpreted_fused()
+    encoded, _ = small_planted_corpus()
+    corpus = encoded.corpus.sentences(0, 12)
+    counts = encoded.vocabulary.counts
+    built, collects, validated = [], [], []
+    real_init, real_collect, real_train = (fused.FusedSGNS.__init__, fused.FusedSGNS.collect,
+                                           fused.FusedSGNS.train)
+
+    def init(self, *args, **kwargs):
+        built.append(kwargs["max_sentence_length"])
+        real_init(self, *args, **kwargs)
+
+    def collect(self):
+        collects.append(1)
+        return real_collect(self)
+
+    def train(self, *args, **kwargs):
+        validated.append(kwargs["validate"])
+        return real_train(self, *args, **kwargs)
+
+    monkeypatch.setattr(fused.FusedSGNS, "__init__", init)
+    monkeypatch.setattr(fused.FusedSGNS, "collect", collect)
+    monkeypatch.setattr(fused.FusedSGNS, "train", train)
+    trainer_module._KERNELS.clear()
+    config = TrainConfig(vector_size=8, window=2, negative=2, epochs=2, sg=True, seed=3,
+                         compute_loss=True)
+    results = []
+    for _ in range(2):
+        trainer = tt.TorchTrainer(device="cpu", kernel="fused", programs=1, chunk_tokens=20)
+        results.append(trainer.train(corpus, counts, config, *initial_vectors(len(counts), 8, 3)))
+    n_chunks = len(tt.chunk_ranges(corpus.offsets, 20))
+    assert n_chunks >= 3
+    assert len(built) == 1  # the second call took the kept kernel
+    assert len(collects) == 2 * 2  # two calls, one wait per epoch each
+    assert len(validated) == 2 * 2 * n_chunks and not any(validated)
+    np.testing.assert_array_equal(results[0].input_vectors, results[1].input_vectors)
+    assert results[0].stats.epoch_loss == results[1].stats.epoch_loss
+    assert results[0].stats.effective_words == results[1].stats.effective_words > 0
+    # A longer sentence than the kept kernel holds: a new one.
+    longer = tiny_corpus([list(range(len(counts)))] * 2)
+    tt.TorchTrainer(device="cpu", kernel="fused", programs=1).train(
+        longer, counts, dataclasses.replace(config, epochs=1),
+        *initial_vectors(len(counts), 8, 3))
+    assert built == [built[0], len(counts)]
+    trainer_module._KERNELS.clear()

@@ -12,8 +12,10 @@ from gensim.test.utils import datapath
 import sklearn_w2v.bench._runner as runner  # its steps are replaced below
 from sklearn_w2v.bench import BenchParams, main, run_benchmark
 from sklearn_w2v.bench._params import parse_int_list, parse_name_list
+from sklearn_w2v.bench._report import markdown_table, text_table
 from sklearn_w2v.bench._runner import prepare_corpus, schedule
 from sklearn_w2v.bench._stats import quality_difference, ratio, spread, summarize
+from sklearn_w2v.estimator import STAGE_NAMES
 
 LEE = datapath("lee_background.cor")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -121,6 +123,7 @@ def _fake_run(trainer, wps, e2e, analogy, ok=True, threads=1):
         "cpu_seconds": 1.0, "memory": {"increase_mb": 10.0},
         "stage_seconds": {"count": e2e / 4, "encode": None if trainer.startswith("gensim")
                           else e2e / 8, "train": 1.0},
+        "kernel_seconds": None, "unaccounted_seconds": e2e / 100,
         "quality": {"analogy": analogy, "wordsim353": 0.6, "simlex999": 0.3},
     }
 
@@ -139,6 +142,14 @@ def test_summary_medians_and_ratios_to_the_better_gensim_mode():
     assert numba["stage_seconds"]["count"]["median"] == 0.75
     assert numba["stage_seconds"]["encode"]["median"] == 0.375
     assert rows["gensim-file"]["stage_seconds"]["encode"] is None  # gensim encodes as it trains
+    assert numba["unaccounted_seconds"]["median"] == 0.03 and numba["kernel_seconds"] is None
+    table = text_table({"summary": list(rows.values()), "runs": runs})
+    header = next(line.split() for line in table.splitlines()
+                  if line.split()[:3] == ["trainer", "threads", "end-to-end"])
+    assert header[4:] == [*STAGE_NAMES, "kernel", "unaccounted"]
+    stage_row = [line for line in table.splitlines() if line.startswith("numba")][1].split()
+    assert stage_row[2:5] == ["3.000", "-", "0.750"]  # end-to-end, setup (not run), count
+    assert "| `numba` | 1 | 3.000 |" in markdown_table({"summary": list(rows.values())})
     r = numba["ratios"]
     # words/s vs the faster gensim mode (file), end-to-end vs the quicker one (iter)
     assert r["words_per_second_gensim_mode"] == "gensim-file"
@@ -230,9 +241,15 @@ def test_command_end_to_end(tmp_path):
     numba = result["runs"][0]
     assert numba["kept_words"] < numba["raw_words_seen"]
     stages = numba["stage_seconds"]
-    assert stages["count"] > 0 and stages["encode"] > 0
-    assert stages["train"] == numba["train_seconds"]
+    assert tuple(stages) == STAGE_NAMES and stages["copies"] is None
+    assert all(stages[s] > 0 for s in STAGE_NAMES if s != "copies")
+    # The trainer's call is the tables and the training; the stages tile the fit.
+    assert stages["train"] + stages["tables"] >= numba["train_seconds"]
+    assert sum(v for v in stages.values() if v) == pytest.approx(numba["fit_seconds"], abs=1e-3)
+    assert numba["unaccounted_seconds"] == pytest.approx(
+        numba["end_to_end_seconds"] - numba["fit_seconds"], abs=1e-3)
     assert result["runs"][2]["stage_seconds"]["count"] > 0  # gensim's build_vocab
+    assert "Stages of the fit" in proc.stdout
     # Whether the increase stays within the bound is a measurement, not a test:
     # on a tiny corpus it is dominated by allocator noise.
     assert (isinstance(numba["memory"]["within_bound"], bool)

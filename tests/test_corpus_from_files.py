@@ -149,6 +149,9 @@ class OneFileStore(MemoryStore):
     def __init__(self, path, dtype=np.int32):
         self.path, self.dtype = path, dtype
 
+    def reuse(self, ids, n):
+        return None  # the ids go to allocate's file, not over the scan ids
+
     def allocate(self, n):
         if self.dtype != np.int32:
             return np.empty(n, dtype=self.dtype)
@@ -167,12 +170,44 @@ def test_ids_go_where_the_store_says(awkward_files, tmp_path):
         encode_line_corpus(corpus, store=OneFileStore(path, np.int64))
 
 
-def test_files_changed_between_passes(tmp_path, monkeypatch):
-    corpus = LineCorpus(write(tmp_path / "a.txt", b"a b\n"))
-    texts = iter([[b"a b\n"], [b"a b c\n"]])
-    monkeypatch.setattr(LineCorpus, "iter_blocks", lambda self, size: next(texts))
-    with pytest.raises(RuntimeError, match="changed"):
-        encode_line_corpus(corpus, min_count=1)
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_files_are_read_once_and_the_ids_take_the_scan_ids_place(awkward_files, monkeypatch,
+                                                                  n_threads):
+    corpus = LineCorpus(awkward_files)
+    reads = []
+    real = LineCorpus.iter_blocks
+    monkeypatch.setattr(LineCorpus, "iter_blocks",
+                        lambda self, size: reads.append(size) or real(self, size))
+    store = MemoryStore()
+    kept = []
+    real_writer = store.writer
+
+    def writer():
+        kept.append(real_writer())
+        return kept[-1]
+
+    store.writer = writer
+    encoded = encode_line_corpus(corpus, min_count=2, store=store, n_threads=n_threads)
+    assert len(reads) == 1  # one pass over the files: counting keeps the scan ids
+    assert_same_encoding(encoded, generic(corpus, min_count=2))
+    # In memory the word ids are written over the scan ids: no second array.
+    assert np.shares_memory(encoded.corpus.ids, kept[0].finish())
+
+
+def test_scan_ids_must_be_those_of_the_counting(awkward_files):
+    from sklearn_w2v.corpus import encode_counted
+    from sklearn_w2v.vocabulary import count_line_corpus
+
+    corpus = LineCorpus(awkward_files)
+    plain = count_line_corpus(corpus)
+    vocabulary, token_ids = plain.vocabulary(1)
+    with pytest.raises(ValueError, match="kept no scan ids"):
+        encode_counted(np.zeros(3, np.int32), plain, vocabulary)
+    writer = MemoryStore().writer()
+    counts = count_line_corpus(corpus, keep_ids=writer.extend)
+    ids = writer.finish()
+    with pytest.raises(ValueError, match="scan ids, but the counting kept"):
+        encode_counted(ids[:-1], counts, vocabulary)
 
 
 

@@ -65,6 +65,44 @@ def test_document_frequencies_count_each_document_once():
     assert shuffled.ids.tolist() == [2, 0, 2, 1]  # the corpus is left alone
 
 
+def reference_statistics(corpus, vectors, weights, max_tokens):
+    """The statistics as the sparse products give them, piece by piece: df by sparse sums, the
+    mean by ``weighted_pool``, the Gram matrix by BLAS."""
+    import scipy.sparse as sp
+
+    n_words, size = vectors.shape
+    df, gram = np.zeros(n_words, np.int64), np.zeros((size, size))
+    for piece in corpus.pieces(max_tokens):
+        m = sp.csr_matrix((np.ones(piece.n_tokens), piece.ids.copy(), piece.offsets.copy()),
+                          shape=(piece.n_sentences, n_words))
+        m.sum_duplicates()
+        df += np.bincount(m.indices, minlength=n_words)
+        gram += pooling.uncentered_gram(pooling.weighted_pool(piece, vectors, weights, "count"))
+    return df, gram
+
+
+@pytest.mark.parametrize("max_tokens", [7, 1 << 18])
+def test_document_statistics_are_the_sparse_products_bit_for_bit_on_any_threads(
+        monkeypatch, max_tokens):
+    """The compiled pass gives the sparse products' df and float32 means bit for bit, so the
+    Gram matrix (the same BLAS call on the same rows, added in piece order) is too, whatever
+    the number of threads."""
+    rng = np.random.default_rng(5)
+    lengths = rng.integers(0, 40, size=300)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    corpus = EncodedCorpus((rng.zipf(1.5, offsets[-1]) % 50).astype(np.int32), offsets)
+    vectors = rng.standard_normal((50, 12)).astype(np.float32)
+    weights = (rng.random(50) + 0.1).astype(np.float32)
+    monkeypatch.setattr(EncodedCorpus.pieces, "__defaults__", (max_tokens,))
+    df, gram = reference_statistics(corpus, vectors, weights, max_tokens)
+    for n_threads in (1, 2, 5):
+        stats = pooling.document_statistics(corpus, 10, vectors, weights, n_threads)
+        np.testing.assert_array_equal(stats.document_frequency, df)
+        assert stats.sif_gram.tobytes() == gram.tobytes()
+        assert stats.n_documents == corpus.n_sentences
+    assert len(list(corpus.pieces())) > 1 or max_tokens > corpus.n_tokens
+
+
 def test_top_direction_and_removal():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((200, 6)) + 3 * np.array([1, 2, 0, 0, 0, 0])

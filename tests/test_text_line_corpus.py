@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from sklearn_w2v import W2V, LineCorpus
+from sklearn_w2v.estimator import STAGE_NAMES
 from sklearn_w2v.text import map_blocks
 
 from helpers import AWKWARD, awkward_file_set, write
@@ -119,7 +120,14 @@ def test_fit_on_files_reports_stage_times_and_reads_alike_with_threads(awkward_f
               .fit(LineCorpus(awkward_files)) for n in (1, 2)]
     assert models[0].wv_.index_to_key == models[1].wv_.index_to_key
     for model in models:
-        stages = model.training_stats_["stage_seconds"]
-        assert set(stages) == {"count", "encode", "train", "statistics"}
-        assert all(s > 0 for s in stages.values())
-        assert stages["train"] == model.training_stats_["seconds"]
+        stats = model.training_stats_
+        stages = stats["stage_seconds"]
+        assert tuple(stages) == STAGE_NAMES
+        assert stages["copies"] is None and stats["kernel_seconds"] is None  # no device
+        ran = {k: v for k, v in stages.items() if v is not None}
+        assert set(ran) == set(STAGE_NAMES) - {"copies"} and all(s > 0 for s in ran.values())
+        # The trainer's call is the tables and the training; every stage lies in the fit.
+        assert stages["train"] + stages["tables"] >= stats["seconds"]
+        assert stats["unaccounted_seconds"] == pytest.approx(
+            stats["fit_seconds"] - sum(ran.values()), abs=1e-9)
+        assert 0 <= stats["unaccounted_seconds"] < 1e-3  # the stages tile the fit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ._stats import median_of
+from ._stats import STAGES, median_of
 
 
 def _num(x, fmt: str) -> str:
@@ -45,6 +45,7 @@ def _columns(row: dict, with_ranges: bool) -> list[str]:
         _num(r.get("words_per_second_vs_gensim"), ".2f"),
         _num(median_of(row, "end_to_end_seconds"), ".2f")
         + (_range(row, "end_to_end_seconds", ".2f") if with_ranges else ""),
+        _num(median_of(row, "train_seconds"), ".2f"),
         _num(r.get("end_to_end_vs_gensim"), ".2f"),
         _num(median_of(row, "cpu_seconds"), ".2f"),
         _memory(row),
@@ -55,15 +56,27 @@ def _columns(row: dict, with_ranges: bool) -> list[str]:
 
 
 HEADERS = [
-    "trainer", "threads", "k words/s", "x gensim", "end-to-end s", "x gensim", "fit CPU s",
-    "RSS +MB / bound", "analogy %", "WS353", "SimLex",
+    "trainer", "threads", "k words/s", "x gensim", "end-to-end s", "train s", "x gensim",
+    "fit CPU s", "RSS +MB / bound", "analogy %", "WS353", "SimLex",
 ]
 
+#: The per-stage table: one column per stage, then the GPU kernels' share of "train" and what
+#: no stage covers.
+STAGE_HEADERS = ["trainer", "threads", "end-to-end s", *STAGES, "kernel", "unaccounted"]
 
-def text_table(result: dict) -> str:
-    """The summary as an aligned plain-text table, with failures and ratio notes below it."""
-    rows = [HEADERS] + [_columns(r, True) for r in result["summary"] if r["n_ok"]]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+
+def _stage_columns(row: dict) -> list[str]:
+    stages = row.get("stage_seconds") or {}
+    return [
+        row["trainer"], str(row["threads"]), _num(median_of(row, "end_to_end_seconds"), ".3f"),
+        *(_num(None if stages.get(s) is None else stages[s]["median"], ".3f") for s in STAGES),
+        _num(median_of(row, "kernel_seconds"), ".3f"),
+        _num(median_of(row, "unaccounted_seconds"), ".3f"),
+    ]
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for k, row in enumerate(rows):
         lines.append("  ".join(
@@ -72,6 +85,17 @@ def text_table(result: dict) -> str:
         ))
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def text_table(result: dict) -> str:
+    """The summary as aligned plain-text tables (the figures, then the stages of each fit),
+    with failures and notes below them.
+    """
+    ok = [r for r in result["summary"] if r["n_ok"]]
+    lines = _aligned([HEADERS] + [_columns(r, True) for r in ok])
+    lines += ["", "Stages of the fit, median seconds:"]
+    lines += _aligned([STAGE_HEADERS] + [_stage_columns(r) for r in ok])
     lines.append("")
     lines.extend(_footnotes(result))
     return "\n".join(lines)
@@ -82,8 +106,13 @@ def _footnotes(result: dict) -> list[str]:
         "k words/s: raw corpus tokens x epochs / training seconds (median [min-max] over repeats);",
         "x gensim: ratio of medians to the better gensim mode at the same thread count "
         "(words/s: higher is faster; end-to-end: lower is faster).",
+        "train s: the trainer's wall time (ours: the training call, set-up and copies "
+        "included; gensim: train()).",
         "fit CPU s: process CPU time of the end-to-end fit, all threads (steadier than wall time "
         "on a shared machine).",
+        "stages: training_stats_['stage_seconds'] (gensim: count is build_vocab, train is "
+        "train()); kernel: GPU time in the training kernels, within train; unaccounted: "
+        "end-to-end minus the stages.",
         "RSS +MB: peak resident increase during the fit; bound: the promised bound for our "
         "trainers (corpus + 2 weight matrices + O(V) + 32 MB), ok when within it.",
     ]
@@ -109,13 +138,22 @@ def _footnotes(result: dict) -> list[str]:
 
 
 def markdown_table(result: dict) -> str:
-    """The summary as a GitHub Markdown table (medians), for the README and the docs."""
+    """The summary as GitHub Markdown tables (medians: the figures, then the stages), for the
+    README and the docs.
+    """
     headers = [h.replace("x gensim", "× gensim") for h in HEADERS]
     align = ["---"] + ["---:"] * (len(headers) - 1)
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(align) + "|"]
     for row in result["summary"]:
         if row["n_ok"]:
             cells = _columns(row, False)
+            cells[0] = f"`{cells[0]}`"
+            lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "| " + " | ".join(STAGE_HEADERS) + " |",
+              "|" + "|".join(["---"] + ["---:"] * (len(STAGE_HEADERS) - 1)) + "|"]
+    for row in result["summary"]:
+        if row["n_ok"]:
+            cells = _stage_columns(row)
             cells[0] = f"`{cells[0]}`"
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 
+from ..estimator import STAGE_NAMES
 from ._params import GENSIM_TRAINERS
 
 QUALITY_KEYS = ("analogy", "wordsim353", "simlex999")
@@ -68,8 +69,10 @@ def quality_difference(ours: dict | None, ref: dict | None) -> dict | None:
     }
 
 
-#: The stages of a fit timed apart (``training_stats_["stage_seconds"]``).
-STAGES = ("count", "encode", "train", "statistics")
+#: The stages of a fit timed apart (``training_stats_["stage_seconds"]``, the estimator's
+#: ``STAGE_NAMES``); a run also has ``kernel_seconds`` (GPU time within ``train``) and
+#: ``unaccounted_seconds`` (its end-to-end time minus the stages).
+STAGES = STAGE_NAMES
 
 
 def summarize(runs: Sequence[dict], trainers: Sequence[str], threads: Sequence[int]) -> list[dict]:
@@ -92,6 +95,8 @@ def summarize(runs: Sequence[dict], trainers: Sequence[str], threads: Sequence[i
                     stage: spread((r.get("stage_seconds") or {}).get(stage) for r in ok)
                     for stage in STAGES
                 },
+                "kernel_seconds": spread(r.get("kernel_seconds") for r in ok),
+                "unaccounted_seconds": spread(r.get("unaccounted_seconds") for r in ok),
                 "rss_increase_mb": spread(r["memory"]["increase_mb"] for r in ok),
                 "quality": {
                     k: median(r["quality"].get(k) for r in ok) for k in QUALITY_KEYS

@@ -4,7 +4,7 @@ The third stage of the pipeline, after the text and the vocabulary.
 :func:`encode_documents` takes anything ``W2V.fit`` accepts and returns the
 vocabulary with the corpus in its ids (:class:`EncodedDocuments`): token
 lists and raw strings take the generic path (one pass, scan ids remapped),
-a :class:`~sklearn_w2v.text.LineCorpus` the file path (two passes over big
+a :class:`~sklearn_w2v.text.LineCorpus` the file path (one read in big
 blocks, :func:`encode_line_corpus`). The ids go through an :class:`IdStore`:
 :class:`MemoryStore` by default, :class:`TempArrays` for memory-mapped files
 out of core. :func:`update_vocabulary` encodes new documents against a

@@ -1,11 +1,14 @@
-"""The file path from text files to the training corpus: two passes over big blocks.
+"""The file path from text files to the training corpus: one read, in big blocks.
 
-Pass 1 (:func:`~sklearn_w2v.vocabulary.count_line_corpus`) counts the byte
-tokens of each block; the vocabulary is prepared from the counts with
-exactly the rules of the generic path. Pass 2 (here) encodes each block with
-the same table straight into an int32 array whose size pass 1 has told: no
-growing buffers, no remap copies, no Python object per token and no text
-kept beyond one block.
+The text is read once (:func:`~sklearn_w2v.vocabulary.count_line_corpus`):
+its byte tokens are counted, and each block's scan ids (every token's index
+in its counting table, -1 at each line end) are kept through the
+:class:`~sklearn_w2v.corpus.IdStore`. The vocabulary is prepared from the
+counts with exactly the rules of the generic path, and one compiled pass
+then turns the scan ids into word ids (:func:`encode_counted`), writing them
+over the scan ids themselves in memory (a word id never gets ahead of the
+scan id it comes from): no second read or hashing of the text, no Python
+object per token, and no array beyond the corpus's own.
 """
 
 from __future__ import annotations
@@ -14,80 +17,119 @@ import time
 from collections.abc import Mapping
 
 import numpy as np
+from numba import njit
 
-from ..text import DEFAULT_BLOCK_SIZE, MAX_SENTENCE_LENGTH, LineCorpus, map_blocks
+from ..text import DEFAULT_BLOCK_SIZE, MAX_SENTENCE_LENGTH, LineCorpus
 from ..vocabulary import FileCounts, Vocabulary, count_line_corpus, vocabulary_from_counts
 from ._encoded import EncodedCorpus, EncodedDocuments
 from ._storage import IdStore, MemoryStore, allocate_checked
 
 
+@njit(nogil=True, cache=True)
+def _write_ids(scan, block_ends, block_tables, maps, map_starts, max_length, out,
+               ends):  # pragma: no cover (compiled; tested through encode_counted)
+    """Turn the scan ids ``scan`` into word ids in ``out``, and the sentence ends into ``ends``.
+
+    Block ``b`` of the scan ids (up to ``block_ends[b]``) reads its tokens'
+    word ids from table ``block_tables[b]``'s map (``maps`` from
+    ``map_starts[...]``); -1 there skips the token. A sentence ends at each
+    line end (-1 in ``scan``) and after every ``max_length`` tokens of a line
+    (``max_length <= 0``: never); empty sentences are left out. ``out`` may
+    be ``scan`` itself: the write position never passes the read one.
+    Returns the number of word ids and of sentence ends written.
+    """
+    pos = 0
+    n_ends = 0
+    sentence_start = 0
+    raw = 0
+    i = 0
+    for b in range(len(block_ends)):
+        base = map_starts[block_tables[b]]
+        stop = block_ends[b]
+        while i < stop:
+            x = scan[i]
+            i += 1
+            if x < 0:  # a line end
+                if pos > sentence_start:
+                    ends[n_ends] = pos
+                    n_ends += 1
+                sentence_start = pos
+                raw = 0
+                continue
+            word = maps[base + x]
+            if word >= 0:
+                out[pos] = word
+                pos += 1
+            raw += 1
+            if raw == max_length:
+                if pos > sentence_start:
+                    ends[n_ends] = pos
+                    n_ends += 1
+                sentence_start = pos
+                raw = 0
+    if raw > 0 and pos > sentence_start:  # a last line without its end
+        ends[n_ends] = pos
+        n_ends += 1
+    return pos, n_ends
+
+
 def encode_counted(
-    corpus: LineCorpus,
+    scan_ids: np.ndarray,
     counts: FileCounts,
     vocabulary: Vocabulary,
     store: IdStore | None = None,
     token_ids: np.ndarray | None = None,
     max_sentence_length: int | None = MAX_SENTENCE_LENGTH,
-    block_size: int = DEFAULT_BLOCK_SIZE,
-    n_threads: int = 1,
 ) -> EncodedCorpus:
-    """Pass 2: the ids of ``corpus``'s tokens in ``vocabulary``, written into an array of ``store``.
+    """The corpus in ``vocabulary``'s ids, from the scan ids its counting kept.
 
     Parameters
     ----------
+    scan_ids : ndarray of int32
+        What ``count_line_corpus(..., keep_ids=writer.extend)`` handed the
+        writer (``writer.finish()``); overwritten when ``store`` may reuse it
+        (:meth:`IdStore.reuse`).
     counts : FileCounts
-        Pass 1's counts of this same corpus.
+        That counting's result.
     vocabulary : Vocabulary
         The words to keep, e.g. from ``counts`` or merged over the shards
         of a corpus.
+    store : IdStore, optional
+        Where the ids go (memory, over the scan ids, by default).
     token_ids : ndarray of int32, optional
         The final id of each token of ``counts.table`` (-1: skip), when
         already known (:meth:`FileCounts.vocabulary` gives it); else looked
         up from ``vocabulary``.
-    n_threads : int, default=1
-        Worker threads encoding blocks at once, each into arrays of its own
-        (``BlockEncoder.encode_detached``); the
-        calling thread reads the blocks and copies the results into place in
-        text order. Same result as one thread; a block that continues a line
-        cut by the previous one (a line longer than ``block_size``) is
-        encoded again in order, with the line's state.
 
     Returns
     -------
     EncodedCorpus
         Documents longer than ``max_sentence_length`` raw tokens are cut,
         sentences left empty are dropped (as on the generic path).
-
-    Raises
-    ------
-    RuntimeError
-        If the files changed since pass 1.
     """
     store = store or MemoryStore()
     if token_ids is None:
         token_ids = counts.token_ids(vocabulary)
+    maps, starts = counts.scan_id_maps(token_ids)
+    scan = counts.scan
+    if len(scan_ids) != (scan.block_ends[-1] if len(scan.block_ends) else 0):
+        raise ValueError(f"{len(scan_ids)} scan ids, but the counting kept "
+                         f"{scan.block_ends[-1] if len(scan.block_ends) else 0}.")
     n_kept = counts.n_kept(token_ids)
-    ids = allocate_checked(store, n_kept)
-    encoder = counts.table.encoder(token_ids, max_sentence_length)
-    pos = 0
-    offsets = [np.zeros(1, dtype=np.int64)]
-    if n_threads <= 1:
-        for block in corpus.iter_blocks(block_size):
-            pos, ends = encoder.encode(block, ids, pos)
-            offsets.append(ends.copy())
-    else:
-        for block, done in map_blocks(corpus, lambda k, b: encoder.encode_detached(b), n_threads,
-                                      block_size):
-            if encoder.line_open:
-                pos, ends = encoder.encode(block, ids, pos)
-                ends = ends.copy()
-            else:
-                pos, ends = encoder.attach(done, ids, pos)
-            offsets.append(ends)
-    offsets.append(encoder.finish(pos))
+    ids = store.reuse(scan_ids, n_kept)
+    if ids is None:
+        ids = allocate_checked(store, n_kept)
+    max_length = 0 if max_sentence_length is None else int(max_sentence_length)
+    n_cuts = counts.n_raw_words // max_length if max_length > 0 else 0
+    ends = np.empty(counts.n_documents + n_cuts + 1, dtype=np.int64)
+    pos, n_ends = _write_ids(scan_ids, scan.block_ends, scan.block_tables, maps, starts,
+                             max_length, ids, ends)
     if pos != n_kept:
-        raise RuntimeError("The corpus files changed between the two passes.")
-    return EncodedCorpus(ids, np.concatenate(offsets))
+        raise RuntimeError(f"Expected {n_kept} kept ids, wrote {pos}.")
+    offsets = np.empty(n_ends + 1, dtype=np.int64)
+    offsets[0] = 0
+    offsets[1:] = ends[:n_ends]
+    return EncodedCorpus(ids, offsets)
 
 
 def encode_line_corpus(
@@ -100,7 +142,7 @@ def encode_line_corpus(
     block_size: int = DEFAULT_BLOCK_SIZE,
     n_threads: int = 1,
 ) -> EncodedDocuments:
-    """Build the vocabulary and the training corpus of a :class:`LineCorpus` in two passes.
+    """Build the vocabulary and the training corpus of a :class:`LineCorpus`, reading it once.
 
     Gives exactly what :func:`~sklearn_w2v.corpus.encode_for_training` (or,
     with ``word_counts``, :func:`~sklearn_w2v.corpus.encode_with_vocabulary`)
@@ -114,21 +156,22 @@ def encode_line_corpus(
         A fixed vocabulary with its counts; the corpus counts are then used
         only to size the output.
     store : IdStore, optional
-        Where the ids go (memory by default).
+        Where the ids go (memory by default), the scan ids first.
     n_threads : int, default=1
-        Threads counting and encoding blocks at once; the result does not
-        depend on it (see :func:`~sklearn_w2v.vocabulary.count_line_corpus`
-        and :func:`encode_counted`).
+        Threads counting blocks at once; the result does not depend on it
+        (see :func:`~sklearn_w2v.vocabulary.count_line_corpus`).
     """
+    store = store or MemoryStore()
     start = time.perf_counter()
-    counts = count_line_corpus(corpus, block_size, n_threads)
+    writer = store.writer()
+    counts = count_line_corpus(corpus, block_size, n_threads, keep_ids=writer.extend)
+    scan_ids = writer.finish()
     counted = time.perf_counter()
     if word_counts is None:
         vocabulary, token_ids = counts.vocabulary(min_count, max_final_vocab)
     else:
         vocabulary = vocabulary_from_counts(word_counts, min_count, max_final_vocab)
         token_ids = None
-    encoded = encode_counted(corpus, counts, vocabulary, store, token_ids,
-                             max_sentence_length, block_size, n_threads)
+    encoded = encode_counted(scan_ids, counts, vocabulary, store, token_ids, max_sentence_length)
     return EncodedDocuments(vocabulary, encoded, counts.n_raw_words, counts.n_documents,
                             counted - start, time.perf_counter() - counted)

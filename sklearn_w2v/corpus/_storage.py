@@ -68,6 +68,16 @@ class IdStore:
         """A writable 1-D int32 array of exactly ``n`` ids."""
         raise NotImplementedError
 
+    def reuse(self, ids: np.ndarray, n: int) -> np.ndarray | None:
+        """The first ``n`` items of ``ids`` (an array one of this store's writers gave) as a
+        writable array of ``n`` ids, or None when the store keeps its arrays elsewhere.
+
+        For a caller that overwrites ``ids`` front to back with fewer ids than
+        it reads (encoding from scan ids): the memory serves twice, so the
+        peak stays one array. The default is None: :meth:`allocate` decides.
+        """
+        return None
+
     def close(self) -> None:
         """Release what the store holds (its files); arrays already handed out stay readable."""
 
@@ -78,6 +88,14 @@ class IdStore:
         self.close()
 
 
+def _append(buffer: array, ids) -> None:
+    """``buffer.extend(ids)``; an int32 NumPy array is copied as bytes, not item by item."""
+    if isinstance(ids, np.ndarray):
+        buffer.frombytes(memoryview(np.ascontiguousarray(ids, dtype=np.int32)).cast("B"))
+    else:
+        buffer.extend(ids)
+
+
 class _MemoryWriter(IdWriter):
     def __init__(self):
         self._ids = array("i")
@@ -86,7 +104,7 @@ class _MemoryWriter(IdWriter):
         if not self._ids and isinstance(ids, array):
             self._ids = ids  # adopt a whole first batch: no copy
         else:
-            self._ids.extend(ids)
+            _append(self._ids, ids)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -103,6 +121,11 @@ class MemoryStore(IdStore):
 
     def allocate(self, n: int) -> np.ndarray:
         return np.empty(int(n), dtype=np.int32)
+
+    def reuse(self, ids: np.ndarray, n: int) -> np.ndarray | None:
+        if type(ids) is np.ndarray and ids.flags.writeable and len(ids) >= n:
+            return ids[:n]
+        return None
 
 
 def check_temp_folder(temp_folder: PathLike) -> str:
@@ -124,7 +147,7 @@ class _FileWriter(IdWriter):
         self._written = 0
 
     def extend(self, ids) -> None:
-        self._buffer.extend(ids)
+        _append(self._buffer, ids)
         if len(self._buffer) >= self._chunk_tokens:
             self._flush()
 

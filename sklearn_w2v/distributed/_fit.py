@@ -1,8 +1,8 @@
 """Fitting a :class:`~sklearn_w2v.W2V` on every rank of a process group.
 
-Each rank reads its own shard (two passes, as ``W2V.fit`` reads a
-:class:`~sklearn_w2v.LineCorpus`), the word counts are merged into one
-vocabulary, and then every rank trains on its shard with the ordinary
+Each rank reads its own shard once (as ``W2V.fit`` reads a
+:class:`~sklearn_w2v.LineCorpus`, keeping the scan ids), the word counts
+are merged into one vocabulary, and then every rank trains on its shard with the ordinary
 single-process trainer, in rounds:
 
 * an epoch of each rank's shard is cut into the same number of rounds
@@ -43,7 +43,7 @@ from gensim.models import KeyedVectors
 from sklearn.base import clone
 
 from ..backends import backend_options, backend_spec
-from ..corpus import EncodedCorpus, encode_counted
+from ..corpus import EncodedCorpus, MemoryStore, encode_counted
 from ..estimator import (
     W2V,
     CorpusSummary,
@@ -288,7 +288,8 @@ class DistributedFit(FitStages):
         self.prepare_seconds = time.perf_counter() - start
         vocabulary, config = shard.vocabulary, setup.config
         summary = CorpusSummary(shard.n_documents_all, shard.n_raw_words_all, shard.n_tokens_all,
-                                vocabulary.effective_min_count, len(vocabulary))
+                                vocabulary.effective_min_count, len(vocabulary),
+                                encode_seconds=self.prepare_seconds)
         if pretrained is None:
             inp, out = initial_vectors(len(vocabulary), config.vector_size, config.seed)
             yield TrainingData(vocabulary.words, vocabulary.counts, shard.local, inp, out,
@@ -348,8 +349,9 @@ class DistributedFit(FitStages):
         return TrainResult(inp, out, stats)
 
     def document_statistics(self, data: TrainingData, vectors: np.ndarray,
-                            sif_weights: np.ndarray) -> DocumentStatistics:
-        mine = document_statistics(data.corpus, self.shard.n_documents, vectors, sif_weights)
+                            sif_weights: np.ndarray, n_threads: int = 1) -> DocumentStatistics:
+        mine = document_statistics(data.corpus, self.shard.n_documents, vectors, sif_weights,
+                                   n_threads)
         return DocumentStatistics(
             _all_sum(mine.document_frequency, self.device),
             int(_all_sum(np.array([mine.n_documents], np.int64), self.device)[0]),
@@ -401,11 +403,13 @@ def _load_pretrained(model: W2V, setup: TrainingSetup, device) -> PretrainedVect
 def _read_shard(model: W2V, corpus: LineCorpus | None, device,
                 pretrained: PretrainedVectors | None = None) -> _Shard:
     """Count the shard, merge the vocabulary over all ranks, encode the shard (collective)."""
-    error = counts = None
+    error = counts = scan_ids = None
     n_documents, words, word_counts = 0, [], np.zeros(0, dtype=np.int64)
     try:
         if corpus is not None:
-            counts = count_line_corpus(corpus)
+            writer = MemoryStore().writer()  # the scan ids: encoding reads no file again
+            counts = count_line_corpus(corpus, keep_ids=writer.extend)
+            scan_ids = writer.finish()
             n_documents = counts.n_documents
             words, word_counts = counts.word_counts()
     except (OSError, ValueError) as exc:
@@ -427,7 +431,7 @@ def _read_shard(model: W2V, corpus: LineCorpus | None, device,
     local = EncodedCorpus.empty()
     try:
         if counts is not None:
-            local = encode_counted(corpus, counts, vocabulary)
+            local = encode_counted(scan_ids, counts, vocabulary)
     except (OSError, RuntimeError, ValueError) as exc:
         error = exc
     agree(error, "encoding the shards")

@@ -66,10 +66,12 @@ from ._pretrained import (
 )
 from ._setup import TrainingSetup, training_setup
 from ._stages import (
+    STAGE_NAMES,
     ContinuedFit,
     CorpusSummary,
     FitStages,
     FreshFit,
+    StageClock,
     TrainingData,
     counted_rows,
     train_counted_words,

@@ -7,7 +7,6 @@ import functools
 import inspect
 import os
 import sys
-import time
 import warnings
 from collections.abc import Iterable, Mapping
 from numbers import Integral, Real
@@ -49,7 +48,7 @@ from ._gensim_names import GENSIM_NAMES
 from ._input import check_input
 from ._pretrained import INIT_VECTORS_FORMATS, INIT_VECTORS_WORDS
 from ._setup import TrainingSetup
-from ._stages import ContinuedFit, FitStages, FreshFit, TrainingData
+from ._stages import ContinuedFit, FitStages, FreshFit, StageClock, TrainingData
 from ._state import data_to_state, state_to_data
 
 
@@ -327,9 +326,15 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     training_stats_ : dict
         Corpus size, effective ``min_count``, time and speed of the last
         ``fit`` or ``partial_fit`` call (``"stage_seconds"``: the wall
-        seconds of counting the words, encoding the corpus, training and
-        gathering the document statistics of ``idf_`` and ``sif_component_``;
-        None for a stage not measured), the epochs it trained
+        seconds of each stage: ``"setup"``, ``"count"``, ``"encode"``,
+        ``"weights"`` (the starting ones), ``"tables"`` (sampling), ``"copies"``
+        (to and from a device), ``"train"``, ``"store"`` and ``"statistics"``
+        (of ``idf_`` and ``sif_component_``), None for a stage that did not run
+        or is not told apart; ``"kernel_seconds"``: GPU time in the training
+        kernels, within ``"train"``; ``"fit_seconds"``: the whole call, and
+        ``"unaccounted_seconds"``: what no stage covers; ``"fit_cpu_seconds"``
+        and ``"train_cpu_seconds"``: the process's CPU time, all threads, of
+        the call and of its training), the epochs it trained
         (``"epochs_trained"``; ``"stopped_early"`` when a callback ended
         training before ``epochs``), the device it trained on, and the
         backend's own facts (``"backend_details"``: e.g. the torch backend's
@@ -563,11 +568,14 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     # -- fitting ---------------------------------------------------------
 
     def _run_stages(self, stages: FitStages) -> None:
+        clock = StageClock()  # every lap below goes to one stage of training_stats_
         call = self._n_training_calls if stages.continues else 0
         setup = stages.setup(self, call)
         callbacks = check_callbacks(self.callbacks) if stages.runs_callbacks() else []
         runner = None
+        clock.add("setup", clock.lap())
         with stages.read(self, setup) as data:
+            clock.read(data.summary, clock.lap())
             if self.verbose:
                 print(data.summary.line(), file=sys.stderr)
             if callbacks:
@@ -576,20 +584,30 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 runner.begin()
                 setup = dataclasses.replace(setup, on_epoch_end=runner.epoch_end,
                                             train_nothing=runner.stopped_before)
+            clock.add("setup", clock.lap())
             result = stages.train(setup, data)
+            clock.train(result.stats, clock.lap())
             if result.stats.words:  # weights that did not train are the caller's as they were
                 check_converged(result.input_vectors, result.output_vectors, setup.config.alpha)
-            self._store(data, result, setup)
-            start = time.perf_counter()
-            statistics = stages.document_statistics(data, self.wv_.vectors, self.sif_weights_)
-            self.training_stats_["stage_seconds"]["statistics"] = time.perf_counter() - start
+            self._store(data, result, setup, clock)
+            clock.add("store", clock.lap())
+            statistics = stages.document_statistics(data, self.wv_.vectors, self.sif_weights_,
+                                                    setup.config.n_threads)
         self._set_document_statistics(
             self._document_statistics + statistics if stages.continues else statistics)
+        clock.add("statistics", clock.lap())
         self._n_training_calls = call + 1
         if runner is not None:
             runner.end()
+        clock.add("train", clock.lap())  # the callbacks' end
+        total = clock.total()
+        self.training_stats_.update(
+            fit_seconds=total, unaccounted_seconds=total - sum(
+                s for s in clock.seconds.values() if s is not None),
+            fit_cpu_seconds=clock.total_cpu(), train_cpu_seconds=clock.train_cpu_seconds)
 
-    def _store(self, data: TrainingData, result: TrainResult, setup: TrainingSetup) -> None:
+    def _store(self, data: TrainingData, result: TrainResult, setup: TrainingSetup,
+               clock: StageClock) -> None:
         """Set the fitted attributes that every training call refreshes."""
         stats, config = result.stats, setup.config
         epochs_trained = config.epochs if stats.epochs is None else stats.epochs
@@ -623,7 +641,9 @@ class W2V(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "backend": setup.trainer.name,
             "n_threads": stats.n_threads,
             "seconds": stats.seconds,
-            "stage_seconds": data.summary.stage_seconds(stats.seconds),
+            # The clock's own dict: the stages after this one fill in as they end.
+            "stage_seconds": clock.seconds,
+            "kernel_seconds": clock.kernel_seconds,
             "trained_words": stats.words,
             "effective_words": stats.effective_words,
             "words_per_second": stats.words_per_second,

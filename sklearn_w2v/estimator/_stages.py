@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ from ..training import (
     TrainResult,
     TrainStats,
     initial_vectors,
+    sampling_tables,
 )
 from ._pretrained import check_pretrained, load_pretrained, pretrained_vocabulary, starting_vectors
 from ._setup import Model, TrainingSetup, training_setup
@@ -57,11 +59,6 @@ class CorpusSummary:
     # Wall seconds of the read stage's two steps, when measured (see EncodedDocuments).
     count_seconds: float | None = None
     encode_seconds: float | None = None
-
-    def stage_seconds(self, train_seconds: float) -> dict[str, float | None]:
-        """``training_stats_["stage_seconds"]``: count, encode (None when not measured), train."""
-        return {"count": self.count_seconds, "encode": self.encode_seconds,
-                "train": train_seconds}
 
     def line(self) -> str:
         """The verbose summary line."""
@@ -83,6 +80,84 @@ class CorpusSummary:
         if self.n_new_words is not None:
             stats["n_new_words"] = self.n_new_words
         return stats
+
+
+#: The stages of a fit timed apart, in order (``training_stats_["stage_seconds"]``):
+#: ``setup`` (the parameters checked, the trainer made, and the trainer's own set-up: kernel
+#: objects, device tables), ``count`` (the words counted), ``encode`` (the vocabulary chosen
+#: and the ids written), ``weights`` (the starting weights, random or pretrained, and the
+#: rest of reading), ``tables`` (the sampling tables), ``copies`` (to and from a device),
+#: ``train`` (the epochs, callbacks included), ``store`` (the fitted attributes: vectors,
+#: SIF weights, the divergence check) and ``statistics`` (``idf_``, ``sif_component_``).
+STAGE_NAMES = ("setup", "count", "encode", "weights", "tables", "copies", "train", "store",
+               "statistics")
+
+
+class StageClock:
+    """The wall seconds of a fit's stages (:data:`STAGE_NAMES`), lap by lap.
+
+    :meth:`lap` gives the seconds since the last lap; the fit hands each lap
+    to the stage it belongs to. A stage that did not run, or whose time is
+    not told apart (``count`` where one pass counts and encodes), stays None.
+
+    Examples
+    --------
+    >>> clock = StageClock()
+    >>> clock.add("setup", 0.5)
+    >>> clock.seconds["setup"], clock.seconds["count"]
+    (0.5, None)
+    """
+
+    def __init__(self):
+        self.began = self._mark = time.perf_counter()
+        self.cpu_began = self._cpu_mark = time.process_time()
+        self.seconds: dict[str, float | None] = dict.fromkeys(STAGE_NAMES)
+        #: GPU time of the training kernels, within ``train`` (None: not measured).
+        self.kernel_seconds: float | None = None
+        #: Process CPU seconds (all threads) of the laps given to :meth:`train`.
+        self.train_cpu_seconds = 0.0
+
+    def lap(self) -> float:
+        """Seconds since the last lap (or since the clock started)."""
+        now, cpu = time.perf_counter(), time.process_time()
+        seconds, self._mark = now - self._mark, now
+        self._lap_cpu, self._cpu_mark = cpu - self._cpu_mark, cpu
+        return seconds
+
+    def add(self, stage: str, seconds: float | None) -> None:
+        """Count ``seconds`` to ``stage`` (None adds nothing)."""
+        if seconds is not None:
+            self.seconds[stage] = (self.seconds[stage] or 0.0) + seconds
+
+    def read(self, summary: CorpusSummary, seconds: float) -> None:
+        """The read stage's ``seconds``: its counting and encoding, the rest to ``weights``."""
+        self.add("count", summary.count_seconds)
+        self.add("encode", summary.encode_seconds)
+        self.add("weights", seconds - (summary.count_seconds or 0.0)
+                 - (summary.encode_seconds or 0.0))
+
+    def train(self, stats: TrainStats, seconds: float) -> None:
+        """The train stage's ``seconds``, split as the trainer (and :func:`train_counted_words`)
+        timed them (``stats.stage_seconds``): tables, set-up and copies apart, the rest
+        training.
+        """
+        parts = stats.stage_seconds
+        apart = 0.0
+        for stage in ("tables", "setup", "copies"):
+            if stage in parts:
+                self.add(stage, parts[stage])
+                apart += parts[stage]
+        self.add("train", seconds - apart)
+        self.kernel_seconds = parts.get("kernel")
+        self.train_cpu_seconds += self._lap_cpu
+
+    def total(self) -> float:
+        """Seconds since the clock started."""
+        return time.perf_counter() - self.began
+
+    def total_cpu(self) -> float:
+        """Process CPU seconds since the clock started."""
+        return time.process_time() - self.cpu_began
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,10 +235,14 @@ class FitStages:
         return train_counted_words(setup, data)
 
     def document_statistics(
-        self, data: TrainingData, vectors: np.ndarray, sif_weights: np.ndarray
+        self, data: TrainingData, vectors: np.ndarray, sif_weights: np.ndarray,
+        n_threads: int = 1,
     ) -> DocumentStatistics:
-        """What ``agg="tfidf"`` and ``agg="sif"`` learn from this fit's documents."""
-        return document_statistics(data.corpus, data.summary.n_documents, vectors, sif_weights)
+        """What ``agg="tfidf"`` and ``agg="sif"`` learn from this fit's documents (on
+        ``n_threads`` threads, the fit's).
+        """
+        return document_statistics(data.corpus, data.summary.n_documents, vectors, sif_weights,
+                                   n_threads)
 
 
 def counted_rows(counts: np.ndarray) -> slice | np.ndarray:
@@ -206,6 +285,11 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
         stats = TrainStats(0.0, 0, 0, n_threads=config.n_threads,
                            epochs=0 if setup.train_nothing else None)
         return TrainResult(data.input_vectors, data.output_vectors, stats)
+    # The tables are built here, so that their time is told apart: the trainer (every backend
+    # calls the one builder) then finds them made.
+    began = time.perf_counter()
+    sampling_tables(data.counts[rows], config.sample, config.ns_exponent)
+    tables_seconds = time.perf_counter() - began
     inp, out, frozen = data.input_vectors, data.output_vectors, data.frozen
     corpus = data.corpus
     if not isinstance(rows, slice):
@@ -224,7 +308,9 @@ def train_counted_words(setup: TrainingSetup, data: TrainingData) -> TrainResult
     for full, trained in ((inp, result.input_vectors), (out, result.output_vectors)):
         if not np.shares_memory(full, trained):
             full[rows] = trained
-    return TrainResult(inp, out, result.stats)
+    stats = dataclasses.replace(result.stats, stage_seconds={
+        **result.stats.stage_seconds, "tables": tables_seconds})
+    return TrainResult(inp, out, stats)
 
 
 def _full_arrays_hook(hook: EpochHook, rows, inp: np.ndarray, out: np.ndarray) -> EpochHook:
@@ -314,6 +400,7 @@ class FreshFit(FitStages):
             n_kept = int(encoded.vocabulary.counts[vocabulary.id_map >= 0].sum())
             corpus = remap(encoded.corpus, vocabulary.id_map, n_kept, store)
             n_documents, n_raw_words = encoded.n_documents, encoded.n_raw_words
+            seconds = encoded.count_seconds, encoded.encode_seconds
             del encoded
             inp, out = starting_vectors(vocabulary, pretrained, setup.config.seed)
             rank = pretrained.file_rank(vocabulary.pretrained_rank)
@@ -321,8 +408,10 @@ class FreshFit(FitStages):
             if setup.config.epochs > 0 and corpus.n_tokens == 0:
                 raise ValueError("No word of X is in the vocabulary (the pretrained words and "
                                  "those occurring min_count times); nothing to fine-tune on.")
+            # The pretrained file's reading and the remap count to the starting weights.
             summary = CorpusSummary(n_documents, n_raw_words, corpus.n_tokens,
-                                    vocabulary.effective_min_count, len(vocabulary.words))
+                                    vocabulary.effective_min_count, len(vocabulary.words),
+                                    count_seconds=seconds[0], encode_seconds=seconds[1])
             yield TrainingData(vocabulary.words, vocabulary.counts, corpus, inp, out, summary,
                                rank, rank > 0 if model.freeze_init else None)
 
@@ -345,6 +434,7 @@ class ContinuedFit(FitStages):
                 f"vector_size={model.vector_size} differs from the fitted vectors' "
                 f"size {wv.vector_size}; partial_fit cannot change it (call fit)."
             )
+        began = time.perf_counter()
         update = update_vocabulary(
             iter_token_lists(self.X, setup.analyzer),
             wv.key_to_index,
@@ -353,13 +443,15 @@ class ContinuedFit(FitStages):
             max_vocab_size=model.max_vocab_size,
             max_final_vocab=model.max_final_vocab,
         )
+        encode_seconds = time.perf_counter() - began  # one pass counts and encodes
         if update.n_documents == 0:
             raise ValueError("X contains no documents.")
         n_new = len(update.new_words)
         fresh_in, fresh_out = initial_vectors(n_new, setup.config.vector_size, setup.config.seed)
         words = list(wv.index_to_key) + update.new_words
         summary = CorpusSummary(update.n_documents, update.n_raw_words, update.corpus.n_tokens,
-                                model.min_count, len(words), n_new)
+                                model.min_count, len(words), n_new,
+                                encode_seconds=encode_seconds)
         rank = getattr(model, "pretrained_rank_", None)
         if rank is not None:  # new words did not come from the pretrained vectors
             rank = np.concatenate([rank, np.zeros(n_new, dtype=np.int64)])

@@ -4,32 +4,81 @@ The statistics of a training corpus are walked in bounded pieces and add up
 over corpora (:class:`DocumentStatistics`), so ``partial_fit`` and
 distributed training combine them: document frequencies and counts sum,
 and the SIF direction is the top eigenvector of the summed second moments.
+
+Every fit gathers both, whatever its ``agg``: ``set_params(agg="sif")`` after
+``fit`` must pool as the fitted model would, and the training documents the
+direction is taken from are gone by then. So they are made cheap instead: one
+compiled pass per piece pools the documents and counts their distinct words,
+the pieces run on the fit's threads, and each piece's Gram matrix is one BLAS
+call in its thread (BLAS itself kept to one thread meanwhile, so that the
+threads do not oversubscribe the cores). The pieces' matrices add up in
+piece order, so the result does not depend on the number of threads: it is
+the one-thread sum bit for bit.
 """
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
-
-from ._pool import weighted_pool
+from numba import njit
+from threadpoolctl import threadpool_limits
 
 if TYPE_CHECKING:
     from ..corpus import EncodedCorpus
 
 
+@njit(nogil=True, cache=True)
+def _pool_and_count(ids, offsets, vectors, weights, first_sentence, df, last_seen,
+                    out):  # pragma: no cover (compiled; tested through its callers)
+    """Each sentence's weighted mean vector into ``out``, and its distinct words into ``df``.
+
+    The mean is summed in float32 in token order, then divided by the number
+    of tokens: exactly the sparse product of
+    :func:`~sklearn_w2v.pooling.weighted_pool`, bit for bit. A word counts
+    once per sentence: ``last_seen[w]`` holds the (corpus-wide) number of the
+    last sentence that counted it, so nothing is reset between sentences.
+    """
+    d = vectors.shape[1]
+    acc = np.zeros(d, dtype=np.float32)
+    for s in range(len(offsets) - 1):
+        a = offsets[s]
+        b = offsets[s + 1]
+        sentence = first_sentence + s
+        acc[:] = 0
+        for t in range(a, b):
+            w = ids[t]
+            x = weights[w]
+            row = vectors[w]
+            for k in range(d):
+                acc[k] += x * row[k]
+            if last_seen[w] != sentence:
+                last_seen[w] = sentence
+                df[w] += 1
+        if b > a:
+            n = np.float32(b - a)
+            for k in range(d):
+                out[s, k] = acc[k] / n
+
+
 def document_frequencies(corpus: EncodedCorpus, n_words: int) -> np.ndarray:
-    """Number of documents (sentences of ``corpus``) that contain each word."""
-    # Copies: sum_duplicates sorts the indices in place, and those would
-    # otherwise be the corpus's own ids.
-    m = sp.csr_matrix(
-        (np.ones(corpus.n_tokens, dtype=np.int32), corpus.ids.copy(), corpus.offsets.copy()),
-        shape=(corpus.n_sentences, n_words),
-    )
-    m.sum_duplicates()
-    return np.bincount(m.indices, minlength=n_words).astype(np.int64)
+    """Number of documents (sentences of ``corpus``) that contain each word.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.corpus import EncodedCorpus
+    >>> corpus = EncodedCorpus(np.array([0, 1, 1, 1], np.int32), np.array([0, 2, 4]))
+    >>> document_frequencies(corpus, 3).tolist()
+    [1, 2, 0]
+    """
+    df = np.zeros(n_words, dtype=np.int64)
+    _pool_and_count(corpus.ids, corpus.offsets, np.zeros((n_words, 0), np.float32),
+                    np.zeros(n_words, np.float32), 0, df, np.full(n_words, -1, np.int64),
+                    np.zeros((corpus.n_sentences, 0), np.float32))
+    return df
 
 
 def smooth_idf(df: np.ndarray, n_documents: int) -> np.ndarray:
@@ -128,18 +177,48 @@ class DocumentStatistics:
 
 
 def document_statistics(
-    corpus: EncodedCorpus, n_documents: int, vectors: np.ndarray, sif_w: np.ndarray
+    corpus: EncodedCorpus, n_documents: int, vectors: np.ndarray, sif_w: np.ndarray,
+    n_threads: int = 1,
 ) -> DocumentStatistics:
     """The :class:`DocumentStatistics` of one training corpus, walked in bounded pieces.
 
     ``n_documents`` is the number of documents read; the larger of it and
     the corpus's sentences is kept, so that df <= n also when documents over
-    the sentence limit were cut.
+    the sentence limit were cut. ``n_threads`` threads take the pieces (see
+    the module docstring); the result does not depend on it.
     """
     n_words, size = vectors.shape
-    df = np.zeros(n_words, dtype=np.int64)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    sif_w = np.ascontiguousarray(sif_w, dtype=np.float32)
+    pieces = list(corpus.pieces())
+    firsts = np.cumsum([0] + [p.n_sentences for p in pieces])
+    local = threading.local()
+    counts: list[tuple[np.ndarray, np.ndarray]] = []  # per thread: df, last_seen
+    lock = threading.Lock()
+
+    def piece_gram(k: int) -> np.ndarray:
+        mine = getattr(local, "counts", None)
+        if mine is None:
+            mine = local.counts = (np.zeros(n_words, np.int64), np.full(n_words, -1, np.int64))
+            with lock:
+                counts.append(mine)
+        piece = pieces[k]
+        pooled = np.zeros((piece.n_sentences, size), dtype=np.float32)
+        _pool_and_count(piece.ids, piece.offsets, vectors, sif_w, int(firsts[k]), *mine, pooled)
+        return uncentered_gram(pooled)
+
     gram = np.zeros((size, size))
-    for piece in corpus.pieces():
-        df += document_frequencies(piece, n_words)
-        gram += uncentered_gram(weighted_pool(piece, vectors, sif_w, "count"))
+    with threadpool_limits(1, user_api="blas"):
+        if n_threads <= 1 or len(pieces) <= 1:
+            grams = map(piece_gram, range(len(pieces)))
+            for g in grams:
+                gram += g
+        else:
+            with ThreadPoolExecutor(min(n_threads, len(pieces)),
+                                    thread_name_prefix="sklearn_w2v-statistics") as pool:
+                for g in pool.map(piece_gram, range(len(pieces))):  # in piece order
+                    gram += g
+    df = np.zeros(n_words, dtype=np.int64)
+    for part, _ in counts:
+        df += part
     return DocumentStatistics(df, max(n_documents, corpus.n_sentences), gram)

@@ -45,11 +45,13 @@ from ._parameters import (
 )
 from ._progress import ProgressReporter
 from ._sampling import (
-    LastTables,
+    SamplingTables,
     alias_table,
+    clear_sampling_tables,
     keep_probabilities,
     keep_thresholds,
     noise_distribution,
+    sampling_tables,
 )
 from ._seeds import derive_seed
 from ._weights import DIVERGED_NORM, SUSPECT_SCORE, check_converged, initial_vectors

@@ -51,7 +51,7 @@ class TrainStats:
     Attributes
     ----------
     seconds : float
-        Wall time of the training loop (tables and threads included).
+        Wall time of the training call (tables, set-up and copies included).
     words : int
         Corpus tokens (in-vocabulary) times epochs: the words the learning
         rate decays over.
@@ -72,6 +72,13 @@ class TrainStats:
         Epochs trained: fewer than ``config.epochs`` when an
         ``on_epoch_end`` hook stopped training early. None: all of them (a
         trainer written before hooks existed).
+    stage_seconds : mapping of str to float
+        The parts of ``seconds`` the trainer timed apart, by name: ``"setup"``
+        (kernel objects, device tables), ``"copies"`` (to and from a device,
+        waited for), ``"train"`` (the epochs), and ``"kernel"`` (GPU time of
+        the kernels, a part of ``"train"``). Empty when the trainer does not
+        split its time (the estimator then counts all of ``seconds`` as
+        training).
     """
 
     seconds: float
@@ -82,6 +89,7 @@ class TrainStats:
     device: str = "cpu"
     details: Mapping[str, Any] = field(default_factory=dict)
     epochs: int | None = None
+    stage_seconds: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def words_per_second(self) -> float:
@@ -363,7 +371,8 @@ def check_training_arrays(
                 f"{name} must be a C-contiguous float32 array of shape {shape}, "
                 f"got {arr.dtype} {arr.shape}"
             )
-    frozen_rows(frozen, len(counts))
+    if frozen is not None:
+        frozen_rows(frozen, len(counts))
     check_corpus_and_counts(corpus, counts)
 
 

@@ -8,11 +8,17 @@ docs).
 Tokens are runs of bytes other than ASCII whitespace (the bytes
 ``bytes.split()`` splits on); a newline also ends a document. Token ``k`` is
 the ``k``-th distinct token seen, so table order is first-seen order.
+
+Layout, for few memory touches per token: a slot of the open-addressing
+table holds the token's first 8 bytes, its index and length, and its count.
+A token of at most 8 bytes is then found, and counted, by reading its one
+slot (most words of a text are that short); a longer one also compares its
+remaining bytes with the copy kept in the arena. While counting, a block can
+also give each token's index (and -1 at each line end): the *scan ids* that
+encoding later turns into word ids without hashing the text again.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -23,12 +29,85 @@ _JIT = dict(nogil=True, cache=True)
 WHITESPACE = np.zeros(256, dtype=np.bool_)
 WHITESPACE[list(b" \t\n\r\x0b\x0c")] = True
 _NEWLINE = 10
+#: The scan id of a line end.
+LINE_END = -1
 
 _FNV_OFFSET = np.uint64(14695981039346656037)
 _FNV_PRIME = np.uint64(1099511628211)
 
+# A slot: (first 8 bytes, meta, count); meta = token + 1 in the low 40 bits, the length (at most
+# _LEN_MAX) above; 0 when empty.
+_KEY, _META, _COUNT = 0, 1, 2
+_INDEX_BITS = np.uint64(40)
+_INDEX_MASK = np.uint64((1 << 40) - 1)
+_LEN_MAX = (1 << 24) - 1
+
 # Status codes the kernels return.
-_DONE, _FULL, _UNKNOWN_TOKEN, _OUT_FULL = 0, 1, 2, 3
+_DONE, _FULL = 0, 1
+
+
+@njit(inline="always", **_JIT)
+def _meta_length(length):
+    return np.uint64(min(length, _LEN_MAX)) << _INDEX_BITS
+
+
+@njit(inline="always", **_JIT)
+def _probe(slots, s, key, meta_length):
+    """The first slot from ``s`` on that is empty or holds a token of this key and length.
+
+    ``slots[s]`` holds a token's first 8 bytes (``key``), its index and
+    length, so that a token of at most 8 bytes is found in one slot; a
+    longer one also needs :func:`_same_tail`.
+    """
+    mask = len(slots) - 1
+    while True:
+        meta = slots[s, _META]
+        if meta == 0 or (slots[s, _KEY] == key and (meta & ~_INDEX_MASK) == meta_length):
+            return s
+        s = (s + 1) & mask
+
+
+@njit(inline="always", **_JIT)
+def _same_tail(buf, start, n, t, spans, arena):
+    """Whether token ``t`` (``spans[t]`` is ``(start, length)`` in ``arena``) is
+    ``buf[start:start + n]``, its first 8 bytes being the same.
+    """
+    if spans[t, 1] != n:
+        return False
+    a = spans[t, 0]
+    for i in range(8, n):
+        if arena[a + i] != buf[start + i]:
+            return False
+    return True
+
+
+@njit(inline="always", **_JIT)
+def _find(buf, start, end, h, key, slots, spans, arena):
+    """``(slot, token)``: the token's slot and index, or the empty slot where it belongs and -1.
+
+    (The counting loop has these lines written out: see :func:`_count`.)
+    """
+    n = end - start
+    meta_length = _meta_length(n)
+    s = np.int64(h & np.uint64(len(slots) - 1))
+    while True:
+        s = _probe(slots, s, key, meta_length)
+        meta = slots[s, _META]
+        if meta == 0:
+            return s, -1
+        t = np.int64(meta & _INDEX_MASK) - 1
+        if n <= 8 or _same_tail(buf, start, n, t, spans, arena):
+            return s, t
+        s = (s + 1) & (len(slots) - 1)
+
+
+@njit(inline="always", **_JIT)
+def _key_of(buf, start, end):
+    """The first (up to) 8 bytes of ``buf[start:end]``, little-endian, zero-padded."""
+    key = np.uint64(0)
+    for i in range(min(end - start, 8)):
+        key |= np.uint64(buf[start + i]) << np.uint64(8 * i)
+    return key
 
 
 @njit(inline="always", **_JIT)
@@ -41,95 +120,127 @@ def _hash(buf, start, end):
 
 
 @njit(inline="always", **_JIT)
-def _find(buf, start, end, h, slots, spans, arena):
-    """``(slot, token)``: the token's index, or -1 and the empty slot where it belongs.
-
-    ``slots[s]`` holds ``(token + 1, hash)`` (0 when empty) so that a probe
-    touches one cache line; ``spans[t]`` is ``(start, length)`` in ``arena``.
+def _add(buf, start, end, s, key, meta_length, slots, spans, arena, n, used):
+    """Put ``buf[start:end]`` in the empty slot ``s`` as token ``n`` (count 0); returns ``n``.
+    The caller has checked that the table has room.
     """
-    mask = len(slots) - 1
-    s = np.int64(h & np.uint64(mask))
-    n = end - start
-    while True:
-        t = np.int64(slots[s, 0]) - 1
-        if t < 0:
-            return s, -1
-        if slots[s, 1] == h and spans[t, 1] == n:
-            a = spans[t, 0]
-            same = True
-            for i in range(n):
-                if arena[a + i] != buf[start + i]:
-                    same = False
-                    break
-            if same:
-                return s, t
-        s = (s + 1) & mask
+    slots[s, _KEY] = key
+    slots[s, _META] = np.uint64(n + 1) | meta_length
+    slots[s, _COUNT] = 0
+    spans[n, 0] = used
+    spans[n, 1] = end - start
+    arena[used : used + end - start] = buf[start:end]
+    return n
 
 
 @njit(inline="always", **_JIT)
-def _find_or_add(buf, start, end, slots, spans, counts, arena, n, used):
-    """``(token, n, used)`` for ``buf[start:end]``, added with count 0 if new; token -1 when
-    the table is full.
+def _find_or_add(buf, start, end, h, key, slots, spans, arena, n, used):
+    """``(slot, token, n, used)`` for ``buf[start:end]``, added with count 0 if new; token -1
+    when the table is full.
     """
-    h = _hash(buf, start, end)
-    s, t = _find(buf, start, end, h, slots, spans, arena)
+    s, t = _find(buf, start, end, h, key, slots, spans, arena)
     if t >= 0:
-        return t, n, used
+        return s, t, n, used
     length = end - start
-    if n == len(counts) or 2 * (n + 1) > len(slots) or used + length > len(arena):
-        return -1, n, used
-    slots[s, 0] = n + 1
-    slots[s, 1] = h
-    spans[n, 0] = used
-    spans[n, 1] = length
-    counts[n] = 0
-    arena[used : used + length] = buf[start:end]
-    return n, n + 1, used + length
+    if n == len(spans) or 2 * (n + 1) > len(slots) or used + length > len(arena):
+        return s, -1, n, used
+    _add(buf, start, end, s, key, _meta_length(length), slots, spans, arena, n, used)
+    return s, n, n + 1, used + length
 
 
 @njit(**_JIT)
-def _count(buf, pos, ws, slots, spans, counts, arena, n, used):
+def _count(buf, pos, ws, slots, spans, arena, n, used, ids, n_ids, keep_ids):
     """Count the tokens of ``buf[pos:]``, adding new ones to the table.
 
-    Returns ``(status, pos, n, used, n_read)``: on ``_FULL`` the table needs
-    room before the token at ``pos`` (not yet counted) can be added.
+    With ``keep_ids``, each token's index (and ``LINE_END`` at each newline)
+    goes to ``ids[n_ids:]``. Returns ``(status, pos, n, used, n_read,
+    n_ids)``: on ``_FULL`` the table needs room before the token at ``pos``
+    (not yet counted) can be added.
     """
     size = len(buf)
     n_read = 0
     while True:
         while pos < size and ws[buf[pos]]:
+            if keep_ids and buf[pos] == _NEWLINE:
+                ids[n_ids] = LINE_END
+                n_ids += 1
             pos += 1
         if pos >= size:
-            return _DONE, pos, n, used, n_read
-        end = pos + 1
+            return _DONE, pos, n, used, n_read, n_ids
+        # The hash and the first 8 bytes, in the pass that finds the token's end.
+        h = _FNV_OFFSET
+        key = np.uint64(0)
+        end = pos
         while end < size and not ws[buf[end]]:
+            b = np.uint64(buf[end])
+            h = (h ^ b) * _FNV_PRIME
+            if end - pos < 8:
+                key |= b << np.uint64(8 * (end - pos))
             end += 1
-        t, n, used = _find_or_add(buf, pos, end, slots, spans, counts, arena, n, used)
-        if t < 0:
-            return _FULL, pos, n, used, n_read
-        counts[t] += 1
+        # _find written out: as a call per token (passing the four arrays) it took twice the
+        # time (measured on en-mix), and this is the hot loop of the whole file path.
+        length = end - pos
+        meta_length = _meta_length(length)
+        s = np.int64(h & np.uint64(len(slots) - 1))
+        while True:
+            s = _probe(slots, s, key, meta_length)
+            meta = slots[s, _META]
+            if meta == 0:
+                break
+            t = np.int64(meta & _INDEX_MASK) - 1
+            if length <= 8 or _same_tail(buf, pos, length, t, spans, arena):
+                break
+            s = (s + 1) & (len(slots) - 1)
+        if meta == 0:  # a new token
+            if n == len(spans) or 2 * (n + 1) > len(slots) or used + length > len(arena):
+                return _FULL, pos, n, used, n_read, n_ids
+            t = _add(buf, pos, end, s, key, meta_length, slots, spans, arena, n, used)
+            n += 1
+            used += length
+        slots[s, _COUNT] += 1
+        if keep_ids:
+            ids[n_ids] = t
+            n_ids += 1
         n_read += 1
         pos = end
 
 
 @njit(**_JIT)
-def _add_counted(src_arena, src_spans, src_counts, order, start, slots, spans, counts, arena, n,
-                 used):
+def _add_counted(src_arena, src_spans, src_counts, order, start, slots, spans, arena, n, used,
+                 index_of):
     """Add the tokens ``src_spans[order[start:]]`` of ``src_arena`` with their counts, in order.
 
     New tokens take the next indices, so adding several tables' tokens in
-    the order of their first occurrence keeps first-seen order. Returns
-    ``(status, next, n, used)``: on ``_FULL`` the table needs room before
-    ``order[next]`` can be added.
+    the order of their first occurrence keeps first-seen order; ``index_of[e]``
+    gets the index of source entry ``e``. Returns ``(status, next, n,
+    used)``: on ``_FULL`` the table needs room before ``order[next]`` can be
+    added.
     """
     for k in range(start, len(order)):
         e = order[k]
         a = src_spans[e, 0]
-        t, n, used = _find_or_add(src_arena, a, a + src_spans[e, 1], slots, spans, counts, arena,
-                                  n, used)
-        if t < 0:
-            return _FULL, k, n, used
-        counts[t] += src_counts[e]
+        length = src_spans[e, 1]
+        key = _key_of(src_arena, a, a + length)
+        meta_length = _meta_length(length)
+        # _find written out, as in _count (a third of the time of the call).
+        s = np.int64(_hash(src_arena, a, a + length) & np.uint64(len(slots) - 1))
+        while True:
+            s = _probe(slots, s, key, meta_length)
+            meta = slots[s, _META]
+            if meta == 0:
+                break
+            t = np.int64(meta & _INDEX_MASK) - 1
+            if length <= 8 or _same_tail(src_arena, a, length, t, spans, arena):
+                break
+            s = (s + 1) & (len(slots) - 1)
+        if meta == 0:
+            if n == len(spans) or 2 * (n + 1) > len(slots) or used + length > len(arena):
+                return _FULL, k, n, used
+            t = _add(src_arena, a, a + length, s, key, meta_length, slots, spans, arena, n, used)
+            n += 1
+            used += length
+        slots[s, _COUNT] += src_counts[e]
+        index_of[e] = t
     return _DONE, len(order), n, used
 
 
@@ -137,75 +248,38 @@ def _add_counted(src_arena, src_spans, src_counts, order, start, slots, spans, c
 def _lookup(buf, slots, spans, arena):
     if len(buf) == 0:
         return -1
-    return _find(buf, 0, len(buf), _hash(buf, 0, len(buf)), slots, spans, arena)[1]
+    return _find(buf, 0, len(buf), _hash(buf, 0, len(buf)), _key_of(buf, 0, len(buf)), slots,
+                 spans, arena)[1]
 
 
 @njit(**_JIT)
-def _rehash(slots, size):
-    """The table ``slots`` moved into a new one of ``size`` slots."""
-    new = np.zeros((size, 2), dtype=np.uint64)
+def _rehash(slots, size, spans, arena):
+    """The table ``slots`` moved into a new one of ``size`` slots (hashes taken again)."""
+    new = np.zeros((size, 3), dtype=np.uint64)
     mask = size - 1
     for old in range(len(slots)):
-        if slots[old, 0] != 0:
-            s = np.int64(slots[old, 1] & np.uint64(mask))
-            while new[s, 0] != 0:
+        meta = slots[old, _META]
+        if meta != 0:
+            t = np.int64(meta & _INDEX_MASK) - 1
+            a = spans[t, 0]
+            s = np.int64(_hash(arena, a, a + spans[t, 1]) & np.uint64(mask))
+            while new[s, _META] != 0:
                 s = (s + 1) & mask
             new[s, 0] = slots[old, 0]
-            new[s, 1] = slots[old, 1]
+            new[s, 1] = meta
+            new[s, 2] = slots[old, 2]
     return new
 
 
 @njit(**_JIT)
-def _encode(
-    buf, ws, slots, spans, arena, final_ids, max_length,
-    ids_out, pos_out, ends_out, sentence_start, raw_in_sentence,
-):
-    """Write the final ids of ``buf``'s kept tokens from ``ids_out[pos_out]`` on.
-
-    A sentence ends at each newline and after every ``max_length`` raw
-    tokens of a line (``max_length <= 0``: never); the position in
-    ``ids_out`` after each non-empty sentence goes to ``ends_out``. A block
-    that does not end in a newline leaves its last line open: the next call
-    continues it from ``sentence_start`` (where it began in ``ids_out``) and
-    ``raw_in_sentence`` (its raw tokens so far).
-    Returns ``(status, pos_out, n_ends, sentence_start, raw_in_sentence)``.
-    """
-    size = len(buf)
-    n_ends = 0
-    pos = 0
-    while pos < size:
-        c = buf[pos]
-        if ws[c]:
-            if c == _NEWLINE:
-                if pos_out > sentence_start:
-                    ends_out[n_ends] = pos_out
-                    n_ends += 1
-                sentence_start = pos_out
-                raw_in_sentence = 0
-            pos += 1
-            continue
-        end = pos + 1
-        while end < size and not ws[buf[end]]:
-            end += 1
-        h = _hash(buf, pos, end)
-        t = _find(buf, pos, end, h, slots, spans, arena)[1]
-        if t < 0:
-            return _UNKNOWN_TOKEN, pos_out, n_ends, sentence_start, raw_in_sentence
-        f = final_ids[t]
-        if f >= 0:
-            if pos_out >= len(ids_out):
-                return _OUT_FULL, pos_out, n_ends, sentence_start, raw_in_sentence
-            ids_out[pos_out] = f
-            pos_out += 1
-        raw_in_sentence += 1
-        if raw_in_sentence == max_length:
-            if pos_out > sentence_start:
-                ends_out[n_ends] = pos_out
-                n_ends += 1
-            sentence_start = pos_out
-            raw_in_sentence = 0
-        pos = end
-    return _DONE, pos_out, n_ends, sentence_start, raw_in_sentence
+def _gather_counts(slots, n):
+    """The count of each token, in token order."""
+    counts = np.zeros(n, dtype=np.int64)
+    for s in range(len(slots)):
+        meta = slots[s, _META]
+        if meta != 0:
+            counts[np.int64(meta & _INDEX_MASK) - 1] = np.int64(slots[s, _COUNT])
+    return counts
 
 
 class ByteTokenCounter:
@@ -219,15 +293,18 @@ class ByteTokenCounter:
     ([b'to', b'be', b'or', b'not'], [2, 2, 1, 1], 6)
     >>> counter.find(b"or"), counter.find("ton")
     (2, -1)
+    >>> counter.update(b"be ton\\n", keep_ids=True).tolist()  # LINE_END is -1
+    [1, 4, -1]
     """
 
     def __init__(self, capacity: int = 1 << 12):
-        self._slots = np.zeros((2 * capacity, 2), dtype=np.uint64)  # a power of two
+        capacity = max(int(capacity), 1)
+        self._slots = np.zeros((1 << (2 * capacity - 1).bit_length(), 3), dtype=np.uint64)
         self._spans = np.zeros((capacity, 2), dtype=np.int64)
-        self._counts = np.zeros(capacity, dtype=np.int64)
         self._arena = np.zeros(8 * capacity, dtype=np.uint8)
         self._n = 0
         self._used = 0
+        self._counts: np.ndarray | None = None  # gathered from the slots, until they change
         self.n_read = 0
 
     def __len__(self) -> int:
@@ -235,8 +312,10 @@ class ByteTokenCounter:
 
     @property
     def counts(self) -> np.ndarray:
-        """Count of each token, in first-seen order (a view)."""
-        return self._counts[: self._n]
+        """Count of each token, in first-seen order."""
+        if self._counts is None:
+            self._counts = _gather_counts(self._slots, self._n)
+        return self._counts
 
     def tokens(self, which: np.ndarray | None = None) -> list[bytes]:
         """The distinct tokens in first-seen order, or those of the indices ``which``."""
@@ -258,30 +337,35 @@ class ByteTokenCounter:
         starts = self._spans[: self._n, 0]
         return high[starts + self._spans[: self._n, 1]] > high[starts]
 
-    def update(self, block: bytes) -> None:
-        """Count the tokens of ``block``."""
+    def update(self, block: bytes, keep_ids: bool = False) -> np.ndarray | None:
+        """Count the tokens of ``block``.
+
+        With ``keep_ids``, return its scan ids: each token's index in this
+        table, in text order, with :data:`LINE_END` at each newline (int32;
+        at most ``len(block)`` of them, as every one takes a byte).
+        """
         buf = np.frombuffer(block, dtype=np.uint8)
-        pos = 0
+        ids = np.empty(len(buf) if keep_ids else 0, dtype=np.int32)
+        pos = n_ids = 0
+        self._counts = None
         while True:
-            status, pos, self._n, self._used, n_read = _count(
-                buf, pos, WHITESPACE, self._slots, self._spans, self._counts,
-                self._arena, self._n, self._used,
+            status, pos, self._n, self._used, n_read, n_ids = _count(
+                buf, pos, WHITESPACE, self._slots, self._spans, self._arena, self._n,
+                self._used, ids, n_ids, keep_ids,
             )
             self.n_read += n_read
             if status == _DONE:
-                return
+                return ids[:n_ids] if keep_ids else None
             self._grow(needed_bytes=len(buf) - pos)
 
     def _grow(self, needed_bytes: int) -> None:
         # Double whatever is full; the arena also fits the token that did not.
-        if self._n == len(self._counts):
-            for name in ("_spans", "_counts"):
-                old = getattr(self, name)
-                new = np.zeros((2 * len(old), *old.shape[1:]), dtype=old.dtype)
-                new[: self._n] = old[: self._n]
-                setattr(self, name, new)
+        if self._n == len(self._spans):
+            new = np.zeros((2 * len(self._spans), 2), dtype=np.int64)
+            new[: self._n] = self._spans[: self._n]
+            self._spans = new
         if 2 * (self._n + 1) > len(self._slots):
-            self._slots = _rehash(self._slots, 2 * len(self._slots))
+            self._slots = _rehash(self._slots, 2 * len(self._slots), self._spans, self._arena)
         if self._used + needed_bytes > len(self._arena):
             new = np.zeros(max(2 * len(self._arena), self._used + needed_bytes), dtype=np.uint8)
             new[: self._used] = self._arena[: self._used]
@@ -291,7 +375,15 @@ class ByteTokenCounter:
     def merged(cls, tables: list[ByteTokenCounter], first_blocks: list[np.ndarray]
                ) -> ByteTokenCounter:
         """One table from tables that counted disjoint blocks of one text, in the text's first-seen
-        order.
+        order (see :meth:`merge`).
+        """
+        return cls.merge(tables, first_blocks)[0]
+
+    @classmethod
+    def merge(cls, tables: list[ByteTokenCounter], first_blocks: list[np.ndarray]
+              ) -> tuple[ByteTokenCounter, list[np.ndarray]]:
+        """One table from tables that counted disjoint blocks of one text, and where each
+        table's tokens went.
 
         ``first_blocks[i][k]`` is the number of the block (in text order)
         where ``tables[i]`` first saw its token ``k``; each table must have
@@ -300,6 +392,13 @@ class ByteTokenCounter:
         smallest block number, and within one block a table's own order is
         the text's, so adding the entries sorted by (block, index) gives
         exactly the table that counting all blocks in order would give.
+
+        Returns
+        -------
+        table : ByteTokenCounter
+        index_maps : list of ndarray of int64
+            ``index_maps[i][k]``: the merged index of ``tables[i]``'s token
+            ``k`` (what turns its scan ids into the merged table's).
         """
         sizes = [len(t) for t in tables]
         used = np.array([t._used for t in tables], dtype=np.int64)
@@ -316,135 +415,16 @@ class ByteTokenCounter:
         local = np.concatenate([np.arange(n, dtype=np.int64) for n in sizes]
                                + [np.zeros(0, np.int64)])
         order = np.lexsort((local, blocks))
-        capacity = 1 << max(12, int(max(sizes, default=1)).bit_length())
-        out = cls(capacity)
+        out = cls(max(sizes, default=1))
+        index_of = np.empty(len(order), dtype=np.int64)
         k = 0
         while True:
             status, k, out._n, out._used = _add_counted(
-                src_arena, src_spans, src_counts, order, k, out._slots, out._spans, out._counts,
-                out._arena, out._n, out._used)
+                src_arena, src_spans, src_counts, order, k, out._slots, out._spans, out._arena,
+                out._n, out._used, index_of)
             if status == _DONE:
                 break
             out._grow(needed_bytes=int(src_spans[order[k], 1]))
         out.n_read = sum(t.n_read for t in tables)
-        return out
-
-    def encoder(self, final_ids: np.ndarray, max_length: int | None) -> BlockEncoder:
-        """An encoder writing ``final_ids[k]`` for token ``k`` (skipped if negative)."""
-        return BlockEncoder(self, final_ids, max_length)
-
-
-class DetachedBlock(NamedTuple):
-    """A block encoded on its own (:meth:`BlockEncoder.encode_detached`), positions from 0."""
-
-    ids: np.ndarray
-    ends: np.ndarray
-    sentence_start: int
-    raw_in_sentence: int
-
-
-class BlockEncoder:
-    """Encodes blocks of text with a :class:`ByteTokenCounter`'s tokens."""
-
-    def __init__(self, table: ByteTokenCounter, final_ids: np.ndarray, max_length: int | None):
-        if len(final_ids) != len(table):
-            raise ValueError("final_ids needs one entry per token of the table.")
-        self._table = table
-        self._final_ids = np.ascontiguousarray(final_ids, dtype=np.int32)
-        self._max_length = 0 if max_length is None else int(max_length)
-        self._ends = np.zeros(0, dtype=np.int64)
-        # The line a block left open (see _encode): where its sentence began, its raw tokens.
-        self._sentence_start = 0
-        self._raw_in_sentence = 0
-
-    def encode(self, block: bytes, ids_out: np.ndarray, pos: int) -> tuple[int, np.ndarray]:
-        """Encode ``block`` into ``ids_out`` from ``pos`` on.
-
-        Blocks are consecutive text: a block that does not end in a newline
-        (a long line cut, see :meth:`~sklearn_w2v.text.LineCorpus.iter_blocks`)
-        leaves its last sentence open for the next block to continue, so the
-        cuts every ``max_length`` raw tokens fall where they would in one
-        block; :meth:`finish` closes it.
-
-        Returns
-        -------
-        pos : int
-            Where the next block goes.
-        ends : ndarray of int64
-            End of each non-empty sentence in ``ids_out`` (a view, valid
-            until the next call).
-
-        Raises
-        ------
-        RuntimeError
-            If ``block`` holds a token the table has not counted, or more
-            kept tokens than ``ids_out`` has room for.
-        """
-        buf = np.frombuffer(block, dtype=np.uint8)
-        # At most one sentence per line, plus one per cut; a token takes 2 bytes or more.
-        n_cuts = (len(buf) + 1) // 2 // self._max_length if self._max_length > 0 else 0
-        n_max = block.count(b"\n") + 1 + n_cuts
-        if len(self._ends) < n_max:
-            self._ends = np.zeros(n_max, dtype=np.int64)
-        t = self._table
-        if self._raw_in_sentence == 0:  # no open line: a sentence begins here
-            self._sentence_start = pos
-        status, pos, n_ends, self._sentence_start, self._raw_in_sentence = _encode(
-            buf, WHITESPACE, t._slots, t._spans, t._arena, self._final_ids, self._max_length,
-            ids_out, pos, self._ends, self._sentence_start, self._raw_in_sentence,
-        )
-        if status != _DONE:
-            raise RuntimeError("The corpus files changed between the two passes.")
-        return pos, self._ends[:n_ends]
-
-    @property
-    def line_open(self) -> bool:
-        """Whether the last block encoded left its line open (the next must continue it)."""
-        return self._raw_in_sentence > 0
-
-    def encode_detached(self, block: bytes) -> DetachedBlock:
-        """Encode ``block`` on its own, as if it began a line, into new arrays.
-
-        Touches no state of the encoder, so threads may encode different
-        blocks at once; :meth:`attach` then places the results in text
-        order. Raises as :meth:`encode`.
-        """
-        buf = np.frombuffer(block, dtype=np.uint8)
-        n_cuts = (len(buf) + 1) // 2 // self._max_length if self._max_length > 0 else 0
-        ends = np.zeros(block.count(b"\n") + 1 + n_cuts, dtype=np.int64)
-        ids = np.empty((len(buf) + 1) // 2, dtype=np.int32)  # a token takes 2 bytes or more
-        t = self._table
-        status, n_ids, n_ends, sentence_start, raw = _encode(
-            buf, WHITESPACE, t._slots, t._spans, t._arena, self._final_ids, self._max_length,
-            ids, 0, ends, 0, 0,
-        )
-        if status != _DONE:
-            raise RuntimeError("The corpus files changed between the two passes.")
-        return DetachedBlock(ids[:n_ids], ends[:n_ends], sentence_start, raw)
-
-    def attach(self, done: DetachedBlock, ids_out: np.ndarray, pos: int
-               ) -> tuple[int, np.ndarray]:
-        """Place a block that :meth:`encode_detached` encoded at ``ids_out[pos:]``; as
-        :meth:`encode`.
-
-        Only right when no line is open (:attr:`line_open` is false): a
-        block that continues a line must go through :meth:`encode`.
-        """
-        if self.line_open:
-            raise RuntimeError("A block continuing an open line cannot be encoded on its own.")
-        n = len(done.ids)
-        if pos + n > len(ids_out):
-            raise RuntimeError("The corpus files changed between the two passes.")
-        ids_out[pos : pos + n] = done.ids
-        self._sentence_start = pos + done.sentence_start
-        self._raw_in_sentence = done.raw_in_sentence
-        return pos + n, done.ends + pos
-
-    def finish(self, pos: int) -> np.ndarray:
-        """The end of the sentence the last block left open (none, or ``[pos]``), closing it.
-
-        ``pos`` is what the last :meth:`encode` returned.
-        """
-        is_open = self._raw_in_sentence > 0 and pos > self._sentence_start
-        self._sentence_start, self._raw_in_sentence = pos, 0
-        return np.array([pos] if is_open else [], dtype=np.int64)
+        bounds = np.cumsum([0, *sizes])
+        return out, [index_of[a:b] for a, b in zip(bounds[:-1], bounds[1:])]

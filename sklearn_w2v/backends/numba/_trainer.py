@@ -47,16 +47,13 @@ import numpy as np
 from ...training import (
     EpochEnd,
     EpochHook,
-    LastTables,
     ProgressReporter,
     TrainConfig,
     TrainResult,
     TrainStats,
-    alias_table,
     check_training_arrays,
     frozen_rows,
-    keep_thresholds,
-    noise_distribution,
+    sampling_tables,
 )
 from ._kernels import SG_RULES, hot_copies, train_sentences, try_fold, work_buffers
 
@@ -313,7 +310,6 @@ class NumbaTrainer:
             raise ValueError(f"The numba backend trains on the CPU; device={device!r} is not "
                              "one it can use.")
         self.hot_rows = None if hot_rows is None else _count(hot_rows, "hot_rows")
-        self._tables = LastTables(_sampling_tables)
 
     def train(
         self,
@@ -329,9 +325,10 @@ class NumbaTrainer:
         """Train (see :meth:`Trainer.train <sklearn_w2v.training.Trainer.train>`), in place."""
         check_training_arrays(corpus, counts, config, input_vectors, output_vectors, frozen)
         start = time.perf_counter()
+        tables = sampling_tables(counts, config.sample, config.ns_exponent)
         arrays = (corpus.ids, corpus.offsets, input_vectors, output_vectors,
                   frozen_rows(frozen, len(counts)),
-                  *self._tables.get(counts, config.sample, config.ns_exponent))
+                  tables.keep_threshold, tables.noise_keep, tables.noise_alias)
         # Small corpora get smaller jobs, so that every thread has some.
         job_tokens = max(1, min(JOB_TOKENS, corpus.n_tokens // (4 * config.n_threads)))
         queue = JobQueue(corpus.offsets, job_bounds(corpus.offsets, 0, corpus.n_sentences,
@@ -429,10 +426,3 @@ def _running_loss(workers):
     """The loss the workers have summed so far, read when the reporter shows it."""
     return lambda: sum(sum(w.epoch_loss) for w in workers)
 
-
-def _sampling_tables(counts, sample, ns_exponent):
-    """Subsampling thresholds, then the noise alias table (keep, alias), as the kernels take
-    them.
-    """
-    return (keep_thresholds(counts, sample),
-            *alias_table(noise_distribution(counts, ns_exponent)))

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ...training import TrainConfig, alias_table, keep_probabilities, noise_distribution
+from ...training import SamplingTables, TrainConfig
 
 # Centre words per SGD step at most (see "Batch size and quality" above).
 DEFAULT_BATCH_SIZE = 1024
@@ -138,20 +138,28 @@ def chunk_ranges(offsets: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]
 
 
 class DeviceTables:
-    """The sampling tables of a vocabulary on the device: subsampling, the noise alias table,
-    window offsets.
+    """A vocabulary's sampling tables on the device, as the batched path draws from them.
+
+    Subsampling keep probabilities (float32), the noise alias table (int64, thresholds scaled
+    to ``2**32``) and the window offsets, from the one builder's
+    :class:`~sklearn_w2v.training.SamplingTables` (:meth:`for_training` keeps them with those
+    tables, so a later call with the same counts copies nothing).
     """
 
-    def __init__(self, counts, sample, ns_exponent, window, dev):
-        self.subsample = sample > 0
-        self.keep = torch.as_tensor(keep_probabilities(counts, sample),
-                                    dtype=torch.float32).to(dev)
-        keep, alias = alias_table(noise_distribution(counts, ns_exponent))
-        self.noise_keep = torch.from_numpy(keep.astype(np.int64)).to(dev)  # scaled to 2**32
-        self.noise_alias = torch.from_numpy(alias.astype(np.int64)).to(dev)
-        self.n_words = len(counts)
+    def __init__(self, tables: SamplingTables, window: int, dev):
+        self.subsample = tables.sample > 0
+        self.keep = torch.as_tensor(tables.keep_probability, dtype=torch.float32).to(dev)
+        self.noise_keep = torch.from_numpy(tables.noise_keep.astype(np.int64)).to(dev)
+        self.noise_alias = torch.from_numpy(tables.noise_alias.astype(np.int64)).to(dev)
+        self.n_words = len(tables.noise_keep)
         w = window
         self.offsets = torch.cat((torch.arange(-w, 0), torch.arange(1, w + 1))).to(dev)
+
+    @classmethod
+    def for_training(cls, tables: SamplingTables, window: int, dev) -> DeviceTables:
+        """The device tables of ``tables``, made once per window and device."""
+        return tables.derived(("torch-batched", window, str(dev)),
+                              lambda t: cls(t, window, dev))
 
     def noise(self, shape, gen) -> torch.Tensor:
         """Draws from the alias table: a uniform slot, kept or swapped for its alias."""

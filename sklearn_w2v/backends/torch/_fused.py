@@ -601,7 +601,12 @@ class FusedSGNS:
                                      device=self.device)
         self._stats = torch.zeros((self.programs, 2), dtype=torch.float64, device=self.device)
         self._next = torch.zeros(1, dtype=torch.int32, device=self.device)
-        #: GPU time of the launches so far, from CUDA events around each (0.0 on the CPU).
+        # (loss, survivors) summed over the launches since the last collect(), on the device, and
+        # the CUDA events around those launches: read with one sync, by collect().
+        self._totals = torch.zeros(2, dtype=torch.float64, device=self.device)
+        self._events: list = []
+        #: GPU time of the launches collected so far, from CUDA events around each (0.0 on the
+        #: CPU).
         self.kernel_seconds = 0.0
         #: Registers a thread and bytes spilled of the last launch's compiled kernel (None
         #: before a launch and under the interpreter).
@@ -707,7 +712,7 @@ class FusedSGNS:
     def train(self, ids, offsets, first, last, w_in, w_out, keep_threshold, noise_keep,
               noise_alias, *, subsample: bool = True, alpha_start: float = 0.025,
               alpha_end: float = 0.0001, seed: int = 1, compute_loss: bool = False,
-              validate: bool = True, frozen=None) -> tuple[int, float]:
+              validate: bool = True, frozen=None, wait: bool = True) -> tuple[int, float] | None:
         """Train on sentences ``first .. last - 1`` in one launch; updates ``w_in`` and
         ``w_out`` in place.
 
@@ -744,6 +749,11 @@ class FusedSGNS:
             Nonzero for input rows that must not move: their updates are
             masked off (never written), so they stay bit for bit. Their output
             rows train as usual. None: every row trains.
+        wait : bool
+            True: wait for the launch and return its figures (one round trip).
+            False: return None at once; the figures add up on the device until
+            :meth:`collect` reads them, so a caller making many launches
+            waits once (a trainer: once per epoch).
 
         Returns
         -------
@@ -776,9 +786,39 @@ class FusedSGNS:
         )
         if timed:
             events[1].record()
+            self._events.append(events)
         self.registers = getattr(compiled, "n_regs", None)
         self.spilled = getattr(compiled, "n_spills", None)
-        loss, words = self._stats[:grid].sum(0).tolist()  # the one sync of the launch
-        if timed:
-            self.kernel_seconds += events[0].elapsed_time(events[1]) / 1000
-        return round(words), float(loss) if compute_loss else 0.0
+        self._totals += self._stats[:grid].sum(0)  # queued after the launch: no wait
+        if not wait:
+            return None
+        words, loss, _ = self.collect()
+        return words, loss if compute_loss else 0.0
+
+    def reset(self) -> None:
+        """Drop the figures of launches not collected (no wait): a kept kernel's fresh start."""
+        self._totals.zero_()
+        self._events.clear()
+
+    def collect(self) -> tuple[int, float, float]:
+        """Wait for the launches made since the last call; their summed figures.
+
+        The one round trip to the device for any number of launches made with
+        ``wait=False``.
+
+        Returns
+        -------
+        effective_words : int
+            Tokens that survived subsampling.
+        loss : float
+            Summed loss (0.0 where no launch computed it).
+        kernel_seconds : float
+            GPU time of those launches (0.0 on the CPU); added to
+            :attr:`kernel_seconds` too.
+        """
+        loss, words = self._totals.tolist()  # the sync
+        self._totals.zero_()
+        seconds = sum(start.elapsed_time(end) for start, end in self._events) / 1000
+        self._events.clear()
+        self.kernel_seconds += seconds
+        return round(words), float(loss), seconds

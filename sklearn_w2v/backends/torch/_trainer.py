@@ -30,9 +30,10 @@ corpus words of all epochs; each step uses the rate at its first centre word.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -40,18 +41,16 @@ import torch
 from ..._optional import MissingDependencyError, installed, load
 from ...training import (
     EpochEnd,
-    LastTables,
     ProgressReporter,
+    SamplingTables,
     TrainConfig,
     TrainResult,
     TrainStats,
-    alias_table,
     check_corpus_and_counts,
     check_training_arrays,
     derive_seed,
     frozen_rows,
-    keep_thresholds,
-    noise_distribution,
+    sampling_tables,
 )
 from ._batches import DEFAULT_BATCH_SIZE, Batch, Chunk, DeviceTables, centres_per_step, chunk_ranges
 from ._device import corpus_fits, resolve_device, weights_fit
@@ -76,6 +75,116 @@ class _EpochHook:
     output_vectors: np.ndarray
     start: float
     epochs_done: int = 0
+
+
+@dataclasses.dataclass
+class _Call:
+    """The state of one training call, so that a trainer keeps none and can serve calls at once.
+
+    ``frozen`` holds the frozen-row flags as :func:`~sklearn_w2v.training.frozen_rows` gives
+    them (worked out once per call), or None when no row is frozen. ``seconds`` collects the
+    parts of the call timed apart (``TrainStats.stage_seconds``).
+    """
+
+    corpus: EncodedCorpus
+    counts: np.ndarray
+    config: TrainConfig
+    device: torch.device
+    frozen: np.ndarray | None
+    host_weights: bool
+    hook: _EpochHook | None = None
+    seconds: dict = dataclasses.field(default_factory=lambda: {"setup": 0.0, "copies": 0.0})
+
+    def timed(self, stage: str):
+        """A context adding its wall time to ``seconds[stage]``."""
+        return _Timer(self.seconds, stage)
+
+    @property
+    def cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+
+class _Timer:
+    def __init__(self, seconds: dict, stage: str):
+        self.seconds, self.stage = seconds, stage
+
+    def __enter__(self):
+        self.began = time.perf_counter()
+
+    def __exit__(self, *exc):
+        self.seconds[self.stage] = (self.seconds.get(self.stage, 0.0)
+                                    + time.perf_counter() - self.began)
+
+
+def to_device(array: np.ndarray, device: torch.device) -> torch.Tensor:
+    """``array`` as a tensor on ``device``: shared on the CPU, else copied from pinned memory.
+
+    Pinned (page-locked) host memory is what the GPU copies from at full speed and without
+    waiting: the copy is queued and the host goes on. torch's caching host allocator keeps the
+    pinned blocks for the next call, and holds a block until its copy is done.
+    """
+    tensor = torch.from_numpy(array)
+    if device.type == "cpu":
+        return tensor
+    return tensor.pin_memory().to(device, non_blocking=True)
+
+
+def to_host(tensors: list[torch.Tensor], arrays: list[np.ndarray]) -> None:
+    """Copy device ``tensors`` into the host ``arrays`` (skipping those that share memory).
+
+    Both copies go to pinned buffers without waiting, then one synchronisation, then into the
+    arrays.
+    """
+    pending = []
+    for tensor, array in zip(tensors, arrays):
+        if tensor.data_ptr() == array.ctypes.data:
+            continue
+        if tensor.device.type == "cpu":
+            np.copyto(array, tensor.detach().numpy())
+            continue
+        pinned = torch.empty(tensor.shape, dtype=tensor.dtype, pin_memory=True)
+        pinned.copy_(tensor.detach(), non_blocking=True)
+        pending.append((pinned, array))
+    if pending:
+        torch.cuda.current_stream(tensors[0].device).synchronize()
+    for pinned, array in pending:
+        np.copyto(array, pinned.numpy())
+
+
+class _KernelCache:
+    """Fused kernels (:class:`FusedSGNS` with its workspace) kept between training calls.
+
+    Building one allocates its workspace (on an H200, about 84 MB for 2,112 programs and
+    10,000-token sentences); a second ``fit`` of the same configuration takes the kept one.
+    A call takes a kernel out while it trains (so calls at the same time never share a
+    workspace) and gives it back after; one idle kernel is kept per device, the last given
+    back, so the memory held stays that of one configuration.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._idle: dict[str, tuple[tuple, Any]] = {}
+
+    def take(self, key: tuple, device: torch.device, max_sentence_length: int,
+             build: Callable[[], Any]):
+        with self._lock:
+            kept = self._idle.get(str(device))
+            if (kept is not None and kept[0] == key
+                    and kept[1].max_sentence_length >= max_sentence_length):
+                del self._idle[str(device)]
+                return kept[1]
+        return build()
+
+    def give_back(self, key: tuple, device: torch.device, kernel) -> None:
+        with self._lock:
+            self._idle[str(device)] = (key, kernel)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._idle.clear()
+
+
+_KERNELS = _KernelCache()
 
 
 class TorchTrainer:
@@ -121,6 +230,23 @@ class TorchTrainer:
     On CPU with a fixed seed a run is reproducible; ``config.n_threads``
     sets torch's intra-op threads for the run. On CUDA, ``index_add_`` adds
     in a nondeterministic order, so results vary slightly between runs.
+
+    The trainer holds its settings only: everything a training call works
+    with lives in a per-call object, so one trainer may serve several calls
+    at once. What a call builds and a later one can reuse is kept for the
+    process instead: the sampling tables (and their device copies, with
+    :func:`~sklearn_w2v.training.sampling_tables`) and the fused kernel with
+    its workspace (one per device, the last configuration).
+
+    Fixed costs of a call on CUDA: the data is checked once, on the host
+    (:func:`~sklearn_w2v.training.check_training_arrays`; the kernel's own
+    device-side checks are left off), the uploads go from pinned memory
+    without waiting, the fused kernel's launches are waited for once per
+    epoch (their figures add up on the device), and the weights come back
+    through pinned memory. ``stats.stage_seconds`` splits the call's wall
+    time: ``"setup"`` (tables, kernel objects), ``"copies"`` (to and from the
+    device, waited for), ``"train"`` (the epochs) and, on CUDA with the
+    fused kernel, ``"kernel"`` (GPU time of the launches, within "train").
 
     Memory on the device: the two weight matrices, the id tensor (4 bytes a
     token), per chunk about 30 bytes a token of work arrays (so about 120 MB
@@ -171,8 +297,6 @@ class TorchTrainer:
         self.kernel = kernel
         self.programs = None if programs is None else int(programs)
         self.num_warps = None if num_warps is None else int(num_warps)
-        self._tables = LastTables(DeviceTables)
-        self._fused_tables = LastTables(_fused_tables)
 
     # ------------------------------------------------------------------ API
     def train(
@@ -187,26 +311,38 @@ class TorchTrainer:
         on_epoch_end=None,
     ) -> TrainResult:
         """Train (see :class:`~sklearn_w2v.training.Trainer`); the arrays are updated in place."""
-        check_training_arrays(corpus, counts, config, input_vectors, output_vectors, frozen)
-        self._check_frozen_path(frozen)
-        # The epoch loops call _epoch_end, which reaches the hook through this record.
-        self._hook = None if on_epoch_end is None else _EpochHook(
-            on_epoch_end, input_vectors, output_vectors, time.perf_counter())
-        on_cpu = self.torch_device.type == "cpu"
+        began = time.perf_counter()
+        check_training_arrays(corpus, counts, config, input_vectors, output_vectors)
+        call = self._call(corpus, counts, config, frozen,
+                          not self._keep_weights_on_device(input_vectors))
+        if on_epoch_end is not None:
+            call.hook = _EpochHook(on_epoch_end, input_vectors, output_vectors, began)
         threads_before = torch.get_num_threads()
-        if on_cpu:
+        if not call.cuda:
             torch.set_num_threads(config.n_threads)
         try:
-            result = self._train(corpus, counts, config, input_vectors, output_vectors, frozen)
+            # On CPU (or with host weights) the tensors share memory with the NumPy arrays:
+            # training is in place.
+            with call.timed("copies"):
+                w_in, w_out = torch.from_numpy(input_vectors), torch.from_numpy(output_vectors)
+                if not call.host_weights:
+                    w_in, w_out = to_device(input_vectors, call.device), to_device(
+                        output_vectors, call.device)
+            try:
+                stats = self._train_tensors(call, w_in, w_out)
+            finally:
+                # Also on KeyboardInterrupt: the caller's arrays get the weights as they stand
+                # after the last whole step.
+                with call.timed("copies"):
+                    to_host([w_in, w_out], [input_vectors, output_vectors])
         finally:
-            hook, self._hook = self._hook, None
-            if on_cpu:
+            if not call.cuda:
                 torch.set_num_threads(threads_before)
-        if hook is None:
-            return result
-        stats = dataclasses.replace(result.stats, epochs=hook.epochs_done,
-                                    words=corpus.n_tokens * hook.epochs_done)
-        return TrainResult(result.input_vectors, result.output_vectors, stats)
+        stats = _split_seconds(stats, call, began)
+        if call.hook is not None:
+            stats = dataclasses.replace(stats, epochs=call.hook.epochs_done,
+                                        words=corpus.n_tokens * call.hook.epochs_done)
+        return TrainResult(input_vectors, output_vectors, stats)
 
     def train_tensors(self, corpus: EncodedCorpus, counts: np.ndarray, config: TrainConfig,
                       input_weight: torch.Tensor, output_weight: torch.Tensor, *,
@@ -226,36 +362,22 @@ class TorchTrainer:
                 raise ValueError(f"{name} must be a contiguous float32 tensor of shape {shape}")
             if t.device != self.torch_device and t.device.type != "cpu":
                 raise ValueError(f"{name} is on {t.device}, the trainer on {self.device}")
+        began = time.perf_counter()
         check_corpus_and_counts(corpus, counts)
-        frozen_rows(frozen, len(counts))
-        self._check_frozen_path(frozen)
-        host_weights = input_weight.device != self.torch_device
-        return self._train_tensors(corpus, counts, config, input_weight, output_weight,
-                                   host_weights, frozen)
+        call = self._call(corpus, counts, config, frozen,
+                          input_weight.device != self.torch_device)
+        return _split_seconds(self._train_tensors(call, input_weight, output_weight), call,
+                              began)
 
-    def _check_frozen_path(self, frozen) -> None:
-        if frozen is not None and self.torch_module is not None and np.any(frozen):
+    def _call(self, corpus, counts, config, frozen, host_weights: bool) -> _Call:
+        """The call's state; ``frozen`` checked and turned into flags, once."""
+        flags = frozen_rows(frozen, len(counts))
+        if not flags.any():
+            flags = None
+        elif self.torch_module is not None:
             raise ValueError("frozen rows (freeze_init) need the built-in model; a custom "
                              "torch_module trains all of its parameters.")
-
-    def _train(self, corpus, counts, config, input_vectors, output_vectors, frozen=None):
-        # On CPU (or with host weights) the tensors share memory with the
-        # NumPy arrays: training is in place.
-        w_in, w_out = torch.from_numpy(input_vectors), torch.from_numpy(output_vectors)
-        host_weights = not self._keep_weights_on_device(input_vectors)
-        if not host_weights:
-            w_in, w_out = w_in.to(self.torch_device), w_out.to(self.torch_device)
-        try:
-            stats = self._train_tensors(corpus, counts, config, w_in, w_out, host_weights,
-                                        frozen)
-        finally:
-            # Also on KeyboardInterrupt: the caller's arrays get the weights as
-            # they stand after the last whole step.
-            if w_in.data_ptr() != torch.from_numpy(input_vectors).data_ptr():
-                input_vectors[...] = w_in.cpu().numpy()
-            if w_out.data_ptr() != torch.from_numpy(output_vectors).data_ptr():
-                output_vectors[...] = w_out.cpu().numpy()
-        return TrainResult(input_vectors, output_vectors, stats)
+        return _Call(corpus, counts, config, self.torch_device, flags, host_weights)
 
     def _uses_fused_kernel(self, host_weights: bool) -> bool:
         if self.kernel == "fused":
@@ -266,212 +388,92 @@ class TorchTrainer:
         return (self.kernel == "auto" and self.torch_device.type == "cuda" and not host_weights
                 and self.torch_module is None and installed("triton"))
 
-    def _train_tensors(self, corpus, counts, config, w_in, w_out, host_weights,
-                       frozen=None) -> TrainStats:
-        if frozen is not None and not np.any(frozen):
-            frozen = None
-        if frozen is None or self.torch_device.type == "cpu":
-            return self._train_tensors_(corpus, counts, config, w_in, w_out, host_weights, frozen)
+    def _train_tensors(self, call: _Call, w_in, w_out) -> TrainStats:
+        if call.frozen is None or not call.cuda:
+            return self._train_epochs(call, w_in, w_out)
         # CUDA's atomic adds flush subnormal values to zero, even when adding -0.0: the
         # frozen rows are put back as they were, so they stay bit for bit on every device.
-        rows = torch.from_numpy(np.flatnonzero(frozen)).to(w_in.device)
+        rows = torch.from_numpy(np.flatnonzero(call.frozen)).to(w_in.device)
         saved = w_in.index_select(0, rows)
         try:
-            return self._train_tensors_(corpus, counts, config, w_in, w_out, host_weights, frozen)
+            return self._train_epochs(call, w_in, w_out)
         finally:
             w_in.index_copy_(0, rows, saved)
 
-    def _train_tensors_(self, corpus, counts, config, w_in, w_out, host_weights,
-                        frozen) -> TrainStats:
-        if self._uses_fused_kernel(host_weights):
-            return self._train_fused(corpus, counts, config, w_in, w_out, frozen)
-        if config.sg and config.sg_rule != "block":
-            raise ValueError(
-                f"sg_rule={config.sg_rule!r} needs the fused kernel (kernel='fused', on CUDA); "
-                "the batched path draws noise words per context, the 'block' rule.")
+    def _train_epochs(self, call: _Call, w_in, w_out) -> TrainStats:
+        """The one training loop: epochs of chunks, each trained by the path's step function.
+
+        The path (:class:`_FusedSteps` or :class:`_BatchedSteps`) sets up what it needs,
+        trains one chunk of sentences at a time, and reads its figures (effective words and
+        loss) once an epoch; this loop times the run, walks the chunks, reports progress,
+        calls the epoch hook and assembles the stats.
+        """
         start = time.perf_counter()
-        dev = self.torch_device
-        frozen_t = None if frozen is None else torch.from_numpy(np.asarray(frozen)).to(dev)
-        cuda = dev.type == "cuda"
-        if cuda:
+        corpus, config, dev = call.corpus, call.config, call.device
+        if call.cuda:
             torch.cuda.reset_peak_memory_stats(dev)
-        gen = torch.Generator(device=dev)
-        gen.manual_seed(int(config.seed))
-        model = step = None
-        if self.torch_module is None:
-            step = host_rows_step_ if host_weights else sgns_step_
-        elif host_weights:
-            raise ValueError("custom torch modules need the weights on the device "
-                             "(weights_on_device=False is for the default step only)")
+        with call.timed("setup"):
+            chunks = chunk_ranges(corpus.offsets, self.chunk_tokens)
+            tables = sampling_tables(call.counts, config.sample, config.ns_exponent)
+        if self._uses_fused_kernel(call.host_weights):
+            steps: _Steps = _FusedSteps(self, call, tables, w_in, w_out)
         else:
-            model = self._build_module(len(counts), config, w_in, w_out)
-            params = [p for p in model.parameters() if p.requires_grad]
-
-        tables = self._tables.get(counts, config.sample, config.ns_exponent, config.window, dev)
-        step_centres = centres_per_step(
-            self.batch_size, config, float(noise_distribution(counts, config.ns_exponent).max()))
-        ids = torch.from_numpy(corpus.ids)
-        if self._keep_corpus_on_device(corpus):
-            ids = ids.to(dev)
-        lengths = np.diff(corpus.offsets)
-        chunks = chunk_ranges(corpus.offsets, self.chunk_tokens)
-
-        compute_loss = config.compute_loss
+            steps = _BatchedSteps(self, call, tables, w_in, w_out)
         total_words = corpus.n_tokens * config.epochs
-        schedule = config.schedule
-        progress = ProgressReporter(self.name, total_words, schedule, config.verbose,
+        progress = ProgressReporter(self.name, total_words, config.schedule, config.verbose,
                                     n_threads=config.n_threads)
-        effective = 0
-        epoch_loss = []
-        loss_sum = None
-        # Read from the device only when the reporter shows it.
-        running_loss = (lambda: sum(epoch_loss) + float(loss_sum)) if compute_loss else None
+        effective, epoch_loss = 0, []
+        running = ((lambda: sum(epoch_loss) + steps.epoch_loss_so_far())
+                   if config.compute_loss else None)
         finished = interrupted = False
         try:
             for epoch in range(config.epochs):
-                loss_sum = torch.zeros((), device=dev)
-                for s0, s1 in chunks:
-                    t0, t1 = int(corpus.offsets[s0]), int(corpus.offsets[s1])
-                    chunk = Chunk(ids[t0:t1].to(dev, non_blocking=True),
-                                  torch.from_numpy(lengths[s0:s1]).to(dev), tables, config, gen)
-                    effective += chunk.n
-                    done_before = epoch * corpus.n_tokens + t0
-                    for a, raw_pos in chunk.batch_starts(step_centres):
-                        words_done = done_before + raw_pos
-                        alpha = config.rate_at(words_done / total_words, epoch)
-                        batch = chunk.batch(a, a + step_centres, alpha, tables, gen)
-                        if model is None:
-                            loss = step(w_in, w_out, batch, compute_loss, frozen_t)
-                        else:
-                            loss = self._autograd_step(model, params, batch)
-                        if compute_loss:
-                            loss_sum += loss.detach()
-                        progress.update(words_done, running_loss)
-                if compute_loss:
-                    epoch_loss.append(float(loss_sum))
-                if self._hook is not None and model is not None:  # the module's weights
-                    self._export(model, len(counts), config, w_in, w_out)
-                if self._epoch_end(epoch, config, corpus, w_in, w_out, loss_sum):
+                steps.begin_epoch(epoch)
+                for k, (s0, s1) in enumerate(chunks):
+                    steps.train_chunk(epoch, k, s0, s1,
+                                      lambda words_done: progress.update(words_done, running))
+                words, loss = steps.end_epoch()  # the epoch's one wait for the device
+                effective += words
+                epoch_loss.append(loss)
+                if call.hook is not None:
+                    steps.export()
+                if self._epoch_end(call, epoch, w_in, w_out, loss):
                     break
             finished = True
         except KeyboardInterrupt:
             interrupted = True
             raise
         finally:
-            # Also on KeyboardInterrupt: the weights stand as after the last
-            # whole step (they are only ever changed by whole tensor ops,
-            # which an interrupt does not split).
-            if model is not None and (finished or interrupted):
-                self._export(model, len(counts), config, w_in, w_out)
-            if cuda:
-                torch.cuda.synchronize(dev)
-
-        seconds = time.perf_counter() - start
-        progress.finish(seconds, sum(epoch_loss) if compute_loss else None)
-        details = {
-            "weights_on_device": not host_weights,
-            "batch_size": step_centres,
-            "path": "hand-written" if model is None else "autograd",
-        }
-        if cuda:
-            details["cuda_max_memory_allocated"] = int(torch.cuda.max_memory_allocated(dev))
-        return TrainStats(
-            seconds=seconds, words=total_words, effective_words=int(effective),
-            n_threads=config.n_threads, epoch_loss=tuple(epoch_loss) if compute_loss else None,
-            device=str(dev), details=details,
-        )
-
-    def _train_fused(self, corpus, counts, config, w_in, w_out, frozen=None) -> TrainStats:
-        """Train with the fused Triton kernel: one launch per chunk of sentences."""
-        start = time.perf_counter()
-        dev = self.torch_device
-        frozen_t = None if frozen is None else torch.from_numpy(
-            frozen_rows(frozen, len(counts))).to(dev)
-        cuda = dev.type == "cuda"
-        if cuda:
-            torch.cuda.reset_peak_memory_stats(dev)
-        fused = load("sklearn_w2v.backends.torch._fused:FusedSGNS", "kernel='fused'")
-        kernel = fused(config.vector_size, config.window, config.negative, sg=config.sg,
-                       sg_rule=config.sg_rule, cbow_mean=config.cbow_mean,
-                       shrink_windows=config.shrink_windows, programs=self.programs,
-                       max_sentence_length=max(1, int(np.diff(corpus.offsets).max())), device=dev,
-                       num_warps=self.num_warps)
-        keep, noise_keep, noise_alias = self._fused_tables.get(
-            counts, config.sample, config.ns_exponent, dev)
-        resident = self._keep_corpus_on_device(corpus)
-        ids = torch.from_numpy(corpus.ids)
-        if resident:
-            # One id tensor and one offsets tensor for every launch: each launch trains a
-            # sentence range of them, so its pointers (and the compiled variant) never change.
-            ids = ids.to(dev)
-            all_offsets = torch.from_numpy(corpus.offsets).to(dev)
-        chunks = chunk_ranges(corpus.offsets, self.chunk_tokens)
-        total_words = corpus.n_tokens * config.epochs
-        schedule = config.schedule
-        progress = ProgressReporter(self.name, total_words, schedule, config.verbose,
-                                    n_threads=config.n_threads)
-        effective, epoch_loss = 0, []
-        try:
-            for epoch in range(config.epochs):
-                loss_sum = 0.0
-                for k, (s0, s1) in enumerate(chunks):
-                    t0, t1 = int(corpus.offsets[s0]), int(corpus.offsets[s1])
-                    if resident:
-                        launch = (ids, all_offsets, s0, s1)
-                    else:  # a fresh (aligned) copy of the chunk's ids, its offsets from 0
-                        launch = (ids[t0:t1].to(dev), torch.from_numpy(
-                            corpus.offsets[s0:s1 + 1] - t0).to(dev), 0, s1 - s0)
-                    done = epoch * corpus.n_tokens
-                    # The rate is linear within an epoch (either profile): the kernel
-                    # interpolates it over the launch's tokens.
-                    rates = (config.rate_at((done + t0) / total_words, epoch),
-                             config.rate_at((done + t1) / total_words, epoch))
-                    words, loss = kernel.train(
-                        *launch, w_in, w_out, keep, noise_keep, noise_alias,
-                        subsample=config.sample > 0, alpha_start=rates[0], alpha_end=rates[1],
-                        # Draws are keyed by position in the ids given: a seed per launch.
-                        seed=derive_seed(config.seed, epoch, k),
-                        compute_loss=config.compute_loss, validate=epoch == 0, frozen=frozen_t)
-                    effective += words
-                    loss_sum += loss
-                    progress.update(done + t1, sum(epoch_loss) + loss_sum
-                                    if config.compute_loss else None)
-                epoch_loss.append(loss_sum)
-                if self._epoch_end(epoch, config, corpus, w_in, w_out, loss_sum):
-                    break
-        finally:
-            if cuda:
-                torch.cuda.synchronize(dev)
+            # Also on KeyboardInterrupt: the weights stand as after the last whole step (they
+            # are only ever changed by whole tensor ops or launches, which an interrupt does
+            # not split).
+            steps.close(finished or interrupted)
         seconds = time.perf_counter() - start
         progress.finish(seconds, sum(epoch_loss) if config.compute_loss else None)
-        details = {"weights_on_device": True, "path": "fused", "programs": kernel.programs,
-                   "num_warps": kernel.num_warps, "sg_rule": kernel.sg_rule,
-                   "workspace_bytes": kernel.workspace_bytes}
-        if cuda:
-            details.update(cuda_max_memory_allocated=int(torch.cuda.max_memory_allocated(dev)),
-                           kernel_seconds=kernel.kernel_seconds, registers=kernel.registers,
-                           spilled=kernel.spilled)
+        details = steps.details()
+        stage_seconds = {}
+        if call.cuda:
+            details["cuda_max_memory_allocated"] = int(torch.cuda.max_memory_allocated(dev))
+            if steps.kernel_seconds is not None:
+                details["kernel_seconds"] = stage_seconds["kernel"] = steps.kernel_seconds
         return TrainStats(
             seconds=seconds, words=total_words, effective_words=int(effective),
             n_threads=config.n_threads,
             epoch_loss=tuple(epoch_loss) if config.compute_loss else None,
-            device=str(dev), details=details,
+            device=str(dev), details=details, stage_seconds=stage_seconds,
         )
 
-    _hook: _EpochHook | None = None  # set by train() while it runs with an on_epoch_end
-
-    def _epoch_end(self, epoch, config, corpus, w_in, w_out, loss) -> bool:
+    def _epoch_end(self, call: _Call, epoch: int, w_in, w_out, loss) -> bool:
         """Call ``train``'s ``on_epoch_end`` hook, if any, with the weights copied to the host."""
-        hook = self._hook
+        hook = call.hook
         if hook is None:
             return False
-        for array, weight in ((hook.input_vectors, w_in), (hook.output_vectors, w_out)):
-            if weight.data_ptr() != torch.from_numpy(array).data_ptr():
-                array[...] = weight.detach().cpu().numpy()
+        to_host([w_in, w_out], [hook.input_vectors, hook.output_vectors])
         hook.epochs_done = epoch + 1
+        config = call.config
         return bool(hook.call(EpochEnd(
             epoch, config.epochs, hook.input_vectors, hook.output_vectors,
-            float(loss) if config.compute_loss else None, corpus.n_tokens * (epoch + 1),
+            float(loss) if config.compute_loss else None, call.corpus.n_tokens * (epoch + 1),
             time.perf_counter() - hook.start)))
 
     def _keep_weights_on_device(self, input_vectors) -> bool:
@@ -518,6 +520,224 @@ class TorchTrainer:
                 target.copy_(tensor.detach())
 
 
+
+def _split_seconds(stats: TrainStats, call: _Call, began: float) -> TrainStats:
+    """``stats`` with ``seconds`` the whole call since ``began``, split in ``stage_seconds``."""
+    seconds = time.perf_counter() - began
+    stages = {**call.seconds, "train": seconds - sum(call.seconds.values())}
+    if "kernel" in stats.stage_seconds:  # within "train"
+        stages["kernel"] = stats.stage_seconds["kernel"]
+    return dataclasses.replace(stats, seconds=seconds, stage_seconds=stages)
+
+
+class _Steps:
+    """A training path's step function, as :meth:`TorchTrainer._train_epochs` drives it."""
+
+    #: GPU time of the path's kernels (None where it is not measured).
+    kernel_seconds: float | None = None
+
+    def begin_epoch(self, epoch: int) -> None:
+        """Before the epoch's first chunk."""
+
+    def train_chunk(self, epoch: int, k: int, s0: int, s1: int,
+                    report: Callable[[int], None]) -> None:
+        """Train sentences ``s0 .. s1 - 1`` (chunk ``k``); ``report(words_done)`` as it goes."""
+        raise NotImplementedError
+
+    def epoch_loss_so_far(self) -> float:
+        """The loss of the epoch's chunks so far (read only when a progress line shows it)."""
+        raise NotImplementedError
+
+    def end_epoch(self) -> tuple[int, float]:
+        """(effective words, loss) of the epoch: the one wait for the device."""
+        raise NotImplementedError
+
+    def export(self) -> None:
+        """Bring the weights the path trains into ``w_in``/``w_out`` (a custom module's)."""
+
+    def close(self, export: bool) -> None:
+        """After the last epoch, or an error (``export``: the run ended or was interrupted)."""
+
+    def details(self) -> dict:
+        """The path's facts for ``TrainStats.details``."""
+        raise NotImplementedError
+
+
+class _FusedSteps(_Steps):
+    """The fused Triton kernel: one launch per chunk, figures read once an epoch."""
+
+    def __init__(self, trainer: TorchTrainer, call: _Call, tables: SamplingTables, w_in, w_out):
+        self.call, self.w_in, self.w_out = call, w_in, w_out
+        corpus, config, dev = call.corpus, call.config, call.device
+        fused = load("sklearn_w2v.backends.torch._fused:FusedSGNS", "kernel='fused'")
+        with call.timed("copies"):
+            self.frozen = None if call.frozen is None else to_device(call.frozen, dev)
+            self.tables = tables.derived(("torch-fused", str(dev)), lambda t: tuple(
+                to_device(a.astype(np.int64), dev)
+                for a in (t.keep_threshold, t.noise_keep, t.noise_alias)))
+            self.resident = trainer._keep_corpus_on_device(corpus)
+            self.ids = torch.from_numpy(corpus.ids)
+            if self.resident:
+                # One id tensor and one offsets tensor for every launch: each launch trains a
+                # sentence range of them, so its pointers (and the compiled variant) never
+                # change.
+                self.ids = to_device(corpus.ids, dev)
+                self.offsets = to_device(corpus.offsets, dev)
+            if call.cuda:
+                torch.cuda.current_stream(dev).synchronize()  # the copies' time is theirs
+        with call.timed("setup"):
+            self.key = (config.vector_size, config.window, config.negative, config.sg,
+                        config.sg_rule, config.cbow_mean, config.shrink_windows,
+                        trainer.programs, trainer.num_warps)
+            longest = max(1, int(np.diff(corpus.offsets).max()))
+            self.kernel = _KERNELS.take(self.key, dev, longest, lambda: fused(
+                config.vector_size, config.window, config.negative, sg=config.sg,
+                sg_rule=config.sg_rule, cbow_mean=config.cbow_mean,
+                shrink_windows=config.shrink_windows, programs=trainer.programs,
+                max_sentence_length=longest, device=dev, num_warps=trainer.num_warps))
+            self.kernel.reset()  # a kept kernel may hold the figures of an interrupted call
+        self.kernel_seconds = 0.0 if call.cuda else None
+
+    def train_chunk(self, epoch, k, s0, s1, report):
+        corpus, config = self.call.corpus, self.call.config
+        t0, t1 = int(corpus.offsets[s0]), int(corpus.offsets[s1])
+        if self.resident:
+            launch = (self.ids, self.offsets, s0, s1)
+        else:  # a fresh (aligned) copy of the chunk's ids, its offsets from 0
+            launch = (to_device(corpus.ids[t0:t1], self.call.device),
+                      to_device(corpus.offsets[s0:s1 + 1] - t0, self.call.device), 0, s1 - s0)
+        done = epoch * corpus.n_tokens
+        total_words = corpus.n_tokens * config.epochs
+        # The rate is linear within an epoch (either profile): the kernel interpolates it over
+        # the launch's tokens.
+        rates = (config.rate_at((done + t0) / total_words, epoch),
+                 config.rate_at((done + t1) / total_words, epoch))
+        # The data was checked on the host (check_training_arrays), so the kernel's own
+        # device-side checks, a round trip each, are left off.
+        self.kernel.train(
+            *launch, self.w_in, self.w_out, *self.tables,
+            subsample=config.sample > 0, alpha_start=rates[0], alpha_end=rates[1],
+            # Draws are keyed by position in the ids given: a seed per launch.
+            seed=derive_seed(config.seed, epoch, k),
+            compute_loss=config.compute_loss, validate=False, frozen=self.frozen, wait=False)
+        report(done + t1)
+
+    def _collect(self) -> None:
+        words, loss, seconds = self.kernel.collect()
+        self.words += words
+        self.loss += loss
+        if self.kernel_seconds is not None:
+            self.kernel_seconds += seconds
+
+    def begin_epoch(self, epoch):
+        self.words, self.loss = 0, 0.0
+
+    def epoch_loss_so_far(self):
+        self._collect()  # a wait, when a progress line shows the loss
+        return self.loss
+
+    def end_epoch(self):
+        self._collect()
+        return self.words, self.loss
+
+    def close(self, export):
+        if self.call.cuda:  # no launch may still use the workspace once another call has it
+            torch.cuda.synchronize(self.call.device)
+        _KERNELS.give_back(self.key, self.call.device, self.kernel)
+
+    def details(self):
+        kernel = self.kernel
+        details = {"weights_on_device": True, "path": "fused", "programs": kernel.programs,
+                   "num_warps": kernel.num_warps, "sg_rule": kernel.sg_rule,
+                   "workspace_bytes": kernel.workspace_bytes}
+        if self.call.cuda:
+            details.update(registers=kernel.registers, spilled=kernel.spilled)
+        return details
+
+
+class _BatchedSteps(_Steps):
+    """Batches of centre words, each one SGD step: the hand-written step or a module's."""
+
+    def __init__(self, trainer: TorchTrainer, call: _Call, tables: SamplingTables, w_in, w_out):
+        config, dev = call.config, call.device
+        if config.sg and config.sg_rule != "block":
+            raise ValueError(
+                f"sg_rule={config.sg_rule!r} needs the fused kernel (kernel='fused', on CUDA); "
+                "the batched path draws noise words per context, the 'block' rule.")
+        self.trainer, self.call, self.w_in, self.w_out = trainer, call, w_in, w_out
+        self.model = self.step = None
+        with call.timed("setup"):
+            self.gen = torch.Generator(device=dev)
+            self.gen.manual_seed(int(config.seed))
+            if trainer.torch_module is None:
+                self.step = host_rows_step_ if call.host_weights else sgns_step_
+            elif call.host_weights:
+                raise ValueError("custom torch modules need the weights on the device "
+                                 "(weights_on_device=False is for the default step only)")
+            else:
+                self.model = trainer._build_module(len(call.counts), config, w_in, w_out)
+                self.params = [p for p in self.model.parameters() if p.requires_grad]
+            self.step_centres = centres_per_step(trainer.batch_size, config, tables.noise_max)
+            self.lengths = np.diff(call.corpus.offsets)
+        with call.timed("copies"):
+            self.frozen = None if call.frozen is None else to_device(
+                call.frozen.view(np.bool_), dev)
+            self.tables = DeviceTables.for_training(tables, config.window, dev)
+            self.ids = torch.from_numpy(call.corpus.ids)
+            if trainer._keep_corpus_on_device(call.corpus):
+                self.ids = to_device(call.corpus.ids, dev)
+            if call.cuda:
+                torch.cuda.current_stream(dev).synchronize()  # the copies' time is theirs
+        self.effective = 0
+
+    def begin_epoch(self, epoch):
+        self.loss_sum = torch.zeros((), device=self.call.device)
+        self.effective = 0
+
+    def train_chunk(self, epoch, k, s0, s1, report):
+        corpus, config, dev = self.call.corpus, self.call.config, self.call.device
+        t0, t1 = int(corpus.offsets[s0]), int(corpus.offsets[s1])
+        chunk = Chunk(self.ids[t0:t1].to(dev, non_blocking=True),
+                      torch.from_numpy(self.lengths[s0:s1]).to(dev), self.tables, config,
+                      self.gen)
+        self.effective += chunk.n
+        total_words = corpus.n_tokens * config.epochs
+        done_before = epoch * corpus.n_tokens + t0
+        for a, raw_pos in chunk.batch_starts(self.step_centres):
+            words_done = done_before + raw_pos
+            alpha = config.rate_at(words_done / total_words, epoch)
+            batch = chunk.batch(a, a + self.step_centres, alpha, self.tables, self.gen)
+            if self.model is None:
+                loss = self.step(self.w_in, self.w_out, batch, config.compute_loss, self.frozen)
+            else:
+                loss = self.trainer._autograd_step(self.model, self.params, batch)
+            if config.compute_loss:
+                self.loss_sum += loss.detach()
+            report(words_done)
+
+    def epoch_loss_so_far(self):
+        return float(self.loss_sum)
+
+    def end_epoch(self):
+        return self.effective, float(self.loss_sum) if self.call.config.compute_loss else 0.0
+
+    def export(self):
+        if self.model is not None:  # the module's weights
+            self.trainer._export(self.model, len(self.call.counts), self.call.config,
+                                 self.w_in, self.w_out)
+
+    def close(self, export):
+        if export:
+            self.export()
+        if self.call.cuda:
+            torch.cuda.synchronize(self.call.device)
+
+    def details(self):
+        return {"weights_on_device": not self.call.host_weights,
+                "batch_size": self.step_centres,
+                "path": "hand-written" if self.model is None else "autograd"}
+
+
 @torch.no_grad()
 def host_rows_step_(input_weight, output_weight, batch: Batch, compute_loss: bool = False,
                     frozen: torch.Tensor | None = None):
@@ -552,9 +772,3 @@ def sgd_step_(params, lr: float) -> None:
         if p.grad is not None:
             p.add_(p.grad, alpha=-lr)
 
-
-def _fused_tables(counts, sample, ns_exponent, dev):
-    """The fused kernel's int64 tables on the device: subsampling thresholds, noise alias table."""
-    keep, alias = alias_table(noise_distribution(counts, ns_exponent))
-    return tuple(torch.from_numpy(a.astype(np.int64)).to(dev)
-                 for a in (keep_thresholds(counts, sample), keep, alias))

@@ -231,7 +231,6 @@ class _Worker:
         self.tokens_done = 0  # over all epochs; read by the reporting thread
         self.effective_words = 0
         self.jobs_done = 0
-        self.busy_seconds = 0.0
         self.epoch_loss = [0.0] * config.epochs
         self.error: BaseException | None = None
         self._state: np.ndarray | None = None
@@ -252,29 +251,25 @@ class _Worker:
             self._state = self.seed_state.copy()
             self._buffers = work_buffers(c.window, c.negative, c.vector_size, self.max_length)
         hot = hot_copies(out, self.n_hot)  # taken afresh from the shared rows at every start
-        start = time.perf_counter()
-        try:
-            while not self.stop.is_set():
-                job = queue.take()
-                if job is None:
-                    return
-                trained, loss = train_sentences(
-                    ids, offsets, job.first, job.last, inp, out, frozen,
-                    keep, noise_keep, noise_alias,
-                    c.sg, self.sg_rule, c.cbow_mean, c.window, c.negative,
-                    c.shrink_windows, c.sample > 0, job.alpha_start, job.alpha_end,
-                    self._state, c.compute_loss, *hot, self.fold_lock, self.fold_every,
-                    *self._buffers,
-                )
-                # The job's last steps on the hot rows, before anyone reads the shared ones.
-                while self.n_hot and not try_fold(out, *hot, self.fold_lock):
-                    time.sleep(0)
-                self.effective_words += trained
-                self.epoch_loss[job.epoch] += loss
-                self.jobs_done += 1
-                self.tokens_done += job.tokens
-        finally:
-            self.busy_seconds += time.perf_counter() - start
+        while not self.stop.is_set():
+            job = queue.take()
+            if job is None:
+                return
+            trained, loss = train_sentences(
+                ids, offsets, job.first, job.last, inp, out, frozen,
+                keep, noise_keep, noise_alias,
+                c.sg, self.sg_rule, c.cbow_mean, c.window, c.negative,
+                c.shrink_windows, c.sample > 0, job.alpha_start, job.alpha_end,
+                self._state, c.compute_loss, *hot, self.fold_lock, self.fold_every,
+                *self._buffers,
+            )
+            # The job's last steps on the hot rows, before anyone reads the shared ones.
+            while self.n_hot and not try_fold(out, *hot, self.fold_lock):
+                time.sleep(0)
+            self.effective_words += trained
+            self.epoch_loss[job.epoch] += loss
+            self.jobs_done += 1
+            self.tokens_done += job.tokens
 
 
 class NumbaTrainer:
@@ -378,7 +373,6 @@ class NumbaTrainer:
                 "hot_rows": n_hot,
                 "jobs_per_epoch": queue.n_jobs,
                 "thread_jobs": [w.jobs_done for w in workers],
-                "thread_seconds": [round(w.busy_seconds, 4) for w in workers],
             },
         )
         return TrainResult(input_vectors, output_vectors, stats)

@@ -384,15 +384,16 @@ def test_epoch_loss_recorded_and_falls(planted, sg):
         corpus, vocabulary.counts, quiet, inp, out).stats.epoch_loss is None
 
 
-def test_jobs_come_in_corpus_order_with_the_rate_at_their_place():
+def test_jobs_are_dealt_in_turn_with_the_rate_at_their_place():
     offsets = np.array([0, 4, 6, 10, 12, 20], dtype=np.int64)  # 20 tokens in 5 sentences
     bounds = job_bounds(offsets, 0, 5, job_tokens=6)
     config = TrainConfig(sg=True, epochs=2, alpha=0.04, min_alpha=0.0)
-    queue = JobQueue(offsets, bounds, config)
+    pairs = list(zip(bounds[:-1], bounds[1:]))
+    queue = JobQueue(offsets, bounds, config)  # one worker: every job, in corpus order
     queue.open(range(2))
     jobs = list(iter(queue.take, None))
-    assert [(j.epoch, j.first, j.last) for j in jobs] == [
-        (e, a, b) for e in range(2) for a, b in zip(bounds[:-1], bounds[1:])]
+    assert [(j.epoch, j.first, j.last) for j in jobs] == [(e, a, b) for e in range(2)
+                                                          for a, b in pairs]
     assert sum(j.tokens for j in jobs) == 2 * 20
     done = 0
     for j in jobs:  # each job starts where the run's words before it leave the schedule
@@ -403,20 +404,42 @@ def test_jobs_come_in_corpus_order_with_the_rate_at_their_place():
     queue.open(range(1, 2))  # an epoch at a time (with a hook): only epoch 1's jobs
     assert {j.epoch for j in iter(queue.take, None)} == {1}
 
+    dealt = JobQueue(offsets, bounds, config, n_workers=2)
+    dealt.open(range(2))
+    first = dealt.take(0), dealt.take(1), dealt.take(0)
+    assert [(j.epoch, j.first) for j in first] == [(0, pairs[0][0]), (0, pairs[1][0]),
+                                                   (0, pairs[2][0])]  # job k to worker k % 2
+    # the same job has the same rate whichever worker trains it
+    assert first[2].alpha_start == jobs[2].alpha_start
+    assert JobQueue(offsets, bounds, config, n_workers=99).n_workers == len(pairs)
+
+
+def test_a_worker_whose_share_is_done_takes_the_last_job_of_the_largest_share():
+    offsets = np.arange(0, 101, dtype=np.int64)
+    queue = JobQueue(offsets, job_bounds(offsets, 0, 100, job_tokens=1), TrainConfig(epochs=1),
+                     n_workers=3)
+    queue.open(range(1))
+    own = [queue.take(0).first for _ in range(34)]  # worker 0's share: 0, 3, ..., 99
+    assert own == list(range(0, 100, 3))
+    assert queue.take(1).first == 1 and queue.take(2).first == 2
+    stolen = queue.take(0)  # its share is done: the last job of a share still 32 long
+    assert stolen.first in (97, 98)
+
 
 def test_jobs_are_shared_out_to_threads_that_ask():
     offsets = np.arange(0, 101, dtype=np.int64)
-    queue = JobQueue(offsets, job_bounds(offsets, 0, 100, job_tokens=1), TrainConfig(epochs=3))
+    queue = JobQueue(offsets, job_bounds(offsets, 0, 100, job_tokens=1), TrainConfig(epochs=3),
+                     n_workers=4)
     queue.open(range(3))
     taken = [[] for _ in range(4)]
 
-    def drain(mine):
-        for job in iter(queue.take, None):
-            mine.append((job.epoch, job.first))
+    def drain(worker):
+        for job in iter(lambda: queue.take(worker), None):
+            taken[worker].append((job.epoch, job.first))
 
     import threading
 
-    threads = [threading.Thread(target=drain, args=(t,)) for t in taken]
+    threads = [threading.Thread(target=drain, args=(w,)) for w in range(4)]
     for t in threads:
         t.start()
     for t in threads:
@@ -438,15 +461,15 @@ def test_folds_come_more_often_and_cover_fewer_rows_with_more_threads():
     assert hot_row_count(100, 2) == 100  # never more than the vocabulary
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, True, "many", "1e3"])
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "many", "1e3", None])
 def test_hot_rows_must_be_a_count(bad):
-    with pytest.raises(ValueError, match="hot_rows must be an integer >= 0"):
+    with pytest.raises(ValueError, match="hot_rows must be an integer >= 0 or 'auto'"):
         NumbaTrainer(hot_rows=bad)
     assert NumbaTrainer(hot_rows="64").hot_rows == 64  # as the benchmark passes it
-    assert NumbaTrainer().hot_rows is None  # the thread count decides
+    assert NumbaTrainer().hot_rows == 0  # every row shared, unless asked
 
 
-@pytest.mark.parametrize("hot_rows,want", [(None, 4096), (0, 0), (3, 3)])
+@pytest.mark.parametrize("hot_rows,want", [("auto", 4096), (0, 0), (3, 3)])
 def test_the_run_reports_its_hot_rows(planted, hot_rows, want):
     vocabulary, corpus, _, _ = encode_for_training(planted[0], min_count=1)
     config = TrainConfig(vector_size=8, epochs=1, sg=True, seed=2, n_threads=2)

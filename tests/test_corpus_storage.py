@@ -150,9 +150,9 @@ def test_jobs_and_shares_beyond_int32():
     jobs = job_bounds(offsets, 0, len(lengths))
     assert jobs[0] == 0 and jobs[-1] == len(lengths) and np.all(np.diff(jobs) > 0)
     assert jobs.dtype == np.int64
-    queue = JobQueue(offsets, jobs, TrainConfig(epochs=2))
+    queue = JobQueue(offsets, jobs, TrainConfig(epochs=2), n_workers=2)
     queue.open(range(2))
-    taken = list(iter(queue.take, None))
+    taken = [*iter(lambda: queue.take(0), None), *iter(lambda: queue.take(1), None)]
     assert sum(j.tokens for j in taken) == 2 * offsets[-1]
     assert 0 < taken[-1].alpha_end < taken[-1].alpha_start < taken[0].alpha_start
 

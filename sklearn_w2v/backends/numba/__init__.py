@@ -1,12 +1,13 @@
 """The numba backend: ``nogil`` skip-gram and CBOW kernels driven by Python threads, on the CPU.
 
-:class:`NumbaTrainer` cuts the corpus into jobs (``job_bounds``) that the
-worker threads take in corpus order from one queue (``JobQueue``); each
-thread calls the arrays-only kernel ``train_sentences`` with its own work
-buffers (``work_buffers``) and random state, updating the shared weights
-without locks (Hogwild, as gensim and the C tool do), except for the most
-frequent words' output rows, which each thread trains in a copy of its own
-(``hot_copies``, ``hot_row_count``) and folds back every few thousand tokens
+:class:`NumbaTrainer` cuts the corpus into jobs (``job_bounds``) dealt to the
+worker threads in turn, a thread whose share is done taking the last jobs of
+another's (``JobQueue``); each thread calls the arrays-only kernel
+``train_sentences`` with its own work buffers (``work_buffers``) and random
+state, updating the shared weights without locks (Hogwild, as gensim and the
+C tool do). Asked to (``NumbaTrainer(hot_rows=...)``), each thread trains the
+most frequent words' output rows in a copy of its own (``hot_copies``,
+``hot_row_count``) and folds its steps back every few thousand tokens
 (``try_fold``, ``fold_hot_rows``, ``fold_tokens``). The per-word update
 rules it applies are ``sg_block_update`` (skip-gram's "block" rule, the
 default, and "hogbatch"; ``SG_RULES`` names them) and ``cbow_update``.

@@ -1,32 +1,32 @@
 """The numba backend's driver: nogil kernels run by Python threads.
 
 Jobs. The corpus is cut at sentence boundaries into jobs of about
-``JOB_TOKENS`` tokens (:func:`job_bounds`). The workers take jobs, in
-corpus order, epoch after epoch, from one shared :class:`JobQueue`, so a
-faster thread simply takes more jobs and no thread waits for a slow one at
-the end. A job's learning rate is the config's rate (:meth:`TrainConfig.rate_at`,
-so CBOW follows its ``cbow_schedule``) at the job's place in the whole run,
-falling linearly over its tokens: the run's one schedule, whichever thread
-trains the job. Between jobs a worker checks a stop flag, so an interrupt
-ends training within one job, and the main thread reports progress.
+``JOB_TOKENS`` tokens (:func:`job_bounds`) and the jobs are dealt to the
+workers in turn; each worker trains its share in corpus order, epoch after
+epoch, at its own pace, and one whose share is done takes the last jobs of
+the largest share left, so none idles while another has a tail
+(:class:`JobQueue`). A job's learning rate is the config's rate
+(:meth:`TrainConfig.rate_at`, so CBOW follows its ``cbow_schedule``) at the
+job's place in the whole run, falling linearly over its tokens: the run's
+one schedule, whichever thread trains the job. Between jobs a worker checks
+a stop flag, so an interrupt ends training within one job, and the main
+thread reports progress.
 
-Hot rows. The threads update the shared weight matrices without locks
-(Hogwild, as gensim and the C tool do), except for the output rows of the
-most frequent words: with more than one thread, each worker trains the
-first ``hot_rows`` output rows (the vocabulary is sorted by count, so these
-are the words drawn most as noise and met most as centers) in a copy of
-its own (:func:`hot_row_count`), and every few thousand tokens adds its
-steps on them to the shared rows and takes the sum as its new copy
-(:func:`try_fold`). Why: every thread writes those rows many times a
-millisecond, and each write after another core's moves the row's cache
-lines over, at a cost set by how far apart the cores are; on a 2-core VM
-whose cores were sometimes 45 ns and sometimes 220 ns apart, the output
-rows were what a second thread lost its time to, most of it on the most
-frequent words' (the benchmarks page, with the controls). A worker sees
-the others' steps on those rows a fold late, as in Vuurens et al.,
-*Efficient Parallel Learning of Word2Vec* (2016), so with more threads the
-folds come more often and cover fewer rows (:func:`fold_tokens`); the
-quality this keeps is measured on the same page.
+The threads update the shared weight matrices without locks (Hogwild, as
+gensim and the C tool do). Each write of a row after another core's moves
+the row's cache lines between the cores, at a cost set by how far apart
+they are: on a 2-core VM whose cores were sometimes 45 ns and sometimes
+220 ns apart, a second thread gained 1.85 times the speed in the first case
+and little in the second, and the output rows of the most frequent words
+were where the time went (the benchmarks page, with the controls). With
+``NumbaTrainer(hot_rows=...)`` each worker trains those rows in a copy of
+its own and every few thousand tokens adds its steps on them to the shared
+rows and takes the sum as its new copy (:func:`try_fold`), as Vuurens et
+al., *Efficient Parallel Learning of Word2Vec* (2016), do; with more
+threads the folds come more often and cover fewer rows (:func:`fold_tokens`,
+:func:`hot_row_count`). It recovers much of the speed lost to far-apart
+cores, and measured 0.3 analogy points lower (with WordSim353 and
+SimLex-999 a little higher), so it is not the default.
 
 Without an ``on_epoch_end`` hook the workers run all epochs in one pass.
 With one, they run an epoch at a time and the hook is called in the
@@ -37,6 +37,7 @@ or not.
 
 from __future__ import annotations
 
+import collections
 import threading
 import time
 from dataclasses import dataclass
@@ -140,12 +141,20 @@ class Job:
 
 
 class JobQueue:
-    """The jobs of a run, handed out one at a time, in corpus order, to whichever worker asks.
+    """The jobs of a run, dealt to the workers in turn; a worker whose share is done takes the
+    last job of the largest share left.
 
-    ``take`` is safe to call from several threads. A job's learning rate is
-    ``config.rate_at`` at the share of the run's tokens that come before
-    it (and, for its end, before the next job), so the schedule follows the
-    corpus, not any one thread.
+    Job ``k`` of every epoch goes to worker ``k % n_workers``, and each worker
+    trains its share in corpus order, epoch after epoch, at its own pace:
+    the workers drift apart in the corpus as they go (by a tenth to a half
+    of an epoch on en-mix), so they rarely train the same passage at once.
+    That matters: a queue that kept them on neighbouring jobs cost CBOW 0.9
+    analogy points at 2 threads (the benchmarks page). Only when a worker's
+    share is done does it take jobs from the end of another's, so no worker
+    idles while another has a long tail. A job's learning rate is
+    ``config.rate_at`` at the share of the run's tokens before it (and, for
+    its end, before the next job), whichever worker trains it. ``take`` is
+    safe to call from several threads.
 
     Parameters
     ----------
@@ -155,25 +164,31 @@ class JobQueue:
         Job boundaries, as :func:`job_bounds` gives them.
     config : TrainConfig
         The run's epochs and schedule.
+    n_workers : int, default=1
+        Workers the jobs are dealt to.
 
     Examples
     --------
     >>> offsets = np.array([0, 3, 5, 9])
-    >>> queue = JobQueue(offsets, np.array([0, 2, 3]), TrainConfig(sg=True, epochs=2))
+    >>> queue = JobQueue(offsets, np.array([0, 1, 2, 3]), TrainConfig(sg=True, epochs=2), 2)
     >>> queue.open(range(2))
-    >>> [(j.epoch, j.first, j.last, j.tokens) for j in iter(queue.take, None)]
-    [(0, 0, 2, 5), (0, 2, 3, 4), (1, 0, 2, 5), (1, 2, 3, 4)]
+    >>> [(j.epoch, j.first) for j in iter(lambda: queue.take(0), None)]  # its share, then 1's
+    [(0, 0), (0, 2), (1, 0), (1, 2), (1, 1), (0, 1)]
+    >>> queue.take(1) is None
+    True
     """
 
-    def __init__(self, offsets: np.ndarray, bounds: np.ndarray, config: TrainConfig):
+    def __init__(self, offsets: np.ndarray, bounds: np.ndarray, config: TrainConfig,
+                 n_workers: int = 1):
         self._config = config
         self._pairs = np.stack((bounds[:-1], bounds[1:]), axis=1)
         self._begin = offsets[self._pairs[:, 0]] - offsets[0]  # tokens before each job
         self._tokens = offsets[self._pairs[:, 1]] - offsets[self._pairs[:, 0]]
         self._corpus_tokens = int(offsets[-1] - offsets[0])
+        self.n_workers = max(1, min(int(n_workers), self.n_jobs))
         self._lock = threading.Lock()
-        self._order: range = range(0)
-        self._next = 0
+        self._shares: list[collections.deque] = [collections.deque()
+                                                 for _ in range(self.n_workers)]
 
     @property
     def n_jobs(self) -> int:
@@ -181,18 +196,24 @@ class JobQueue:
         return len(self._pairs)
 
     def open(self, epochs: range) -> None:
-        """Hand out the jobs of ``epochs`` next (forgetting any not taken)."""
+        """Deal the jobs of ``epochs`` (forgetting any not taken)."""
         with self._lock:
-            self._order = range(epochs.start * self.n_jobs, epochs.stop * self.n_jobs)
-            self._next = 0
+            for worker, share in enumerate(self._shares):
+                share.clear()
+                share.extend(e * self.n_jobs + k for e in epochs
+                             for k in range(worker, self.n_jobs, self.n_workers))
 
-    def take(self) -> Job | None:
-        """The next job, or None when the opened epochs are all handed out."""
+    def take(self, worker: int = 0) -> Job | None:
+        """Worker ``worker``'s next job, or None when every opened job is handed out."""
         with self._lock:
-            if self._next >= len(self._order):
-                return None
-            position = self._order[self._next]
-            self._next += 1
+            share = self._shares[worker]
+            if share:
+                position = share.popleft()
+            else:
+                largest = max(self._shares, key=len)
+                if not largest:
+                    return None
+                position = largest.pop()
         epoch, k = divmod(position, self.n_jobs)
         first, last = (int(x) for x in self._pairs[k])
         begin = epoch * self._corpus_tokens + int(self._begin[k])
@@ -217,8 +238,9 @@ class _Worker:
     so that no cache line of it is shared with another thread's.
     """
 
-    def __init__(self, arrays, config, seed_state, stop, max_length, n_hot, fold_every,
+    def __init__(self, index, arrays, config, seed_state, stop, max_length, n_hot, fold_every,
                  fold_lock):
+        self.index = index  # its share of the queue
         self.arrays = arrays  # ids, offsets, input, output, frozen, keep, noise keep, noise alias
         self.config = config
         self.sg_rule = SG_RULES[config.sg_rule]
@@ -252,7 +274,7 @@ class _Worker:
             self._buffers = work_buffers(c.window, c.negative, c.vector_size, self.max_length)
         hot = hot_copies(out, self.n_hot)  # taken afresh from the shared rows at every start
         while not self.stop.is_set():
-            job = queue.take()
+            job = queue.take(self.index)
             if job is None:
                 return
             trained, loss = train_sentences(
@@ -284,12 +306,14 @@ class NumbaTrainer:
     device : None or "cpu", default=None
         Accepted so that every backend takes a device; this one trains on
         the CPU only.
-    hot_rows : int or None, default=None
+    hot_rows : int or "auto", default=0
         How many of the most frequent words' output rows each worker trains
         in a copy of its own when there is more than one thread (see the
-        module docstring); None: :func:`hot_row_count`'s choice for the
-        thread count, 0: none, every row shared (Hogwild, as gensim and the
-        C tool do). The benchmark compares them (``numba:hot_rows=0``).
+        module docstring): 0, every row shared (Hogwild, as gensim and the C
+        tool do); "auto", :func:`hot_row_count`'s choice for the thread
+        count. Faster where the cores are far apart, at a measured cost in
+        analogy accuracy; the benchmark compares them
+        (``numba:hot_rows=auto``).
 
     The skip-gram rule is the config's ``sg_rule`` ("block" or "hogbatch",
     see ``SG_RULES``): "hogbatch" shares one set of noise words among a
@@ -300,11 +324,11 @@ class NumbaTrainer:
     name = "numba"
     device = "cpu"
 
-    def __init__(self, device: str | None = None, *, hot_rows: int | str | None = None):
+    def __init__(self, device: str | None = None, *, hot_rows: int | str = 0):
         if device not in (None, "cpu"):
             raise ValueError(f"The numba backend trains on the CPU; device={device!r} is not "
                              "one it can use.")
-        self.hot_rows = None if hot_rows is None else _count(hot_rows, "hot_rows")
+        self.hot_rows = "auto" if hot_rows == "auto" else _count(hot_rows, "hot_rows")
 
     def train(
         self,
@@ -327,17 +351,17 @@ class NumbaTrainer:
         # Small corpora get smaller jobs, so that every thread has some.
         job_tokens = max(1, min(JOB_TOKENS, corpus.n_tokens // (4 * config.n_threads)))
         queue = JobQueue(corpus.offsets, job_bounds(corpus.offsets, 0, corpus.n_sentences,
-                                                     job_tokens), config)
-        n_threads = min(config.n_threads, queue.n_jobs)
-        n_hot = (hot_row_count(len(counts), n_threads) if self.hot_rows is None
+                                                     job_tokens), config, config.n_threads)
+        n_threads = queue.n_workers
+        n_hot = (hot_row_count(len(counts), n_threads) if self.hot_rows == "auto"
                  else min(self.hot_rows, len(counts)) if n_threads > 1 else 0)
         max_length = int(np.diff(corpus.offsets).max(initial=0))
         stop = threading.Event()
         fold_lock = np.zeros(16, dtype=np.int64)[8:9]  # alone on its cache line
         workers = [
-            _Worker(arrays, config, state, stop, max_length, n_hot, fold_tokens(n_threads),
-                    fold_lock)
-            for state in _seed_states(config.seed, n_threads)
+            _Worker(index, arrays, config, state, stop, max_length, n_hot,
+                    fold_tokens(n_threads), fold_lock)
+            for index, state in enumerate(_seed_states(config.seed, n_threads))
         ]
         total_words = corpus.n_tokens * config.epochs
         progress = ProgressReporter(self.name, total_words, config.schedule, config.verbose,
@@ -412,7 +436,7 @@ def _count(value, name: str) -> int:
     except (TypeError, ValueError):
         number = -1
     if isinstance(value, bool) or isinstance(value, float) or number < 0:
-        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+        raise ValueError(f"{name} must be an integer >= 0 or 'auto', got {value!r}")
     return number
 
 

@@ -11,10 +11,11 @@ from gensim.test.utils import datapath
 
 import sklearn_w2v.bench._runner as runner  # its steps are replaced below
 from sklearn_w2v.bench import BenchParams, main, run_benchmark
+from sklearn_w2v.bench._latency import core_to_core_ns
 from sklearn_w2v.bench._params import parse_int_list, parse_name_list
-from sklearn_w2v.bench._report import markdown_table, text_table
+from sklearn_w2v.bench._report import markdown_table, scaling_markdown, scaling_text, text_table
 from sklearn_w2v.bench._runner import prepare_corpus, schedule
-from sklearn_w2v.bench._stats import quality_difference, ratio, spread, summarize
+from sklearn_w2v.bench._stats import quality_difference, ratio, scaling, spread, summarize
 from sklearn_w2v.estimator import STAGE_NAMES
 
 LEE = datapath("lee_background.cor")
@@ -160,6 +161,47 @@ def test_summary_medians_and_ratios_to_the_better_gensim_mode():
     assert r["quality_vs"]["gensim-iter"]["analogy_points"] == pytest.approx(15.0)
     assert rows["gensim-iter"]["n_runs"] == 2 and rows["gensim-iter"]["n_ok"] == 1
     assert "gensim-iter" not in rows["gensim-iter"]["ratios"]["quality_vs"]
+
+
+def test_thread_sweep_reports_speed_up_efficiency_and_every_run():
+    runs = []
+    for rep, (one, two, four) in enumerate([(10e3, 19e3, 30e3), (12e3, 12.5e3, 36e3),
+                                           (11e3, 20e3, None)]):
+        for threads, wps in ((1, one), (2, two), (4, four)):
+            ok = wps is not None
+            runs.append({"trainer": "numba", "threads": threads, "repeat": rep, "ok": ok,
+                         **({"words_per_second": wps, "core_to_core_ns": [45.0, 46.0 + rep]}
+                            if ok else {"error": "simulated"})})
+    rows = scaling(runs, ["numba"], [4, 1, 2])
+    assert [r["threads"] for r in rows] == [1, 2, 4]
+    base, two, four = rows
+    assert base["speedup"] == 1.0 and base["efficiency"] == 1.0
+    assert two["words_per_second"] == [19e3, 12.5e3, 20e3]  # every run, in repeat order
+    assert two["run_speedups"] == pytest.approx([1.9, 12.5 / 12.0, 20.0 / 11.0])
+    assert two["speedup"] == pytest.approx(19.0 / 11.0)  # medians
+    assert two["efficiency"] == pytest.approx(19.0 / 11.0 / 2)
+    assert four["words_per_second"] == [30e3, 36e3]  # the failed run is left out
+    assert four["speedup"] == pytest.approx(33.0 / 11.0)
+    assert two["core_to_core_ns"][2] == [45.0, 48.0]
+    assert scaling(runs, ["numba"], [2]) == []  # one thread count: no sweep
+    result = {"scaling": rows}
+    text = scaling_text(result)
+    assert "1.73" in text and "1.90, 1.04, 1.82" in text and "0.86" in text
+    assert "45/48" in text and "45/46" in text  # the latency before/after each run
+    markdown = scaling_markdown(result)
+    assert "| `numba` | 2 | 19, 12, 20 | 1.73 | 1.90, 1.04, 1.82 | 0.86 | 45/46, 45/47, 45/48 |" \
+        in markdown
+    assert scaling_text({"scaling": []}) == "" and scaling_markdown({}) == ""
+
+
+def test_core_to_core_latency_is_measured_between_two_cpus():
+    import os
+
+    if len(os.sched_getaffinity(0)) < 2:
+        assert core_to_core_ns(rounds=100) is None
+        return
+    ns = core_to_core_ns(rounds=5_000)
+    assert ns is not None and 0 < ns < 1e6  # a pass takes nanoseconds to microseconds
 
 
 def test_schedule_alternates_and_rotates():

@@ -174,8 +174,16 @@ def _scaling_columns(row: dict) -> list[str]:
         _num(row["speedup"], ".2f"),
         each(row["run_speedups"], ".2f"),
         _num(row["efficiency"], ".2f"),
-        each(row.get("core_to_core_ns") or [], ".0f"),
+        ", ".join(_latency(pair) for pair in row.get("core_to_core_ns") or []),
     ]
+
+
+def _latency(pair) -> str:
+    """A run's core-to-core nanoseconds before and after it: ``"45"`` when both round alike,
+    ``"45/210"`` otherwise (the machine changed during the run)."""
+    before, after = (list(pair) + [None])[:2] if isinstance(pair, (list, tuple)) else (pair, pair)
+    first, last = _num(before, ".0f"), _num(after, ".0f")
+    return first if first == last else f"{first}/{last}"
 
 
 def scaling_text(result: dict) -> str:
@@ -192,8 +200,8 @@ def scaling_text(result: dict) -> str:
     lines.append(f"speed-up: median words/s over the median at {rows[0]['base_threads']} "
                  "thread(s); each run: a repeat's run over the same repeat's base run; "
                  "efficiency: speed-up / (threads / base threads); core-to-core: the time one "
-                 "cache line took to pass between two cores just before the run (what "
-                 "threads sharing weight rows pay).")
+                 "cache line took to pass between two cores just before and after the run "
+                 "(what threads sharing weight rows pay; before/after where they differ).")
     return "\n".join(lines)
 
 

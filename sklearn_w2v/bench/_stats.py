@@ -158,7 +158,7 @@ def scaling(runs: Sequence[dict], trainers: Sequence[str], threads: Sequence[int
     so a machine that slows down for a while shows in both), the
     efficiency: the speed-up over the ratio of thread counts (1.0 is
     perfect scaling), and each run's ``core_to_core_ns`` (what moving a
-    cache line between two cores cost just before it).
+    cache line between two cores cost just before and just after it).
 
     >>> runs = [{"trainer": "a", "threads": t, "repeat": r, "ok": True, "words_per_second": w}
     ...         for r, (w1, w2) in enumerate([(10.0, 19.0), (11.0, 20.0)])

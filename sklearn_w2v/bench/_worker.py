@@ -204,11 +204,11 @@ def measure(spec: dict) -> dict:
     probe = RSSProbe(interval=spec.get("interval", 0.005))
     ours = not spec["trainer"].startswith("gensim")
     fit = _fit_ours if ours else _fit_gensim
-    # What sharing rows between threads costs right now (it can change from minute to minute
-    # on a virtual machine): read beside the run's speed.
-    latency = core_to_core_ns()
+    # What sharing rows between threads costs (it can change from minute to minute on a
+    # virtual machine), just before and just after the run: read beside the run's speed.
+    before = core_to_core_ns()
     result = fit(spec, probe)
-    result["core_to_core_ns"] = latency
+    result["core_to_core_ns"] = [before, core_to_core_ns()]
     wv = result.pop("wv")
     result["memory"] = probe.as_dict()
     if ours:

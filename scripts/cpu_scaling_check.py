@@ -38,31 +38,9 @@ import subprocess
 import sys
 import time
 
+from _budget_report import BudgetReport  # scripts/ is the script's folder
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-class Report:
-    """The JSON file, rewritten after every step so that a cut-off run keeps what it measured."""
-
-    def __init__(self, folder: str, budget: float):
-        os.makedirs(folder, exist_ok=True)
-        self.folder = folder
-        self.path = os.path.join(folder, "cpu_scaling.json")
-        self.start = time.perf_counter()
-        self.budget = budget
-        self.data: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                           "steps": {}}
-
-    def left(self) -> float:
-        return self.budget - (time.perf_counter() - self.start)
-
-    def add(self, key: str, value) -> None:
-        self.data["steps"][key] = value
-        self.data["elapsed_seconds"] = round(time.perf_counter() - self.start, 1)
-        tmp = self.path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(self.data, f, indent=1)
-        os.replace(tmp, self.path)
 
 
 def machine() -> dict:
@@ -81,7 +59,7 @@ def machine() -> dict:
     return info
 
 
-def bench(args, name: str, backends: str, extra: list[str], timeout: float) -> dict:
+def bench(args, name: str, backends: str, extra: list[str], *, timeout: float) -> dict:
     """One benchmark command; its JSON (in ``--out``) summarised: the scaling rows and the
     summary rows."""
     path = os.path.join(args.out, f"{name}.json")
@@ -119,32 +97,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--budget", type=float, default=560.0, help="seconds for the whole script")
     p.add_argument("--steps", default="machine,sweep-sg,sweep-cbow,quality-sg,quality-cbow")
     args = p.parse_args(argv)
-    report = Report(args.out, args.budget)
+    report = BudgetReport(args.out, "cpu_scaling", args.budget)
     most = str(max(int(t) for t in args.threads.split(",")))
     steps = {
-        "machine": lambda left: machine(),
-        "sweep-sg": lambda left: bench(args, "sweep_sg", args.sweep_backends, [
-            "--sg", "1", "--epochs", "1", "--threads", args.threads, "--no-quality"], left),
-        "sweep-cbow": lambda left: bench(args, "sweep_cbow", args.sweep_backends, [
-            "--sg", "0", "--epochs", "1", "--threads", args.threads, "--no-quality"], left),
-        "quality-sg": lambda left: bench(args, "quality_sg", args.quality_backends, [
+        "machine": (machine, [], 0),
+        "sweep-sg": (bench, [args, "sweep_sg", args.sweep_backends, [
+            "--sg", "1", "--epochs", "1", "--threads", args.threads, "--no-quality"]], 30),
+        "sweep-cbow": (bench, [args, "sweep_cbow", args.sweep_backends, [
+            "--sg", "0", "--epochs", "1", "--threads", args.threads, "--no-quality"]], 30),
+        "quality-sg": (bench, [args, "quality_sg", args.quality_backends, [
             "--sg", "1", "--epochs", str(args.epochs), "--threads", most,
-            "--repeat", str(args.seeds)], left),
-        "quality-cbow": lambda left: bench(args, "quality_cbow", args.quality_backends, [
+            "--repeat", str(args.seeds)]], 60),
+        "quality-cbow": (bench, [args, "quality_cbow", args.quality_backends, [
             "--sg", "0", "--epochs", str(args.epochs), "--threads", most,
-            "--repeat", str(args.seeds)], left),
+            "--repeat", str(args.seeds)]], 60),
     }
     for name in args.steps.split(","):
-        left = report.left()
-        if left < 10:
-            report.add(name, {"skipped": f"out of budget ({left:.0f} s left)"})
-            continue
-        try:
-            report.add(name, steps[name](left))
-        except subprocess.TimeoutExpired:
-            report.add(name, {"error": f"timed out after {left:.0f} s (budget)"})
-        except Exception as exc:  # recorded; the next step runs
-            report.add(name, {"error": f"{type(exc).__name__}: {exc}"})
+        fn, step_args, needs = steps[name]
+        # A bench command gets what is left of the budget, and is stopped there.
+        extra = {} if fn is machine else {"timeout": max(report.left() - 5, 1)}
+        report.step(name, fn, *step_args, needs=needs, **extra)
     print(f"wrote {report.path}")
     return 0
 

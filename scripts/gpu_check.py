@@ -73,7 +73,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 from concurrent.futures import ProcessPoolExecutor
 
 if "--device" in sys.argv and sys.argv[sys.argv.index("--device") + 1] == "cpu":
@@ -81,6 +80,7 @@ if "--device" in sys.argv and sys.argv[sys.argv.index("--device") + 1] == "cpu":
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from _budget_report import BudgetReport  # noqa: E402 (scripts/ is the script's folder)
 
 from sklearn_w2v import LineCorpus  # noqa: E402
 from sklearn_w2v.backends.torch import TorchTrainer  # noqa: E402
@@ -91,46 +91,6 @@ from sklearn_w2v.training import TrainConfig, initial_vectors  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.025, min_alpha=1e-4)
 MAIN = [(1, "block"), (0, "block"), (1, "hogbatch")]  # (sg, sg_rule) of the seeded runs
-
-
-class Report:
-    """The JSON file, rewritten after every step so a cut-off run keeps what it measured."""
-
-    def __init__(self, folder: str, budget: float):
-        os.makedirs(folder, exist_ok=True)
-        self.folder = folder
-        self.path = os.path.join(folder, "gpu_check.json")
-        self.start = time.perf_counter()
-        self.budget = budget
-        self.data: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-
-    def left(self) -> float:
-        return self.budget - (time.perf_counter() - self.start)
-
-    def add(self, key: str, value) -> None:
-        self.data[key] = value
-        self.data["elapsed"] = time.perf_counter() - self.start
-        with open(self.path + ".tmp", "w") as f:
-            json.dump(self.data, f, indent=1, default=str)
-        os.replace(self.path + ".tmp", self.path)
-        print(f"[gpu_check {self.data['elapsed']:6.1f}s] {key}: "
-              f"{json.dumps(value, default=str)[:300]}", flush=True)
-
-    def step(self, key: str, fn, *args, needs: float = 0.0, **kwargs):
-        """Run one step; record its result, or its error, or that the budget left no time."""
-        if self.left() < needs:
-            self.add(key, {"skipped": f"{self.left():.0f} s of the budget left, needs {needs}"})
-            return None
-        started = time.perf_counter()
-        try:
-            value = fn(*args, **kwargs)
-        except Exception as exc:  # recorded; the next step still runs
-            self.add(key, {"error": f"{type(exc).__name__}: {exc}",
-                           "trace": traceback.format_exc()[-3000:]})
-            return None
-        self.add(key, value)
-        self.add(f"{key}_seconds", time.perf_counter() - started)
-        return value
 
 
 def _evaluate(words, counts, vectors) -> dict:
@@ -467,7 +427,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     steps = set(args.steps.split(","))
     cpu = args.device == "cpu"
-    report = Report(args.out, args.budget)
+    report = BudgetReport(args.out, "gpu_check", args.budget)
     warps = [int(w) for w in args.warps.split(",")]
     programs = [int(k) for k in args.programs.split(",")]
 

@@ -56,3 +56,21 @@ def test_gpu_check_whole_fit_step_on_the_cpu(tmp_path):
         assert "quality" in row
     assert [entry["sg"] for entry in report["fits_summary"]] == [1, 0]
     assert report["plain_corpus"][1]["cat"]["seconds"] >= 0
+
+
+@pytest.mark.slow  # a thread sweep of two trainers and gensim's, in fresh processes
+def test_cpu_scaling_check_script(tmp_path):
+    proc = run_script([os.path.join(ROOT, "scripts", "cpu_scaling_check.py"),
+                       "--corpus", datapath("lee_background.cor"), "--threads", "1,2",
+                       "--steps", "machine,sweep-sg", "--budget", "400",
+                       "--out", str(tmp_path / "out")], tmp_path, 600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads((tmp_path / "out" / "cpu_scaling.json").read_text())
+    assert report["machine"]["logical_cpus"] >= 1
+    sweep = report["sweep-sg"]
+    assert sweep["returncode"] == 0 and sweep["failures"] == []
+    rows = {(row["trainer"], row["threads"]) for row in sweep["scaling"]}
+    assert rows == {(t, n) for t in ("numba", "numba:hot_rows=auto", "gensim-file")
+                    for n in (1, 2)}
+    assert all(row["speedup"] > 0 for row in sweep["scaling"])
+    assert (tmp_path / "out" / "sweep_sg.json").exists()

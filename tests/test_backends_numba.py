@@ -426,6 +426,21 @@ def test_a_worker_whose_share_is_done_takes_the_last_job_of_the_largest_share():
     assert stolen.first in (97, 98)
 
 
+
+def test_a_share_is_never_taken_ahead_of_its_owner_epoch():
+    # Worker 1 never asks (a thread slow to start): worker 0 trains its own share, then worker
+    # 1's, an epoch at a time (each epoch's jobs from its end), never a later epoch's job
+    # before an earlier one's, since a later job's lower rate must not come first.
+    offsets = np.arange(0, 41, dtype=np.int64)
+    queue = JobQueue(offsets, job_bounds(offsets, 0, 40, job_tokens=4), TrainConfig(epochs=3),
+                     n_workers=2)
+    queue.open(range(3))
+    jobs = list(iter(lambda: queue.take(0), None))
+    own, stolen = jobs[:15], jobs[15:]
+    assert [(j.epoch, j.first) for j in own] == [(e, k) for e in range(3) for k in range(0, 40, 8)]
+    assert [(j.epoch, j.first) for j in stolen] == [(e, k) for e in range(3)
+                                                    for k in range(36, 0, -8)]
+
 def test_jobs_are_shared_out_to_threads_that_ask():
     offsets = np.arange(0, 101, dtype=np.int64)
     queue = JobQueue(offsets, job_bounds(offsets, 0, 100, job_tokens=1), TrainConfig(epochs=3),

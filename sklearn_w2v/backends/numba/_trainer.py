@@ -3,8 +3,9 @@
 Jobs. The corpus is cut at sentence boundaries into jobs of about
 ``JOB_TOKENS`` tokens (:func:`job_bounds`) and the jobs are dealt to the
 workers in turn; each worker trains its share in corpus order, epoch after
-epoch, at its own pace, and one whose share is done takes the last jobs of
-the largest share left, so none idles while another has a tail
+epoch, at its own pace, and one whose share is done takes the last job of
+the epoch the largest share left is in, so none idles while another has a
+tail
 (:class:`JobQueue`). A job's learning rate is the config's rate
 (:meth:`TrainConfig.rate_at`, so CBOW follows its ``cbow_schedule``) at the
 job's place in the whole run, falling linearly over its tokens: the run's
@@ -37,6 +38,7 @@ or not.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import threading
 import time
@@ -142,7 +144,7 @@ class Job:
 
 class JobQueue:
     """The jobs of a run, dealt to the workers in turn; a worker whose share is done takes the
-    last job of the largest share left.
+    last job of the epoch that the largest share left is in.
 
     Job ``k`` of every epoch goes to worker ``k % n_workers``, and each worker
     trains its share in corpus order, epoch after epoch, at its own pace:
@@ -150,8 +152,12 @@ class JobQueue:
     of an epoch on en-mix), so they rarely train the same passage at once.
     That matters: a queue that kept them on neighbouring jobs cost CBOW 0.9
     analogy points at 2 threads (the benchmarks page). Only when a worker's
-    share is done does it take jobs from the end of another's, so no worker
-    idles while another has a long tail. A job's learning rate is
+    share is done does it take jobs from another's: the last job of the
+    epoch that share is in, far from the job its owner trains next and
+    never ahead of that owner's epoch (a job taken from a later epoch would
+    be trained, at its lower rate, before earlier jobs at higher rates;
+    with a worker slow to start, that reversed the run's schedule). So no
+    worker idles while another has a long tail. A job's learning rate is
     ``config.rate_at`` at the share of the run's tokens before it (and, for
     its end, before the next job), whichever worker trains it. ``take`` is
     safe to call from several threads.
@@ -173,7 +179,7 @@ class JobQueue:
     >>> queue = JobQueue(offsets, np.array([0, 1, 2, 3]), TrainConfig(sg=True, epochs=2), 2)
     >>> queue.open(range(2))
     >>> [(j.epoch, j.first) for j in iter(lambda: queue.take(0), None)]  # its share, then 1's
-    [(0, 0), (0, 2), (1, 0), (1, 2), (1, 1), (0, 1)]
+    [(0, 0), (0, 2), (1, 0), (1, 2), (0, 1), (1, 1)]
     >>> queue.take(1) is None
     True
     """
@@ -213,7 +219,10 @@ class JobQueue:
                 largest = max(self._shares, key=len)
                 if not largest:
                     return None
-                position = largest.pop()
+                # Positions ascend, so the share's first epoch is a prefix of it.
+                end = bisect.bisect_left(largest, (largest[0] // self.n_jobs + 1) * self.n_jobs)
+                position = largest[end - 1]
+                del largest[end - 1]
         epoch, k = divmod(position, self.n_jobs)
         first, last = (int(x) for x in self._pairs[k])
         begin = epoch * self._corpus_tokens + int(self._begin[k])

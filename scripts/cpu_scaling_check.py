@@ -17,7 +17,7 @@ step is one ``python -m sklearn_w2v.bench`` command (its own JSON lands in
    each run's core-to-core latency;
 3. ``quality-sg``, ``quality-cbow``: at the largest thread count, 5 epochs,
    ``--seeds`` seeds, with the analogy, WordSim353 and SimLex-999 scores of
-   both trainers (the issue's quality rule: 3-seed means).
+   both trainers (quality is compared as means over seeds, 3 by default).
 
 Run from the repository root, with the corpus and gensim (the GPU machine has
 no gensim) carried in the ignored folder ``.gpu``::

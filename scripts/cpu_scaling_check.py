@@ -99,24 +99,29 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     report = BudgetReport(args.out, "cpu_scaling", args.budget)
     most = str(max(int(t) for t in args.threads.split(",")))
+
+    def sweep(name: str, sg: str):
+        return lambda timeout: bench(args, name, args.sweep_backends, [
+            "--sg", sg, "--epochs", "1", "--threads", args.threads, "--no-quality"],
+            timeout=timeout)
+
+    def quality(name: str, sg: str):
+        return lambda timeout: bench(args, name, args.quality_backends, [
+            "--sg", sg, "--epochs", str(args.epochs), "--threads", most,
+            "--repeat", str(args.seeds)], timeout=timeout)
+
+    # name: (seconds of budget a step needs to start, the step given the seconds it may take)
     steps = {
-        "machine": (machine, [], 0),
-        "sweep-sg": (bench, [args, "sweep_sg", args.sweep_backends, [
-            "--sg", "1", "--epochs", "1", "--threads", args.threads, "--no-quality"]], 30),
-        "sweep-cbow": (bench, [args, "sweep_cbow", args.sweep_backends, [
-            "--sg", "0", "--epochs", "1", "--threads", args.threads, "--no-quality"]], 30),
-        "quality-sg": (bench, [args, "quality_sg", args.quality_backends, [
-            "--sg", "1", "--epochs", str(args.epochs), "--threads", most,
-            "--repeat", str(args.seeds)]], 60),
-        "quality-cbow": (bench, [args, "quality_cbow", args.quality_backends, [
-            "--sg", "0", "--epochs", str(args.epochs), "--threads", most,
-            "--repeat", str(args.seeds)]], 60),
+        "machine": (0, lambda timeout: machine()),
+        "sweep-sg": (30, sweep("sweep_sg", "1")),
+        "sweep-cbow": (30, sweep("sweep_cbow", "0")),
+        "quality-sg": (60, quality("quality_sg", "1")),
+        "quality-cbow": (60, quality("quality_cbow", "0")),
     }
     for name in args.steps.split(","):
-        fn, step_args, needs = steps[name]
+        needs, run = steps[name]
         # A bench command gets what is left of the budget, and is stopped there.
-        extra = {} if fn is machine else {"timeout": max(report.left() - 5, 1)}
-        report.step(name, fn, *step_args, needs=needs, **extra)
+        report.step(name, run, max(report.left() - 5, 1), needs=needs)
     print(f"wrote {report.path}")
     return 0
 

@@ -426,7 +426,6 @@ def test_a_worker_whose_share_is_done_takes_the_last_job_of_the_largest_share():
     assert stolen.first in (97, 98)
 
 
-
 def test_a_share_is_never_taken_ahead_of_its_owner_epoch():
     # Worker 1 never asks (a thread slow to start): worker 0 trains its own share, then worker
     # 1's, an epoch at a time (each epoch's jobs from its end), never a later epoch's job
@@ -440,6 +439,7 @@ def test_a_share_is_never_taken_ahead_of_its_owner_epoch():
     assert [(j.epoch, j.first) for j in own] == [(e, k) for e in range(3) for k in range(0, 40, 8)]
     assert [(j.epoch, j.first) for j in stolen] == [(e, k) for e in range(3)
                                                     for k in range(36, 0, -8)]
+
 
 def test_jobs_are_shared_out_to_threads_that_ask():
     offsets = np.arange(0, 101, dtype=np.int64)

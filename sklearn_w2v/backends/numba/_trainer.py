@@ -5,8 +5,7 @@ Jobs. The corpus is cut at sentence boundaries into jobs of about
 workers in turn; each worker trains its share in corpus order, epoch after
 epoch, at its own pace, and one whose share is done takes the last job of
 the epoch the largest share left is in, so none idles while another has a
-tail
-(:class:`JobQueue`). A job's learning rate is the config's rate
+tail (:class:`JobQueue`). A job's learning rate is the config's rate
 (:meth:`TrainConfig.rate_at`, so CBOW follows its ``cbow_schedule``) at the
 job's place in the whole run, falling linearly over its tokens: the run's
 one schedule, whichever thread trains the job. Between jobs a worker checks

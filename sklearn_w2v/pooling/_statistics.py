@@ -27,8 +27,17 @@ import numpy as np
 from numba import njit
 from threadpoolctl import threadpool_limits
 
+from .._cache_hints import prefetch
+
 if TYPE_CHECKING:
     from ..corpus import EncodedCorpus
+
+
+#: How many tokens ahead the pooling asks for a row: a word's row is 6 to 7 cache lines at
+#: random in a matrix bigger than the caches; 16 ahead pooled en-mix in 0.10 s against
+#: 0.14-0.16 s without (8 ahead: 0.13, 32: 0.105, 64: 0.12; one thread, 2-core VM).
+_AHEAD = 16
+_FLOATS_A_LINE = 16  # float32 in a 64-byte cache line
 
 
 @njit(nogil=True, cache=True)
@@ -44,12 +53,17 @@ def _pool_and_count(ids, offsets, vectors, weights, first_sentence, df, last_see
     """
     d = vectors.shape[1]
     acc = np.zeros(d, dtype=np.float32)
+    n_ids = len(ids)
     for s in range(len(offsets) - 1):
         a = offsets[s]
         b = offsets[s + 1]
         sentence = first_sentence + s
         acc[:] = 0
         for t in range(a, b):
+            if t + _AHEAD < n_ids:
+                ahead = ids[t + _AHEAD]
+                for k in range(0, d, _FLOATS_A_LINE):
+                    prefetch(vectors, ahead, k)
             w = ids[t]
             x = weights[w]
             row = vectors[w]
@@ -61,7 +75,7 @@ def _pool_and_count(ids, offsets, vectors, weights, first_sentence, df, last_see
         if b > a:
             n = np.float32(b - a)
             for k in range(d):
-                out[s, k] = acc[k] / n
+                out[s, k] = acc[k] / n  # a float32 quotient, whatever out's dtype
 
 
 def document_frequencies(corpus: EncodedCorpus, n_words: int) -> np.ndarray:
@@ -77,7 +91,7 @@ def document_frequencies(corpus: EncodedCorpus, n_words: int) -> np.ndarray:
     df = np.zeros(n_words, dtype=np.int64)
     _pool_and_count(corpus.ids, corpus.offsets, np.zeros((n_words, 0), np.float32),
                     np.zeros(n_words, np.float32), 0, df, np.full(n_words, -1, np.int64),
-                    np.zeros((corpus.n_sentences, 0), np.float32))
+                    np.zeros((corpus.n_sentences, 0), np.float64))
     return df
 
 
@@ -203,7 +217,8 @@ def document_statistics(
             with lock:
                 counts.append(mine)
         piece = pieces[k]
-        pooled = np.zeros((piece.n_sentences, size), dtype=np.float32)
+        # float64 rows holding the float32 means exactly: the Gram matrix's input, no copy.
+        pooled = np.zeros((piece.n_sentences, size), dtype=np.float64)
         _pool_and_count(piece.ids, piece.offsets, vectors, sif_w, int(firsts[k]), *mine, pooled)
         return uncentered_gram(pooled)
 

@@ -147,9 +147,11 @@ class FileCounts:
     def _word_totals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``word_of``, the words' representative tokens in first-seen order, their counts."""
         word_of, _ = self._merge_decoded()
-        reps = np.flatnonzero(word_of == np.arange(len(word_of)))
-        totals = np.zeros(len(word_of), dtype=np.int64)
-        np.add.at(totals, word_of, self.table.counts)  # merges tokens decoded alike
+        merged = word_of != np.arange(len(word_of))
+        reps = np.flatnonzero(~merged)
+        totals = self.table.counts.copy()
+        moved = np.flatnonzero(merged)  # tokens decoded like an earlier one (a few, if any)
+        np.add.at(totals, word_of[moved], totals[moved])
         return word_of, reps, totals[reps]
 
 
@@ -182,9 +184,9 @@ def count_line_corpus(
 
     With ``n_threads > 1`` each worker thread counts the blocks it takes
     into a table of its own, noting the block where it first saw each
-    token; the tables are then merged in the order of the tokens' first
-    occurrence (:meth:`ByteTokenCounter.merge`), so the result is the
-    serial one exactly: same tokens, same order, same counts. Memory: a
+    token; the tables are then merged, on as many threads, in the order of
+    the tokens' first occurrence (:meth:`ByteTokenCounter.merge`), so the
+    result is the serial one exactly: same tokens, same order, same counts. Memory: a
     table per thread (each at most the corpus's distinct tokens) and
     ``2 * n_threads`` blocks read ahead.
 
@@ -233,7 +235,7 @@ def count_line_corpus(
             kept(ids, number)
         if parts:
             table, maps = ByteTokenCounter.merge([p.table for p in parts],
-                                                 [p.first_blocks() for p in parts])
+                                                 [p.first_blocks() for p in parts], n_threads)
         else:
             table, maps = ByteTokenCounter(), []
     scan = None

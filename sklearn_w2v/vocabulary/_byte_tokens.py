@@ -266,7 +266,7 @@ def _dedup_part(arena, spans, hashes, firsts, counts, parts, part, n_entries, to
     while size < 2 * n_entries:
         size *= 2
     mask = size - 1
-    slots = np.zeros((size, 2), dtype=np.uint64)  # (first 8 bytes, meta) as in the table
+    slots = np.zeros((size, 2), dtype=np.uint64)  # the table's (first 8 bytes, meta), no count
     reps = np.empty(n_entries, dtype=np.int64)
     totals = np.zeros(n_entries, dtype=np.int64)
     n = 0
@@ -278,23 +278,20 @@ def _dedup_part(arena, spans, hashes, firsts, counts, parts, part, n_entries, to
         key = _key_of(arena, a, a + length)
         meta_length = _meta_length(length)
         s = np.int64(hashes[e] & np.uint64(mask))
-        t = -1
-        while True:
-            meta = slots[s, 1]
+        while True:  # as in _count, but a token's bytes are those of its first entry
+            s = _probe(slots, s, key, meta_length)
+            meta = slots[s, _META]
             if meta == 0:
                 break
-            if slots[s, 0] == key and (meta & ~_INDEX_MASK) == meta_length:
-                t = np.int64(meta & _INDEX_MASK) - 1
-                r = reps[t]
-                if length <= 8 or _same_tail(arena, a, length, r, spans, arena):
-                    break
-                t = -1
+            t = np.int64(meta & _INDEX_MASK) - 1
+            if length <= 8 or _same_tail(arena, a, length, reps[t], spans, arena):
+                break
             s = (s + 1) & mask
-        if t < 0:
+        if meta == 0:  # a new token
             t = n
             n += 1
-            slots[s, 0] = key
-            slots[s, 1] = np.uint64(t + 1) | meta_length
+            slots[s, _KEY] = key
+            slots[s, _META] = np.uint64(t + 1) | meta_length
             reps[t] = e
         elif firsts[e] < firsts[reps[t]]:
             reps[t] = e
@@ -346,25 +343,6 @@ def _lookup(buf, slots, spans, arena):
         return -1
     return _find(buf, 0, len(buf), _hash(buf, 0, len(buf)), _key_of(buf, 0, len(buf)), slots,
                  spans, arena)[1]
-
-
-@njit(**_JIT)
-def _rehash(slots, size, spans, arena):
-    """The table ``slots`` moved into a new one of ``size`` slots (hashes taken again)."""
-    new = np.zeros((size, 3), dtype=np.uint64)
-    mask = size - 1
-    for old in range(len(slots)):
-        meta = slots[old, _META]
-        if meta != 0:
-            t = np.int64(meta & _INDEX_MASK) - 1
-            a = spans[t, 0]
-            s = np.int64(_hash(arena, a, a + spans[t, 1]) & np.uint64(mask))
-            while new[s, _META] != 0:
-                s = (s + 1) & mask
-            new[s, 0] = slots[old, 0]
-            new[s, 1] = meta
-            new[s, 2] = slots[old, 2]
-    return new
 
 
 @njit(**_JIT)
@@ -464,8 +442,9 @@ class ByteTokenCounter:
             new[: self._n] = self._spans[: self._n]
             self._spans = new
         if 2 * (self._n + 1) > len(self._slots):
-            self._slots = _rehash(self._slots, 2 * len(self._slots), self._spans, self._arena)
-            self._slot_count = len(self._slots)
+            self._slot_count = 2 * len(self._slots)
+            self._slots = _fill_slots(self._slot_count, self._spans, self._arena,
+                                      _gather_counts(self._slots, self._n), self._n)
         if self._used + needed_bytes > len(self._arena):
             new = np.zeros(max(2 * len(self._arena), self._used + needed_bytes), dtype=np.uint8)
             new[: self._used] = self._arena[: self._used]
